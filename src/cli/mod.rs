@@ -1,0 +1,69 @@
+//! The command line: argument definitions and one small module per subcommand.
+
+mod completions;
+mod profiles;
+mod render;
+mod schema;
+
+use crate::error::Error;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+
+/// Compile a HyperFlow deployment profile into plain, validated Kubernetes YAML.
+#[derive(Debug, Parser)]
+#[command(name = "hfgen", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the manifests of a profile: one YAML stream on stdout, or a folder with --out.
+    Render(render::RenderArgs),
+    /// List the built-in profiles.
+    Profiles,
+    /// Print the JSON Schema of profiles.
+    Schema,
+    /// Print a shell completion script.
+    Completions(completions::CompletionsArgs),
+}
+
+/// Parses the arguments, runs the command and returns the process exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Render(args) => render::run(args),
+        Command::Profiles => profiles::run(),
+        Command::Schema => schema::run(),
+        Command::Completions(args) => completions::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            report(&error);
+            error.exit_code()
+        }
+    }
+}
+
+/// Prints every diagnostic of `error` on stderr.
+pub fn report(error: &Error) {
+    eprintln!("{error}");
+}
+
+/// Writes the product to stdout; a closed pipe (`hfgen render | head`) is not an error.
+pub fn write_stdout(text: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::msg(format!("cannot write to stdout: {e}"))),
+    }
+}

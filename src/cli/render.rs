@@ -1,0 +1,62 @@
+//! `hfgen render`.
+
+use crate::emit;
+use crate::error::{Error, Result};
+use crate::profile;
+use crate::render::{self, templates::Component};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Built-in profile name (see `hfgen profiles`) or path of a profile file.
+    #[arg(long, short = 'p', value_name = "NAME|FILE")]
+    pub profile: String,
+    /// Override a profile value: dotted key and TOML value (a bare word is a string).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Write one file per template and a kustomization.yaml into DIR instead of stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Render only these components: core (default), postprocess.
+    #[arg(long = "component", value_name = "NAME", value_parser = parse_component)]
+    pub components: Vec<Component>,
+}
+
+fn parse_component(name: &str) -> std::result::Result<Component, String> {
+    Component::from_name(name).ok_or_else(|| {
+        let known: Vec<_> = Component::ALL.iter().map(|c| c.name()).collect();
+        format!("unknown component `{name}`; known: {}", known.join(", "))
+    })
+}
+
+pub fn run(args: RenderArgs) -> Result<u8> {
+    let loaded = profile::load(&args.profile, &args.sets)?;
+    for warning in &loaded.warnings {
+        eprintln!("{warning}");
+    }
+    let components = if args.components.is_empty() {
+        vec![Component::Core]
+    } else {
+        args.components
+    };
+    let bundle = render::render(&loaded.profile, &components)?;
+    match args.out {
+        Some(dir) => {
+            emit::write_out_dir(&bundle, &dir)?;
+            eprintln!(
+                "wrote {} files and kustomization.yaml to {}",
+                bundle.files.len(),
+                dir.display()
+            );
+        }
+        None => super::write_stdout(&bundle.to_stream())?,
+    }
+    Ok(0)
+}
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        Error::msg(error.to_string())
+    }
+}

@@ -1,0 +1,165 @@
+//! Diagnostics: what hfgen tells a person about bad input, with the file, line and column
+//! and a caret under the offending text when it knows them.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a diagnostic points: a span of a named source text (a file or a `--set` argument).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// A file path, or `--set KEY` for a command-line value.
+    pub name: String,
+    pub source: Arc<str>,
+    /// Byte range into `source`.
+    pub span: Range<usize>,
+}
+
+/// One message for the user.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub origin: Option<Origin>,
+    /// Short label under the caret.
+    pub label: Option<String>,
+    /// A hint shown after the snippet ("did you mean ...").
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            origin: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, origin: Origin) -> Self {
+        self.origin = Some(origin);
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// 1-based line and column of the start of the span, if there is one.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        let origin = self.origin.as_ref()?;
+        Some(line_column(&origin.source, origin.span.start))
+    }
+
+    /// The diagnostic as plain text: `error: file:line:col: message` and a caret snippet.
+    pub fn render(&self) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = match (&self.origin, self.line_column()) {
+            (Some(origin), Some((line, column))) => {
+                format!("{}:{line}:{column}: {}", origin.name, self.message)
+            }
+            _ => self.message.clone(),
+        };
+        let mut group = Group::with_title(level.primary_title(title.as_str()));
+        if let Some(origin) = &self.origin {
+            let span = clamp_span(&origin.source, origin.span.clone());
+            let mut annotation = AnnotationKind::Primary.span(span);
+            if let Some(label) = &self.label {
+                annotation = annotation.label(label.as_str());
+            }
+            group = group.element(
+                Snippet::source(&*origin.source)
+                    .path(origin.name.as_str())
+                    .annotation(annotation),
+            );
+        }
+        let mut report = vec![group];
+        if let Some(help) = &self.help {
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
+        }
+        Renderer::plain().render(&report).to_string()
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render())
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `source`.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..floor_char_boundary(source, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |index| index + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(source: &str, mut offset: usize) -> usize {
+    while offset > 0 && !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn clamp_span(source: &str, span: Range<usize>) -> Range<usize> {
+    let start = floor_char_boundary(source, span.start.min(source.len()));
+    let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_file_line_column_and_caret() {
+        let source: Arc<str> = Arc::from("a = 1\nnamspace = \"x\"\n");
+        let text = Diagnostic::error("unknown key `namspace`")
+            .at(Origin {
+                name: "my.toml".into(),
+                source,
+                span: 6..14,
+            })
+            .with_help("did you mean `namespace`?")
+            .render();
+        assert!(text.contains("my.toml:2:1: unknown key `namspace`"), "{text}");
+        assert!(text.contains("^^^^^^^^"), "{text}");
+        assert!(text.contains("did you mean `namespace`?"), "{text}");
+    }
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("é = 1\nxy", 8), (2, 2));
+    }
+}

@@ -1,0 +1,14 @@
+//! hfgen: compiles a HyperFlow deployment profile (TOML) into plain Kubernetes YAML.
+//!
+//! The pipeline, one module per stage: [`profile`] (load and check) -> [`render`] (templates)
+//! -> [`manifests`] (parsed documents) -> [`emit`] (stdout or a folder).
+
+pub mod cli;
+pub mod diag;
+pub mod emit;
+pub mod error;
+pub mod manifests;
+pub mod profile;
+pub mod render;
+
+pub use error::{Error, Result};

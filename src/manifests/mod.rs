@@ -1,0 +1,104 @@
+//! Rendered manifests: the text of each file and its documents parsed back into values.
+
+use crate::diag::Diagnostic;
+use crate::render::templates::Component;
+use serde_json::Value;
+
+/// The output of one template: one upstream file.
+#[derive(Debug, Clone)]
+pub struct ManifestFile {
+    /// File name, e.g. `redis.yml`.
+    pub file: &'static str,
+    pub component: Component,
+    /// The YAML exactly as written to disk or stdout.
+    pub text: String,
+    pub documents: Vec<Document>,
+}
+
+/// One Kubernetes object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub value: Value,
+}
+
+impl Document {
+    fn field(&self, pointer: &str) -> Option<&str> {
+        self.value.pointer(pointer).and_then(Value::as_str)
+    }
+
+    pub fn api_version(&self) -> &str {
+        self.field("/apiVersion").unwrap_or_default()
+    }
+
+    pub fn kind(&self) -> &str {
+        self.field("/kind").unwrap_or_default()
+    }
+
+    pub fn name(&self) -> &str {
+        self.field("/metadata/name").unwrap_or_default()
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.field("/metadata/namespace")
+    }
+
+    /// `Kind/name`, as kubectl prints it.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.kind(), self.name())
+    }
+}
+
+/// Everything one render produced, in apply order.
+#[derive(Debug, Clone, Default)]
+pub struct Bundle {
+    pub files: Vec<ManifestFile>,
+}
+
+impl Bundle {
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        self.files.iter().flat_map(|file| file.documents.iter())
+    }
+
+    /// The object of `kind` named `name`, if the bundle has it.
+    pub fn find(&self, kind: &str, name: &str) -> Option<&Document> {
+        self.documents()
+            .find(|doc| doc.kind() == kind && doc.name() == name)
+    }
+
+    /// One YAML stream: every file, each introduced by `---` and a `# Source:` comment.
+    pub fn to_stream(&self) -> String {
+        let mut out = String::new();
+        for file in &self.files {
+            out.push_str("---\n# Source: ");
+            out.push_str(file.file);
+            out.push('\n');
+            out.push_str(&file.text);
+            if !file.text.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// Parses rendered YAML back into documents; invalid YAML is an error naming the template.
+pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>, Diagnostic> {
+    let values: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| {
+        Diagnostic::error(format!(
+            "template {template} produced invalid YAML (a bug in hfgen's templates): {e}"
+        ))
+    })?;
+    values
+        .into_iter()
+        .filter(|value| !value.is_null())
+        .map(|value| {
+            if value.is_object() {
+                Ok(Document { value })
+            } else {
+                Err(Diagnostic::error(format!(
+                    "template {template} produced a YAML document that is not a mapping: {value}"
+                )))
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,434 @@
+//! The typed profile: the whole input of hfgen.
+//!
+//! Every struct rejects unknown keys, so a typo is an error instead of a silently ignored
+//! setting. The doc comments become the descriptions of `schema/profile.schema.json`.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A HyperFlow deployment profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// One line that says what this profile is for (shown by `hfgen profiles`).
+    pub description: String,
+    /// A built-in profile name (`gke`, `minikube-dnsmasq`, `minikube-ip`) or a path relative to
+    /// this file. Tables merge key by key; arrays and scalars are replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// The kind of cluster: `gke` (Google Kubernetes Engine) or `minikube` (minikube or bare metal).
+    pub platform: Platform,
+    /// Namespace of every generated object (a DNS-1123 label).
+    pub namespace: String,
+    /// Emit a Namespace object first, so `kubectl apply` works on a fresh cluster.
+    #[serde(default = "yes")]
+    pub create_namespace: bool,
+    /// Workflow preset: picks the worker and data images (explicit `images.worker` and
+    /// `data.image` win).
+    pub workflow: Workflow,
+    /// Container images.
+    #[serde(default)]
+    pub images: Images,
+    /// Where the workflow data (workflow.json and inputs) comes from.
+    #[serde(default)]
+    pub data: Data,
+    /// The NFS server that shares the workflow directory between the engine and the workers.
+    #[serde(default)]
+    pub nfs: Nfs,
+    /// Permissions of the engine.
+    #[serde(default)]
+    pub rbac: Rbac,
+    /// Node selectors of the pods.
+    #[serde(default)]
+    pub nodes: Nodes,
+    /// How the engine runs the workflow.
+    #[serde(default)]
+    pub engine: Engine,
+    /// Resources of the worker Jobs that the engine creates, one per task.
+    #[serde(default)]
+    pub tasks: Tasks,
+    /// The post-processing Jobs (component `postprocess`).
+    #[serde(default)]
+    pub postprocess: Postprocess,
+    /// GKE cluster used by `hfgen setup` (platform `gke` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
+    /// Host DNS set-up with dnsmasq, used by `hfgen setup` (platform `minikube`, `nfs.address = "dns"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<Dns>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The kind of cluster the profile targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Platform {
+    /// Google Kubernetes Engine.
+    Gke,
+    /// minikube or a bare-metal cluster.
+    Minikube,
+}
+
+/// A known workflow whose images hfgen knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Workflow {
+    /// Montage v1 (Montage_v3.3).
+    #[serde(rename = "montage")]
+    Montage,
+    /// Montage2 (Pegasus montage-workflow-v2).
+    #[serde(rename = "montage2")]
+    Montage2,
+    /// SoyKB.
+    #[serde(rename = "soykb")]
+    Soykb,
+    /// 1000 Genomes.
+    #[serde(rename = "1000genome")]
+    Genome1000,
+}
+
+/// Container images. Unset worker and data images come from the workflow preset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Images {
+    /// HyperFlow engine.
+    #[serde(default = "default_engine_image")]
+    pub engine: String,
+    /// Worker image that runs the workflow's tasks (default: from the workflow preset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<String>,
+    /// Redis.
+    #[serde(default = "default_redis_image")]
+    pub redis: String,
+    /// NFS server.
+    #[serde(default = "default_nfs_server_image")]
+    pub nfs_server: String,
+    /// Log parser (component `postprocess`).
+    #[serde(default = "default_log_parser_image")]
+    pub log_parser: String,
+    /// Execution-trace visualisation (component `postprocess`).
+    #[serde(default = "default_viz_trace_image")]
+    pub viz_trace: String,
+}
+
+fn default_engine_image() -> String {
+    "hyperflowwms/hyperflow:v1.7.2".into()
+}
+fn default_redis_image() -> String {
+    "redis:5.0.7-buster".into()
+}
+fn default_nfs_server_image() -> String {
+    "gcr.io/google_containers/volume-nfs:0.8".into()
+}
+fn default_log_parser_image() -> String {
+    "hyperflowwms/log-parser:v1.4.2".into()
+}
+fn default_viz_trace_image() -> String {
+    "hyperflowwms/viz-trace:v1.4.0-5-g3c19b5a".into()
+}
+
+impl Default for Images {
+    fn default() -> Self {
+        Images {
+            engine: default_engine_image(),
+            worker: None,
+            redis: default_redis_image(),
+            nfs_server: default_nfs_server_image(),
+            log_parser: default_log_parser_image(),
+            viz_trace: default_viz_trace_image(),
+        }
+    }
+}
+
+/// Where the workflow data comes from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Data {
+    /// `image`: copy `/data` of a data image; `url`: download and unpack an archive.
+    #[serde(default)]
+    pub source: DataSource,
+    /// Data image whose `/data` holds workflow.json and the inputs (default: from the workflow preset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// http(s) URL of a .tar.gz archive with workflow.json and the inputs (`source = "url"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// SHA-256 of the archive, 64 hex digits (`source = "url"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Replace an existing workflow.json on the shared volume.
+    #[serde(default)]
+    pub overwrite: bool,
+}
+
+/// How the workflow data reaches the shared volume.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataSource {
+    /// Copy `/data` from a data image.
+    #[default]
+    Image,
+    /// Download an archive.
+    Url,
+}
+
+/// The NFS server and the shared volume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Nfs {
+    /// How the PersistentVolume names the NFS server: `dns` (its Service DNS name) or `ip`
+    /// (a pinned ClusterIP, for nodes that cannot resolve cluster DNS).
+    #[serde(default)]
+    pub address: NfsAddress,
+    /// ClusterIP pinned on the nfs-server Service and used by the PersistentVolume (`address = "ip"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    /// The cluster's service CIDR, which must contain `ip` (minikube default 10.96.0.0/12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_cidr: Option<String>,
+    /// Size of the shared volume (a Kubernetes quantity).
+    #[serde(default = "default_volume_size")]
+    pub size: String,
+    /// Where the NFS server keeps its exports.
+    #[serde(default)]
+    pub export: NfsExport,
+    /// Storage class of the exports' claim (`export = "claim"`; unset: the cluster default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_class: Option<String>,
+}
+
+fn default_volume_size() -> String {
+    "20Gi".into()
+}
+
+impl Default for Nfs {
+    fn default() -> Self {
+        Nfs {
+            address: NfsAddress::default(),
+            ip: None,
+            service_cidr: None,
+            size: default_volume_size(),
+            export: NfsExport::default(),
+            storage_class: None,
+        }
+    }
+}
+
+/// How the PersistentVolume reaches the NFS server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NfsAddress {
+    /// `nfs-server.<namespace>.svc.cluster.local`.
+    #[default]
+    Dns,
+    /// The pinned `nfs.ip`.
+    Ip,
+}
+
+/// Storage behind the NFS exports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NfsExport {
+    /// An emptyDir: the data is lost when the NFS server pod goes.
+    #[default]
+    EmptyDir,
+    /// A PersistentVolumeClaim `nfs-exports`: the data survives NFS server restarts.
+    Claim,
+}
+
+/// Permissions of the engine.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rbac {
+    /// `namespaced`: the engine may only create Jobs in its namespace. `cluster-admin`: the
+    /// seed's binding of cluster-admin to every ServiceAccount (unsafe, warned).
+    #[serde(default)]
+    pub mode: RbacMode,
+}
+
+/// How much the engine may do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RbacMode {
+    /// A Role that allows only `create` on `batch/jobs`, bound to the engine's ServiceAccount.
+    #[default]
+    Namespaced,
+    /// cluster-admin for every ServiceAccount of the cluster, as the seed's crb.yml.
+    ClusterAdmin,
+}
+
+/// Node selectors: the labels that pick nodes for each group of pods.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Nodes {
+    /// Engine, Redis, NFS server and data staging.
+    #[serde(default)]
+    pub master: IndexMap<String, String>,
+    /// Worker Jobs and the log parser.
+    #[serde(default)]
+    pub worker: IndexMap<String, String>,
+}
+
+/// How the engine runs the workflow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Engine {
+    /// Do not run the workflow: the engine waits for `kubectl exec ... hflow run .`.
+    #[serde(default)]
+    pub debug: bool,
+    /// Times the engine retries a failed task (`HF_VAR_BACKOFF_LIMIT`).
+    #[serde(default)]
+    pub backoff_limit: u32,
+    /// Stop the whole workflow when a task fails.
+    #[serde(default = "yes")]
+    pub stop_on_failure: bool,
+    /// Seconds a finished worker Job is kept before Kubernetes deletes it.
+    #[serde(default = "default_job_ttl")]
+    pub job_ttl_seconds: u32,
+    /// Extra `HF_VAR_*` variables for the engine.
+    #[serde(default)]
+    pub env: IndexMap<String, String>,
+}
+
+fn default_job_ttl() -> u32 {
+    100
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine {
+            debug: false,
+            backoff_limit: 0,
+            stop_on_failure: true,
+            job_ttl_seconds: default_job_ttl(),
+            env: IndexMap::new(),
+        }
+    }
+}
+
+/// Resources of each worker Job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tasks {
+    /// CPU request of a task (`HF_VAR_CPU_REQUEST`).
+    #[serde(default = "default_task_cpu")]
+    pub cpu_request: String,
+    /// Memory request of a task (`HF_VAR_MEM_REQUEST`).
+    #[serde(default = "default_task_memory")]
+    pub memory_request: String,
+    /// Memory limit of a task.
+    #[serde(default = "default_task_memory_limit")]
+    pub memory_limit: String,
+    /// Times the job executor retries a task's command (`HF_VAR_NUMBER_OF_RETRIES`).
+    #[serde(default = "default_task_retries")]
+    pub retries: u32,
+}
+
+fn default_task_cpu() -> String {
+    "0.5".into()
+}
+fn default_task_memory() -> String {
+    "500Mi".into()
+}
+fn default_task_memory_limit() -> String {
+    "1Gi".into()
+}
+fn default_task_retries() -> u32 {
+    1
+}
+
+impl Default for Tasks {
+    fn default() -> Self {
+        Tasks {
+            cpu_request: default_task_cpu(),
+            memory_request: default_task_memory(),
+            memory_limit: default_task_memory_limit(),
+            retries: default_task_retries(),
+        }
+    }
+}
+
+/// The post-processing Jobs: log parser and trace visualisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Postprocess {
+    /// Seconds each Job waits for its marker file (postprocStart, parsingFinished) before it fails.
+    #[serde(default = "default_postprocess_wait")]
+    pub wait_seconds: u32,
+}
+
+fn default_postprocess_wait() -> u32 {
+    86_400
+}
+
+impl Default for Postprocess {
+    fn default() -> Self {
+        Postprocess {
+            wait_seconds: default_postprocess_wait(),
+        }
+    }
+}
+
+/// The GKE cluster that `hfgen setup` creates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cluster {
+    /// Google Cloud project id.
+    pub project: String,
+    /// Compute zone, e.g. `europe-west2-a`.
+    pub zone: String,
+    /// Cluster name.
+    #[serde(default = "default_cluster_name")]
+    pub name: String,
+    /// GKE version (unset: the zone's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Node pools; their labels must cover `nodes.master` and `nodes.worker`.
+    #[serde(default)]
+    pub node_pools: IndexMap<String, NodePool>,
+}
+
+fn default_cluster_name() -> String {
+    "hyperflow".into()
+}
+
+/// One GKE node pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodePool {
+    /// Machine type, e.g. `n1-standard-2`.
+    pub machine_type: String,
+    /// Number of nodes.
+    pub node_count: u32,
+    /// Node labels.
+    #[serde(default)]
+    pub labels: IndexMap<String, String>,
+}
+
+/// Host DNS set-up with dnsmasq (minikube, `nfs.address = "dns"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dns {
+    /// IP of the cluster's DNS Service (kube-dns).
+    #[serde(default = "default_cluster_dns_ip")]
+    pub cluster_dns_ip: String,
+    /// Cluster domain.
+    #[serde(default = "default_cluster_domain")]
+    pub cluster_domain: String,
+    /// Upstream DNS server for every other name.
+    #[serde(default = "default_upstream_dns")]
+    pub upstream: String,
+}
+
+fn default_cluster_dns_ip() -> String {
+    "10.96.0.10".into()
+}
+fn default_cluster_domain() -> String {
+    "cluster.local".into()
+}
+fn default_upstream_dns() -> String {
+    "8.8.8.8".into()
+}

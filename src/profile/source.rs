@@ -1,0 +1,94 @@
+//! Reading profile text: a built-in name or a file, with the limits that keep bad input cheap.
+
+use super::builtin;
+use crate::diag::{Diagnostic, Origin};
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Profiles are a few kilobytes; anything this large is a mistake (a binary, a log file).
+pub const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+
+/// The text of one profile file and where it came from.
+#[derive(Debug, Clone)]
+pub struct ProfileSource {
+    /// What diagnostics call it: the built-in name (`gke`) or the path as given.
+    pub name: String,
+    /// The directory that relative `extends` paths start from (none for built-ins).
+    pub base_dir: Option<PathBuf>,
+    pub text: Arc<str>,
+}
+
+impl ProfileSource {
+    pub fn origin(&self, span: std::ops::Range<usize>) -> Origin {
+        Origin {
+            name: self.name.clone(),
+            source: self.text.clone(),
+            span,
+        }
+    }
+}
+
+/// Is `spec` a path (as opposed to a built-in profile name)?
+pub fn looks_like_path(spec: &str) -> bool {
+    spec.contains('/') || spec.contains('\\') || spec.ends_with(".toml")
+}
+
+/// Resolves `--profile NAME|FILE`: a built-in name, else a file path.
+pub fn resolve(spec: &str) -> Result<ProfileSource> {
+    if !looks_like_path(spec) {
+        if let Some(profile) = builtin::find(spec) {
+            return Ok(ProfileSource {
+                name: profile.name.to_string(),
+                base_dir: None,
+                text: Arc::from(profile.source),
+            });
+        }
+        if !Path::new(spec).exists() {
+            return Err(Error::new(
+                Diagnostic::error(format!("unknown profile `{spec}`")).with_help(format!(
+                    "built-in profiles: {}; or give the path of a .toml file",
+                    builtin::names().join(", ")
+                )),
+            ));
+        }
+    }
+    read_file(Path::new(spec))
+}
+
+/// Reads a profile file, refusing huge, binary or non-UTF-8 files with a clear message.
+pub fn read_file(path: &Path) -> Result<ProfileSource> {
+    let name = path.display().to_string();
+    let unreadable = |why: String| Error::msg(format!("cannot read profile {name}: {why}"));
+    let metadata = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
+    if metadata.is_dir() {
+        return Err(unreadable("it is a directory".into()));
+    }
+    if metadata.len() > MAX_PROFILE_BYTES {
+        return Err(unreadable(format!(
+            "it is {} bytes; a profile may be at most {MAX_PROFILE_BYTES} bytes",
+            metadata.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
+    if bytes.contains(&0) {
+        return Err(unreadable(
+            "it contains NUL bytes (a binary file?); a profile is TOML text".into(),
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        unreadable(format!(
+            "it is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(ProfileSource {
+        name,
+        base_dir: Some(
+            path.parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from(".")),
+        ),
+        text: Arc::from(text),
+    })
+}

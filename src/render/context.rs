@@ -1,0 +1,81 @@
+//! What templates see: the profile, with presets applied and derived names computed once.
+
+use crate::profile::model::{
+    Data, Engine, NfsAddress, Nodes, Nfs, Postprocess, Profile, RbacMode, Tasks,
+};
+use crate::profile::presets::preset;
+use serde::Serialize;
+
+/// The template context. Every field is named in at least one template.
+#[derive(Debug, Serialize)]
+pub struct RenderContext<'a> {
+    pub namespace: &'a str,
+    pub rbac_mode: RbacMode,
+    pub images: ResolvedImages,
+    pub data: &'a Data,
+    pub nfs: &'a Nfs,
+    pub nodes: &'a Nodes,
+    pub engine: &'a Engine,
+    pub tasks: &'a Tasks,
+    pub postprocess: &'a Postprocess,
+    /// Redis as worker pods reach it: the engine hands this address on to them.
+    pub redis_url: String,
+    /// The NFS server as the kubelet mounts it: a DNS name or the pinned ClusterIP.
+    pub nfs_server_address: String,
+    /// PersistentVolumes are cluster-wide: the namespace keeps two deployments apart.
+    pub pv_name: String,
+}
+
+/// Every image, with the workflow preset filling what the profile leaves out.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResolvedImages {
+    pub engine: String,
+    pub worker: String,
+    pub data: String,
+    pub redis: String,
+    pub nfs_server: String,
+    pub log_parser: String,
+    pub viz_trace: String,
+}
+
+impl<'a> RenderContext<'a> {
+    pub fn new(profile: &'a Profile) -> Self {
+        let namespace = profile.namespace.as_str();
+        let preset = preset(profile.workflow);
+        let images = ResolvedImages {
+            engine: profile.images.engine.clone(),
+            worker: profile
+                .images
+                .worker
+                .clone()
+                .unwrap_or_else(|| preset.worker_image.to_string()),
+            data: profile
+                .data
+                .image
+                .clone()
+                .unwrap_or_else(|| preset.data_image.to_string()),
+            redis: profile.images.redis.clone(),
+            nfs_server: profile.images.nfs_server.clone(),
+            log_parser: profile.images.log_parser.clone(),
+            viz_trace: profile.images.viz_trace.clone(),
+        };
+        let nfs_server_address = match profile.nfs.address {
+            NfsAddress::Dns => format!("nfs-server.{namespace}.svc.cluster.local"),
+            NfsAddress::Ip => profile.nfs.ip.clone().unwrap_or_default(),
+        };
+        RenderContext {
+            namespace,
+            rbac_mode: profile.rbac.mode,
+            images,
+            data: &profile.data,
+            nfs: &profile.nfs,
+            nodes: &profile.nodes,
+            engine: &profile.engine,
+            tasks: &profile.tasks,
+            postprocess: &profile.postprocess,
+            redis_url: format!("redis://redis.{namespace}.svc.cluster.local:6379"),
+            nfs_server_address,
+            pv_name: format!("{namespace}-nfs"),
+        }
+    }
+}

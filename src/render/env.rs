@@ -1,0 +1,43 @@
+//! The minijinja environment: strict about undefined values, YAML-safe about every value.
+
+use super::templates::{JOB_TEMPLATE, TEMPLATES};
+use super::yaml_scalar;
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+
+const YAML_ESCAPE: &str = "yaml";
+
+/// Builds the environment with every template compiled in.
+pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    env.set_auto_escape_callback(|name| {
+        let base = name.strip_suffix(".j2").unwrap_or(name);
+        if base.ends_with(".yml") || base.ends_with(".yaml") {
+            AutoEscape::Custom(YAML_ESCAPE.into())
+        } else {
+            AutoEscape::None
+        }
+    });
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == YAML_ESCAPE) {
+            let mut text = String::new();
+            yaml_scalar::write_value(&mut text, value)?;
+            out.write_str(&text).map_err(minijinja::Error::from)
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
+    for spec in TEMPLATES.iter().chain(std::iter::once(&JOB_TEMPLATE)) {
+        env.add_template_owned(spec.template_name(), spec.source)?;
+    }
+    Ok(env)
+}

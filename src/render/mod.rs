@@ -1,0 +1,68 @@
+//! Rendering: profile -> templates -> YAML text, parsed back to prove it is YAML.
+
+pub mod context;
+pub mod env;
+pub mod templates;
+pub mod yaml_scalar;
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::manifests::{parse_documents, Bundle, ManifestFile};
+use crate::profile::Profile;
+use context::RenderContext;
+use minijinja::value::{Serde, Value};
+use minijinja::Environment;
+use templates::{Component, JOB_TEMPLATE, TEMPLATES};
+
+/// Renders the templates of `components` for `profile`, in apply order.
+pub fn render(profile: &Profile, components: &[Component]) -> Result<Bundle> {
+    let env = env::environment().map_err(|e| template_error("(environment)", &e))?;
+    let context = Value::from(Serde(RenderContext::new(profile)));
+    let job_template = render_job_template(&env, &context)?;
+    let context = minijinja::context! {
+        job_template => Value::from_safe_string(job_template),
+        ..context
+    };
+    let mut bundle = Bundle::default();
+    for spec in TEMPLATES {
+        if !components.contains(&spec.component) {
+            continue;
+        }
+        if spec.file == "namespace.yml" && !profile.create_namespace {
+            continue;
+        }
+        let name = spec.template_name();
+        let text = render_template(&env, &name, &context)?;
+        let documents = parse_documents(&name, &text)?;
+        if documents.is_empty() {
+            continue;
+        }
+        bundle.files.push(ManifestFile {
+            file: spec.file,
+            component: spec.component,
+            text,
+            documents,
+        });
+    }
+    Ok(bundle)
+}
+
+/// The worker Job template the ConfigMap carries, with the engine's `${...}` placeholders.
+fn render_job_template(env: &Environment<'_>, context: &Value) -> Result<String> {
+    let name = JOB_TEMPLATE.template_name();
+    let text = render_template(env, &name, context)?;
+    parse_documents(&name, &text)?;
+    Ok(text)
+}
+
+fn render_template(env: &Environment<'_>, name: &str, context: &Value) -> Result<String> {
+    env.get_template(name)
+        .and_then(|template| template.render(context))
+        .map_err(|e| template_error(name, &e))
+}
+
+fn template_error(name: &str, error: &minijinja::Error) -> Error {
+    Error::new(Diagnostic::error(format!(
+        "template {name} failed (a bug in hfgen's templates): {error:#}"
+    )))
+}

@@ -1,0 +1,70 @@
+//! The templates, one per upstream manifest file, in apply order.
+
+/// A group of objects a user renders together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Component {
+    /// Everything needed to run a workflow.
+    Core,
+    /// The log-parser and viz-trace Jobs, applied after a run.
+    Postprocess,
+}
+
+impl Component {
+    pub const ALL: [Component; 2] = [Component::Core, Component::Postprocess];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Component::Core => "core",
+            Component::Postprocess => "postprocess",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Component> {
+        Component::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+/// One template and the file it renders to.
+#[derive(Debug)]
+pub struct TemplateSpec {
+    /// Output file name, e.g. `redis.yml`; the template is `<file>.j2`.
+    pub file: &'static str,
+    pub component: Component,
+    pub source: &'static str,
+}
+
+impl TemplateSpec {
+    pub fn template_name(&self) -> String {
+        format!("{}.j2", self.file)
+    }
+}
+
+macro_rules! template {
+    ($file:literal, $component:ident) => {
+        TemplateSpec {
+            file: $file,
+            component: Component::$component,
+            source: include_str!(concat!("../../templates/", $file, ".j2")),
+        }
+    };
+}
+
+/// Every manifest template, in the order `kubectl apply` needs them: namespace, RBAC,
+/// ConfigMap, Services, PV, PVC, Deployments, Jobs.
+pub const TEMPLATES: &[TemplateSpec] = &[
+    template!("namespace.yml", Core),
+    template!("rbac.yml", Core),
+    template!("cm.yml", Core),
+    template!("nfs-server-service.yml", Core),
+    template!("redis-service.yml", Core),
+    template!("pv-pvc.yml", Core),
+    template!("nfs-server.yml", Core),
+    template!("redis.yml", Core),
+    template!("hyperflow-engine-deployment.yml", Core),
+    template!("nfs-data-job.yml", Core),
+    template!("parser-job.yml", Postprocess),
+    template!("viz-trace-job.yml", Postprocess),
+];
+
+/// The worker Job template that the ConfigMap carries; rendered before `cm.yml`.
+pub const JOB_TEMPLATE: TemplateSpec = template!("job-template.yaml", Core);
