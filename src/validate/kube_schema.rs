@@ -51,7 +51,11 @@ pub struct SchemaViolation {
 
 impl fmt::Display for SchemaViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.instance_path.is_empty() { "/" } else { &self.instance_path };
+        let path = if self.instance_path.is_empty() {
+            "/"
+        } else {
+            &self.instance_path
+        };
         write!(f, "{path}: {}", self.message)
     }
 }
@@ -89,6 +93,7 @@ impl std::error::Error for SchemaLookupError {}
 impl SchemaLookupError {
     /// Like `Display`, but names the Kubernetes version for [`SchemaLookupError::UnknownKind`]:
     /// `no schema for apiVersion "foo/v1" kind "Bar" in Kubernetes 1.33`.
+    #[must_use]
     pub fn describe_in(&self, version: &str) -> String {
         match self {
             SchemaLookupError::UnknownKind { .. } => format!("{self} in Kubernetes {version}"),
@@ -134,7 +139,9 @@ fn canonical_version(version: &str) -> Option<&'static str> {
         return None;
     }
     SUPPORTED_VERSIONS.iter().copied().find(|s| {
-        let (smaj, smin) = s.split_once('.').expect("SUPPORTED_VERSIONS are MAJOR.MINOR");
+        let (smaj, smin) = s
+            .split_once('.')
+            .expect("SUPPORTED_VERSIONS are MAJOR.MINOR");
         smaj == major && smin == minor
     })
 }
@@ -142,6 +149,9 @@ fn canonical_version(version: &str) -> Option<&'static str> {
 impl KubeSchemas {
     /// Parse the embedded schema of `version` (`"1.33"` or `"v1.33"`; a patch level such as
     /// `"1.33.2"` is accepted and ignored). Validators are compiled on first use per kind.
+    ///
+    /// # Errors
+    /// [`SchemaLookupError::UnknownVersion`] if `version` is not one of [`SUPPORTED_VERSIONS`].
     ///
     /// # Panics
     /// Only if the embedded (build-time vendored) schema document is malformed, which the unit
@@ -168,18 +178,32 @@ impl KubeSchemas {
             .unwrap_or_else(|| panic!("embedded Kubernetes {version} schema has no x-kinds"))
             .iter()
             .map(|(key, def)| {
-                let def_name = def.as_str().expect("x-kinds values are $defs names").to_string();
-                (key.clone(), KindEntry { def_name, validator: OnceLock::new() })
+                let def_name = def
+                    .as_str()
+                    .expect("x-kinds values are $defs names")
+                    .to_string();
+                (
+                    key.clone(),
+                    KindEntry {
+                        def_name,
+                        validator: OnceLock::new(),
+                    },
+                )
             })
             .collect();
 
         let base_uri = format!("urn:hfgen:kubernetes:{version}");
         let registry = jsonschema::Registry::new()
             .add(&base_uri, jsonschema::Resource::from_contents(doc))
-            .and_then(|builder| builder.prepare())
+            .and_then(jsonschema::RegistryBuilder::prepare)
             .unwrap_or_else(|e| panic!("cannot index embedded Kubernetes {version} schema: {e}"));
 
-        Ok(KubeSchemas { version, base_uri, registry, kinds })
+        Ok(KubeSchemas {
+            version,
+            base_uri,
+            registry,
+            kinds,
+        })
     }
 
     /// The Kubernetes minor version, e.g. `"1.33"`.
@@ -201,6 +225,10 @@ impl KubeSchemas {
     /// All violations of one document (every error, not only the first), sorted by instance path
     /// (segment-wise, array indices numerically) then message, without duplicates.
     /// An empty vector means the document is valid.
+    ///
+    /// # Errors
+    /// [`SchemaLookupError::MissingTypeMeta`] if `doc` has no string `apiVersion`/`kind`,
+    /// [`SchemaLookupError::UnknownKind`] if this version has no schema for them.
     pub fn validate(&self, doc: &Value) -> Result<Vec<SchemaViolation>, SchemaLookupError> {
         let api_version = doc.get("apiVersion").and_then(Value::as_str);
         let kind = doc.get("kind").and_then(Value::as_str);
@@ -223,11 +251,21 @@ impl KubeSchemas {
     }
 
     /// The compiled validator for one kind (compiled on first use, then cached).
-    fn validator(&self, api_version: &str, kind: &str) -> Result<&jsonschema::Validator, SchemaLookupError> {
-        let entry = self.kinds.get(&format!("{api_version}/{kind}")).ok_or_else(|| {
-            SchemaLookupError::UnknownKind { api_version: api_version.to_string(), kind: kind.to_string() }
-        })?;
-        Ok(entry.validator.get_or_init(|| self.compile(&entry.def_name)))
+    fn validator(
+        &self,
+        api_version: &str,
+        kind: &str,
+    ) -> Result<&jsonschema::Validator, SchemaLookupError> {
+        let entry = self
+            .kinds
+            .get(&format!("{api_version}/{kind}"))
+            .ok_or_else(|| SchemaLookupError::UnknownKind {
+                api_version: api_version.to_string(),
+                kind: kind.to_string(),
+            })?;
+        Ok(entry
+            .validator
+            .get_or_init(|| self.compile(&entry.def_name)))
     }
 
     fn compile(&self, def_name: &str) -> jsonschema::Validator {
@@ -241,7 +279,10 @@ impl KubeSchemas {
             .with_registry(&self.registry)
             .build(&root)
             .unwrap_or_else(|e| {
-                panic!("embedded Kubernetes {} schema {def_name} does not compile: {e}", self.version)
+                panic!(
+                    "embedded Kubernetes {} schema {def_name} does not compile: {e}",
+                    self.version
+                )
             })
     }
 }
@@ -311,12 +352,20 @@ mod tests {
         let s = KubeSchemas::load(DEFAULT_VERSION).unwrap();
         let mut doc = deployment();
         doc["spec"]["replica"] = json!(1);
-        doc["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] = json!("8080");
+        doc["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"] =
+            json!("8080");
         let v = s.validate(&doc).unwrap();
         assert_eq!(v.len(), 2, "{v:#?}");
         assert_eq!(v[0].instance_path, "/spec");
-        assert!(v[0].message.contains("'replica' was unexpected"), "{}", v[0].message);
-        assert_eq!(v[1].instance_path, "/spec/template/spec/containers/0/ports/0/containerPort");
+        assert!(
+            v[0].message.contains("'replica' was unexpected"),
+            "{}",
+            v[0].message
+        );
+        assert_eq!(
+            v[1].instance_path,
+            "/spec/template/spec/containers/0/ports/0/containerPort"
+        );
         assert_eq!(v[1].message, r#""8080" is not of type "integer""#);
         assert_eq!(
             v[1].to_string(),
@@ -343,7 +392,11 @@ mod tests {
                    "spec": {"ports": [{"port": 80, "targetPort": target}]}})
         };
         for ok in [json!(8080), json!("http"), Value::Null] {
-            assert_eq!(s.validate(&svc(ok.clone())).unwrap(), vec![], "targetPort {ok}");
+            assert_eq!(
+                s.validate(&svc(ok.clone())).unwrap(),
+                vec![],
+                "targetPort {ok}"
+            );
         }
         let v = s.validate(&svc(json!(true))).unwrap();
         assert_eq!(v.len(), 1, "{v:#?}");
@@ -368,10 +421,19 @@ mod tests {
         }
         doc["spec"]["template"]["spec"]["containers"] = Value::Array(containers);
         doc["bogus"] = json!(1);
-        let paths: Vec<_> = s.validate(&doc).unwrap().into_iter().map(|v| v.instance_path).collect();
+        let paths: Vec<_> = s
+            .validate(&doc)
+            .unwrap()
+            .into_iter()
+            .map(|v| v.instance_path)
+            .collect();
         assert_eq!(
             paths,
-            ["", "/spec/template/spec/containers/2/image", "/spec/template/spec/containers/10/image"]
+            [
+                "",
+                "/spec/template/spec/containers/2/image",
+                "/spec/template/spec/containers/10/image"
+            ]
         );
     }
 
@@ -379,23 +441,44 @@ mod tests {
     fn lookup_errors() {
         let s = KubeSchemas::load("v1.33").unwrap();
         assert_eq!(s.version(), "1.33");
-        let e = s.validate(&json!({"apiVersion": "foo/v1", "kind": "Bar"})).unwrap_err();
-        assert!(matches!(&e, SchemaLookupError::UnknownKind { api_version, kind }
-                         if api_version == "foo/v1" && kind == "Bar"));
-        assert_eq!(e.describe_in(s.version()), r#"no schema for apiVersion "foo/v1" kind "Bar" in Kubernetes 1.33"#);
+        let e = s
+            .validate(&json!({"apiVersion": "foo/v1", "kind": "Bar"}))
+            .unwrap_err();
+        assert!(
+            matches!(&e, SchemaLookupError::UnknownKind { api_version, kind }
+                         if api_version == "foo/v1" && kind == "Bar")
+        );
+        assert_eq!(
+            e.describe_in(s.version()),
+            r#"no schema for apiVersion "foo/v1" kind "Bar" in Kubernetes 1.33"#
+        );
         // known kind, wrong group
-        let e = s.validate(&json!({"apiVersion": "v1", "kind": "Deployment"})).unwrap_err();
+        let e = s
+            .validate(&json!({"apiVersion": "v1", "kind": "Deployment"}))
+            .unwrap_err();
         assert!(matches!(e, SchemaLookupError::UnknownKind { .. }));
 
         let e = s.validate(&json!({"kind": "Service"})).unwrap_err();
         assert!(matches!(e, SchemaLookupError::MissingTypeMeta));
         assert_eq!(e.to_string(), "document has no apiVersion/kind");
-        assert!(matches!(s.validate(&json!([1, 2])), Err(SchemaLookupError::MissingTypeMeta)));
+        assert!(matches!(
+            s.validate(&json!([1, 2])),
+            Err(SchemaLookupError::MissingTypeMeta)
+        ));
 
         let e = KubeSchemas::load("1.40").unwrap_err();
-        assert_eq!(e.to_string(), r#"unknown Kubernetes version "1.40"; supported: 1.25, 1.33, 1.37"#);
+        assert_eq!(
+            e.to_string(),
+            r#"unknown Kubernetes version "1.40"; supported: 1.25, 1.33, 1.37"#
+        );
         for bad in ["", "1", "1.3", "1.33.x", "1.33.", "v", "1.33.0.1", "11.33"] {
-            assert!(matches!(KubeSchemas::load(bad), Err(SchemaLookupError::UnknownVersion(_))), "{bad:?}");
+            assert!(
+                matches!(
+                    KubeSchemas::load(bad),
+                    Err(SchemaLookupError::UnknownVersion(_))
+                ),
+                "{bad:?}"
+            );
         }
         for good in ["1.25", "v1.37", "1.33.0", "v1.33.7", " 1.33 "] {
             assert!(KubeSchemas::load(good).is_ok(), "{good:?}");
@@ -405,14 +488,29 @@ mod tests {
     #[test]
     fn every_version_loads_and_every_kind_compiles() {
         let expected = [
-            "apps/v1/DaemonSet", "apps/v1/Deployment", "apps/v1/StatefulSet", "batch/v1/CronJob",
-            "batch/v1/Job", "networking.k8s.io/v1/NetworkPolicy", "policy/v1/PodDisruptionBudget",
-            "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
-            "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding",
-            "v1/ConfigMap", "v1/Namespace", "v1/PersistentVolume", "v1/PersistentVolumeClaim",
-            "v1/Secret", "v1/Service", "v1/ServiceAccount",
+            "apps/v1/DaemonSet",
+            "apps/v1/Deployment",
+            "apps/v1/StatefulSet",
+            "batch/v1/CronJob",
+            "batch/v1/Job",
+            "networking.k8s.io/v1/NetworkPolicy",
+            "policy/v1/PodDisruptionBudget",
+            "rbac.authorization.k8s.io/v1/ClusterRole",
+            "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+            "rbac.authorization.k8s.io/v1/Role",
+            "rbac.authorization.k8s.io/v1/RoleBinding",
+            "v1/ConfigMap",
+            "v1/Namespace",
+            "v1/PersistentVolume",
+            "v1/PersistentVolumeClaim",
+            "v1/Secret",
+            "v1/Service",
+            "v1/ServiceAccount",
         ];
-        assert_eq!(SCHEMA_DOCS.iter().map(|(v, _)| *v).collect::<Vec<_>>(), SUPPORTED_VERSIONS);
+        assert_eq!(
+            SCHEMA_DOCS.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
+            SUPPORTED_VERSIONS
+        );
         assert!(SUPPORTED_VERSIONS.contains(&DEFAULT_VERSION));
         for v in SUPPORTED_VERSIONS {
             let s = KubeSchemas::load(v).unwrap();
@@ -423,11 +521,15 @@ mod tests {
                 assert!(s.has_kind(api_version, kind));
                 // Minimal object: strict schemas reject wrong apiVersion/kind only via enums,
                 // so a bare object of the right type must validate cleanly...
-                let minimal = json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}});
+                let minimal =
+                    json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}});
                 let violations = s.validate(&minimal).unwrap();
                 // ...except where upstream marks fields as required (roleRef, subjects' kind...).
                 for viol in &violations {
-                    assert!(viol.message.contains("is a required property"), "{v} {key}: {viol}");
+                    assert!(
+                        viol.message.contains("is a required property"),
+                        "{v} {key}: {viol}"
+                    );
                 }
                 // ...and an unknown top-level field is always rejected (strict schemas).
                 let mut extra = minimal.clone();
