@@ -372,7 +372,8 @@ impl Default for Postprocess {
     }
 }
 
-/// The GKE cluster that `hfgen setup` creates.
+/// The GKE cluster that `hfgen setup` creates. Its two node pools carry exactly the labels of
+/// `nodes.master` and `nodes.worker`, so the pods' node selectors always find their nodes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cluster {
@@ -386,9 +387,10 @@ pub struct Cluster {
     /// GKE version (unset: the zone's default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// Node pools; their labels must cover `nodes.master` and `nodes.worker`.
-    #[serde(default)]
-    pub node_pools: IndexMap<String, NodePool>,
+    /// Pool for the engine, Redis and the NFS server; labelled with `nodes.master`.
+    pub master_pool: NodePool,
+    /// Pool for the worker Jobs; labelled with `nodes.worker`.
+    pub worker_pool: NodePool,
 }
 
 fn default_cluster_name() -> String {
@@ -403,9 +405,6 @@ pub struct NodePool {
     pub machine_type: String,
     /// Number of nodes.
     pub node_count: u32,
-    /// Node labels.
-    #[serde(default)]
-    pub labels: IndexMap<String, String>,
 }
 
 /// Host DNS set-up with dnsmasq (minikube, `nfs.address = "dns"`).
