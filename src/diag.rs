@@ -153,7 +153,10 @@ mod tests {
             })
             .with_help("did you mean `namespace`?")
             .render();
-        assert!(text.contains("my.toml:2:1: unknown key `namspace`"), "{text}");
+        assert!(
+            text.contains("my.toml:2:1: unknown key `namspace`"),
+            "{text}"
+        );
         assert!(text.contains("^^^^^^^^"), "{text}");
         assert!(text.contains("did you mean `namespace`?"), "{text}");
     }

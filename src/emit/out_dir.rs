@@ -74,8 +74,8 @@ fn check_replaceable(dir: &Path) -> Result<()> {
             dir.display()
         )));
     }
-    let mut entries = fs::read_dir(dir)
-        .map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
+    let mut entries =
+        fs::read_dir(dir).map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
     if entries.next().is_none() {
         return Ok(());
     }

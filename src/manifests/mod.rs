@@ -1,6 +1,6 @@
 //! Rendered manifests: the text of each file and its documents parsed back into values.
 
-use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
 use crate::render::templates::Component;
 use serde_json::Value;
 
@@ -82,9 +82,9 @@ impl Bundle {
 }
 
 /// Parses rendered YAML back into documents; invalid YAML is an error naming the template.
-pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>, Diagnostic> {
+pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>> {
     let values: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| {
-        Diagnostic::error(format!(
+        Error::msg(format!(
             "template {template} produced invalid YAML (a bug in hfgen's templates): {e}"
         ))
     })?;
@@ -95,7 +95,7 @@ pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>, Diag
             if value.is_object() {
                 Ok(Document { value })
             } else {
-                Err(Diagnostic::error(format!(
+                Err(Error::msg(format!(
                     "template {template} produced a YAML document that is not a mapping: {value}"
                 )))
             }

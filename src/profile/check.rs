@@ -58,7 +58,8 @@ fn check_pinned_ip(
 ) {
     let Some(ip_text) = &profile.nfs.ip else {
         errors.push(at(
-            "nfs.address = \"ip\" needs nfs.ip, the ClusterIP to pin on the nfs-server Service".into(),
+            "nfs.address = \"ip\" needs nfs.ip, the ClusterIP to pin on the nfs-server Service"
+                .into(),
         ));
         return;
     };
@@ -78,7 +79,11 @@ fn check_pinned_ip(
         )));
         return;
     };
-    let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix)
+    };
     let first = u32::from(network) & mask;
     let last = first | !mask;
     let address = u32::from(ip);

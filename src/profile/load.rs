@@ -24,8 +24,8 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
     let mut table = table;
     let mut set_diagnostics = Vec::new();
     for set in sets {
-        if let Err(diagnostic) = apply_set(&mut table, set) {
-            set_diagnostics.push(diagnostic);
+        if let Err(error) = apply_set(&mut table, set) {
+            set_diagnostics.extend(error.diagnostics);
         }
     }
     if !set_diagnostics.is_empty() {
@@ -111,21 +111,25 @@ pub fn merge(base: &mut Table, overlay: Table) {
 }
 
 /// Applies one `--set KEY=VALUE`: a dotted key and a TOML value (a bare word is a string).
-fn apply_set(table: &mut Table, set: &str) -> std::result::Result<(), Diagnostic> {
+fn apply_set(table: &mut Table, set: &str) -> Result<()> {
     let origin = |span: std::ops::Range<usize>| Origin {
         name: "--set".into(),
         source: Arc::from(set),
         span,
     };
     let Some((key, raw_value)) = set.split_once('=') else {
-        return Err(Diagnostic::error(format!("--set `{set}`: expected KEY=VALUE"))
-            .at(origin(0..set.len())));
+        return Err(
+            Diagnostic::error(format!("--set `{set}`: expected KEY=VALUE"))
+                .at(origin(0..set.len()))
+                .into(),
+        );
     };
     let path: Vec<&str> = key.trim().split('.').collect();
     if path.iter().any(|part| part.is_empty()) {
         return Err(
             Diagnostic::error(format!("--set `{key}`: the key has an empty part"))
-                .at(origin(0..key.len())),
+                .at(origin(0..key.len()))
+                .into(),
         );
     }
     let value = parse_set_value(raw_value.trim());
@@ -139,10 +143,11 @@ fn apply_set(table: &mut Table, set: &str) -> std::result::Result<(), Diagnostic
             Value::Table(inner) => inner,
             _ => {
                 let prefix = path[..=depth].join(".");
-                return Err(Diagnostic::error(format!(
-                    "--set `{key}`: `{prefix}` is not a table"
-                ))
-                .at(origin(0..key.len())));
+                return Err(
+                    Diagnostic::error(format!("--set `{key}`: `{prefix}` is not a table"))
+                        .at(origin(0..key.len()))
+                        .into(),
+                );
             }
         };
     }

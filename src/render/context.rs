@@ -1,7 +1,7 @@
 //! What templates see: the profile, with presets applied and derived names computed once.
 
 use crate::profile::model::{
-    Data, Engine, NfsAddress, Nodes, Nfs, Postprocess, Profile, RbacMode, Tasks,
+    Data, Engine, Nfs, NfsAddress, Nodes, Postprocess, Profile, RbacMode, Tasks,
 };
 use crate::profile::presets::preset;
 use serde::Serialize;

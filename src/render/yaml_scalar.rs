@@ -105,7 +105,10 @@ fn write_double_quoted(out: &mut String, text: &str) {
             // C0/C1 controls, DEL, YAML 1.1 line breaks (NEL, LS, PS), BOM and non-characters
             // are not printable in YAML: escape them.
             c if c.is_control()
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') =>
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
             {
                 write!(out, "\\u{:04x}", c as u32).ok();
             }
@@ -151,7 +154,10 @@ mod tests {
             render(Value::from("x\nkind: ClusterRoleBinding")),
             "\"x\\nkind: ClusterRoleBinding\""
         );
-        assert_eq!(render(Value::from("a\u{2028}b\u{85}")), "\"a\\u2028b\\u0085\"");
+        assert_eq!(
+            render(Value::from("a\u{2028}b\u{85}")),
+            "\"a\\u2028b\\u0085\""
+        );
         assert_eq!(render(Value::from("q\"\\")), "\"q\\\"\\\\\"");
     }
 
@@ -161,9 +167,6 @@ mod tests {
         assert_eq!(render(Value::from(42)), "42");
         assert_eq!(render(Value::from(0.5)), "0.5");
         assert_eq!(render(Value::from(())), "null");
-        assert_eq!(
-            render(Value::from(vec!["a", "on"])),
-            "[a, \"on\"]"
-        );
+        assert_eq!(render(Value::from(vec!["a", "on"])), "[a, \"on\"]");
     }
 }

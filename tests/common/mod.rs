@@ -1,0 +1,76 @@
+//! Helpers shared by the integration tests: run the built binary, find external validators.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BUILTIN_PROFILES: &[&str] = &["gke", "minikube-dnsmasq", "minikube-ip"];
+
+/// The repository root (where Cargo.toml is).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the built `hfgen` with `args` from the repository root.
+pub fn hfgen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hfgen"))
+        .args(args)
+        .current_dir(repo_root())
+        .stdin(Stdio::null())
+        .output()
+        .expect("the hfgen binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Runs hfgen and insists on success; returns stdout.
+pub fn hfgen_ok(args: &[&str]) -> String {
+    let output = hfgen(args);
+    assert!(
+        output.status.success(),
+        "hfgen {args:?} failed with {:?}\nstderr:\n{}",
+        output.status.code(),
+        stderr(&output)
+    );
+    stdout(&output)
+}
+
+/// An external tool from PATH or the project's `.venv` (which `.ci/run` creates). Missing
+/// tools fail the test: CI must install them, a skip would hide that.
+pub fn external_tool(name: &str) -> PathBuf {
+    let venv = repo_root().join(".venv/bin").join(name);
+    if venv.exists() {
+        return venv;
+    }
+    if let Some(paths) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&paths) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return candidate;
+            }
+        }
+    }
+    panic!("`{name}` is not installed: run `bash .ci/run` once (it installs the test tools into .venv)");
+}
+
+/// Parses a YAML stream into its non-empty documents.
+pub fn documents(yaml: &str) -> Vec<serde_json::Value> {
+    serde_saphyr::from_multiple::<serde_json::Value>(yaml)
+        .expect("output is YAML")
+        .into_iter()
+        .filter(|doc| !doc.is_null())
+        .collect()
+}
+
+/// Writes `text` to a file in `dir` and returns its path as a string.
+pub fn write_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write test file");
+    path.display().to_string()
+}

@@ -1,0 +1,538 @@
+//! `hfgen render`: what a user applies to the cluster.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::process::Command;
+
+fn object_line(doc: &Value) -> String {
+    let field = |pointer: &str| doc.pointer(pointer).and_then(Value::as_str).unwrap_or("-");
+    format!(
+        "{}/{} {}",
+        field("/kind"),
+        field("/metadata/name"),
+        field("/metadata/namespace")
+    )
+}
+
+/// The objects of each built-in profile, in apply order, as listed in tests/render/<profile>.objects.
+#[test]
+fn builtin_profiles_render_the_expected_objects_in_order() {
+    for profile in BUILTIN_PROFILES {
+        let yaml = hfgen_ok(&["render", "--profile", profile]);
+        let actual: Vec<String> = documents(&yaml).iter().map(object_line).collect();
+        let expected_path = repo_root().join(format!("tests/render/{profile}.objects"));
+        let expected = std::fs::read_to_string(&expected_path).unwrap();
+        let expected: Vec<&str> = expected.lines().collect();
+        assert_eq!(actual, expected, "objects of profile {profile}");
+    }
+}
+
+#[test]
+fn two_renders_are_byte_identical() {
+    for profile in BUILTIN_PROFILES {
+        for component in ["core", "postprocess"] {
+            let args = ["render", "--profile", profile, "--component", component];
+            assert_eq!(hfgen_ok(&args), hfgen_ok(&args), "{profile}/{component}");
+        }
+    }
+}
+
+/// Kind ranks never go down: RBAC, ConfigMap, Services, PV, PVC, Deployments, Jobs.
+#[test]
+fn documents_come_in_apply_order() {
+    const ORDER: &[&str] = &[
+        "Namespace",
+        "NetworkPolicy",
+        "ClusterRoleBinding",
+        "ServiceAccount",
+        "Role",
+        "RoleBinding",
+        "ConfigMap",
+        "Service",
+        "PersistentVolume",
+        "PersistentVolumeClaim",
+        "Deployment",
+        "Job",
+    ];
+    for profile in BUILTIN_PROFILES {
+        let yaml = hfgen_ok(&[
+            "render",
+            "--profile",
+            profile,
+            "--component",
+            "core",
+            "--component",
+            "postprocess",
+            "--set",
+            "rbac.mode=cluster-admin",
+        ]);
+        let ranks: Vec<usize> = documents(&yaml)
+            .iter()
+            .map(|doc| {
+                let kind = doc["kind"].as_str().unwrap();
+                ORDER
+                    .iter()
+                    .position(|k| *k == kind)
+                    .unwrap_or_else(|| panic!("kind {kind} has no place in the apply order"))
+            })
+            .collect();
+        assert!(
+            ranks.windows(2).all(|pair| pair[0] <= pair[1]),
+            "{profile}: {ranks:?}"
+        );
+    }
+}
+
+#[test]
+fn kubernetes_validate_strict_accepts_every_builtin_profile() {
+    let validator = external_tool("kubernetes-validate");
+    let dir = tempfile::tempdir().unwrap();
+    for profile in BUILTIN_PROFILES {
+        for component in ["core", "postprocess"] {
+            let yaml = hfgen_ok(&["render", "--profile", profile, "--component", component]);
+            let file = write_file(dir.path(), &format!("{profile}-{component}.yaml"), &yaml);
+            let output = Command::new(&validator)
+                .args(["--strict", "--kubernetes-version", "1.33", &file])
+                .output()
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "kubernetes-validate --strict rejected {profile}/{component}:\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+}
+
+/// The worker Job template inside the ConfigMap is a valid Job once the engine fills it in.
+#[test]
+fn kubernetes_validate_strict_accepts_the_filled_in_job_template() {
+    let validator = external_tool("kubernetes-validate");
+    let dir = tempfile::tempdir().unwrap();
+    for profile in BUILTIN_PROFILES {
+        let yaml = hfgen_ok(&["render", "--profile", profile]);
+        let template = job_template(&yaml);
+        let filled = template
+            .replace("${jobName}", "abc-mprojectpp-1-1")
+            .replace(
+                "${containerName}",
+                "hyperflowwms/montage-worker:6.0-je1.4.0",
+            )
+            .replace("${volumePath}", "/work_dir")
+            .replace(
+                "${command}",
+                "hflow-job-execute redis://redis:6379 -a -- \"task-1\" \"task-2\"",
+            )
+            .replace("${cpuRequest}", "0.5")
+            .replace("${memRequest}", "50Mi");
+        assert!(!filled.contains("${"), "unfilled placeholder in {filled}");
+        let file = write_file(dir.path(), &format!("{profile}-job.yaml"), &filled);
+        let output = Command::new(&validator)
+            .args(["--strict", "--kubernetes-version", "1.33", &file])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{profile}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+}
+
+fn job_template(yaml: &str) -> String {
+    let docs = documents(yaml);
+    let config_map = docs
+        .iter()
+        .find(|doc| doc["kind"] == "ConfigMap" && doc["metadata"]["name"] == "hyperflow-config")
+        .expect("ConfigMap hyperflow-config");
+    config_map["data"]["job-template.yaml"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn job_template_keeps_engine_placeholders_and_fixes_upstream_bugs() {
+    let template = job_template(&hfgen_ok(&["render", "--profile", "gke"]));
+    for placeholder in [
+        "${jobName}",
+        "${containerName}",
+        "${command}",
+        "${volumePath}",
+        "${cpuRequest}",
+        "${memRequest}",
+    ] {
+        assert!(template.contains(placeholder), "missing {placeholder}");
+    }
+    // The engine replaces every ${name}; the template's own shell must not use that form.
+    let known = [
+        "jobName",
+        "containerName",
+        "command",
+        "volumePath",
+        "cpuRequest",
+        "memRequest",
+    ];
+    let mut rest = template.as_str();
+    while let Some(start) = rest.find("${") {
+        let end = rest[start..].find('}').unwrap() + start;
+        let name = &rest[start + 2..end];
+        assert!(known.contains(&name), "unknown placeholder ${{{name}}}");
+        rest = &rest[end..];
+    }
+    let job = &documents(&template)[0];
+    assert_eq!(job["spec"]["ttlSecondsAfterFinished"], 100);
+    let pod = &job["spec"]["template"]["spec"];
+    assert_eq!(pod["automountServiceAccountToken"], false);
+    assert_eq!(pod["nodeSelector"]["nodetype"], "worker");
+    let env = pod["containers"][0]["env"].as_array().unwrap();
+    let names: Vec<&str> = env.iter().map(|e| e["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"HF_VAR_NUMBER_OF_RETRIES"));
+    assert!(
+        !names.contains(&"HF_VAR_NUM_RETRIES"),
+        "the executor ignores it"
+    );
+}
+
+fn pod_specs(docs: &[Value]) -> Vec<(String, &Value)> {
+    docs.iter()
+        .filter_map(|doc| {
+            let spec = doc.pointer("/spec/template/spec")?;
+            Some((object_line(doc), spec))
+        })
+        .collect()
+}
+
+#[test]
+fn only_the_engine_gets_an_api_token_and_it_may_only_create_jobs() {
+    for profile in BUILTIN_PROFILES {
+        let yaml = hfgen_ok(&[
+            "render",
+            "--profile",
+            profile,
+            "--component",
+            "core",
+            "--component",
+            "postprocess",
+        ]);
+        let docs = documents(&yaml);
+        for (object, spec) in pod_specs(&docs) {
+            let is_engine = object.starts_with("Deployment/hyperflow-engine ");
+            assert_eq!(
+                spec["automountServiceAccountToken"], is_engine,
+                "{profile}: {object}"
+            );
+            if is_engine {
+                assert_eq!(spec["serviceAccountName"], "hyperflow-engine");
+            }
+        }
+        let role = docs.iter().find(|d| d["kind"] == "Role").unwrap();
+        assert_eq!(
+            role["rules"],
+            serde_json::json!([{"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["create"]}])
+        );
+        assert!(!docs.iter().any(|d| d["kind"] == "ClusterRoleBinding"));
+        let privileged: Vec<String> = pod_specs(&docs)
+            .into_iter()
+            .filter(|(_, spec)| spec.to_string().contains("\"privileged\":true"))
+            .map(|(object, _)| object)
+            .collect();
+        assert_eq!(privileged, vec!["Deployment/nfs-server hyperflow"]);
+    }
+}
+
+#[test]
+fn cluster_admin_mode_is_the_v1_binding_and_warns() {
+    let output = hfgen(&[
+        "render",
+        "--profile",
+        "gke",
+        "--set",
+        "rbac.mode=cluster-admin",
+    ]);
+    assert!(output.status.success());
+    assert!(
+        stderr(&output).contains("warning") && stderr(&output).contains("cluster-admin"),
+        "{}",
+        stderr(&output)
+    );
+    let docs = documents(&stdout(&output));
+    let binding = docs
+        .iter()
+        .find(|d| d["kind"] == "ClusterRoleBinding")
+        .unwrap();
+    assert_eq!(binding["apiVersion"], "rbac.authorization.k8s.io/v1");
+    assert_eq!(binding["roleRef"]["name"], "cluster-admin");
+    assert_eq!(binding["subjects"][0]["name"], "system:serviceaccounts");
+    assert!(!docs.iter().any(|d| d["kind"] == "Role"));
+}
+
+#[test]
+fn minikube_ip_pins_the_same_address_on_service_and_volume() {
+    let docs = documents(&hfgen_ok(&["render", "--profile", "minikube-ip"]));
+    let service = docs
+        .iter()
+        .find(|d| d["kind"] == "Service" && d["metadata"]["name"] == "nfs-server")
+        .unwrap();
+    let volume = docs
+        .iter()
+        .find(|d| d["kind"] == "PersistentVolume")
+        .unwrap();
+    assert_eq!(service["spec"]["clusterIP"], "10.96.100.100");
+    assert_eq!(
+        volume["spec"]["nfs"]["server"],
+        service["spec"]["clusterIP"]
+    );
+}
+
+#[test]
+fn gke_names_the_nfs_server_by_dns_in_its_namespace() {
+    let docs = documents(&hfgen_ok(&["render", "--profile", "gke"]));
+    let volume = docs
+        .iter()
+        .find(|d| d["kind"] == "PersistentVolume")
+        .unwrap();
+    assert_eq!(
+        volume["spec"]["nfs"]["server"],
+        "nfs-server.hyperflow.svc.cluster.local"
+    );
+    assert_eq!(volume["spec"]["claimRef"]["name"], "nfs");
+    assert_eq!(volume["spec"]["claimRef"]["namespace"], "hyperflow");
+}
+
+#[test]
+fn a_user_namespace_leaves_no_trace_of_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = write_file(
+        dir.path(),
+        "hf-test.toml",
+        "extends = \"minikube-dnsmasq\"\nnamespace = \"hf-test\"\n",
+    );
+    for component in ["core", "postprocess"] {
+        let yaml = hfgen_ok(&["render", "--profile", &profile, "--component", component]);
+        assert!(!yaml.contains("default"), "{component} mentions default");
+        for doc in documents(&yaml) {
+            let kind = doc["kind"].as_str().unwrap();
+            if kind != "PersistentVolume" && kind != "Namespace" {
+                assert_eq!(
+                    doc["metadata"]["namespace"],
+                    "hf-test",
+                    "{}",
+                    object_line(&doc)
+                );
+            }
+        }
+        if component == "core" {
+            assert!(yaml.contains("redis://redis.hf-test.svc.cluster.local:6379"));
+            assert!(yaml.contains("server: nfs-server.hf-test.svc.cluster.local"));
+        }
+    }
+}
+
+/// A value from a profile is one scalar, whatever characters it holds.
+#[test]
+fn hostile_values_cannot_add_keys_or_documents() {
+    let clean = documents(&hfgen_ok(&["render", "--profile", "gke"]));
+    let hostile = [
+        "x\nkind: ClusterRoleBinding",
+        "x\n---\napiVersion: v1\nkind: Secret",
+        "x: y",
+        "x # comment",
+        "'\"{[&*!|>%@`",
+        "x\u{2028}kind: Secret\u{85}y",
+        "on",
+    ];
+    for value in hostile {
+        let toml_value = toml::Value::String(value.into()).to_string();
+        let set = format!("images.worker={toml_value}");
+        let yaml = hfgen_ok(&["render", "--profile", "gke", "--set", &set]);
+        let docs = documents(&yaml);
+        assert_eq!(
+            docs.len(),
+            clean.len(),
+            "{value:?} changed the document count"
+        );
+        let engine = docs
+            .iter()
+            .find(|d| d["kind"] == "Deployment" && d["metadata"]["name"] == "hyperflow-engine")
+            .unwrap();
+        let env = engine["spec"]["template"]["spec"]["containers"][0]["env"]
+            .as_array()
+            .unwrap();
+        let worker = env
+            .iter()
+            .find(|e| e["name"] == "HF_VAR_WORKER_CONTAINER")
+            .unwrap();
+        assert_eq!(worker["value"], value, "the value arrives unchanged");
+        let kinds: Vec<&Value> = docs.iter().map(|d| &d["kind"]).collect();
+        let clean_kinds: Vec<&Value> = clean.iter().map(|d| &d["kind"]).collect();
+        assert_eq!(kinds, clean_kinds);
+    }
+}
+
+#[test]
+fn postprocess_jobs_run_each_step_on_its_own_line() {
+    let docs = documents(&hfgen_ok(&[
+        "render",
+        "--profile",
+        "gke",
+        "--component",
+        "postprocess",
+    ]));
+    let names: Vec<&str> = docs
+        .iter()
+        .map(|d| d["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["logs-parser", "viz-exec-trace"]);
+    let script = docs[0]["spec"]["template"]["spec"]["containers"][0]["command"][2]
+        .as_str()
+        .unwrap();
+    // Upstream's folded scalar joined these two into one command, so tar never ran.
+    assert!(script.contains("\ntar cvfz logs-hf.tar.gz logs-hf/\n"));
+    assert!(script.contains("\necho 1 > /work_dir/parsingFinished\n"));
+}
+
+#[test]
+fn out_folder_is_a_kustomization_that_kubectl_accepts() {
+    let kubectl = external_tool("kubectl");
+    let dir = tempfile::tempdir().unwrap();
+    for profile in BUILTIN_PROFILES {
+        let out = dir.path().join(profile);
+        let out_arg = out.display().to_string();
+        hfgen_ok(&["render", "--profile", profile, "--out", &out_arg]);
+        let output = Command::new(&kubectl)
+            .args(["kustomize", &out_arg])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "kubectl kustomize {profile}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut from_kustomize: Vec<String> = documents(&String::from_utf8(output.stdout).unwrap())
+            .iter()
+            .map(object_line)
+            .collect();
+        let mut from_stream: Vec<String> = documents(&hfgen_ok(&["render", "--profile", profile]))
+            .iter()
+            .map(object_line)
+            .collect();
+        from_kustomize.sort();
+        from_stream.sort();
+        assert_eq!(from_kustomize, from_stream, "{profile}");
+    }
+}
+
+#[test]
+fn out_folder_has_one_file_per_template_in_apply_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    hfgen_ok(&["render", "--profile", "gke", "--out", out.to_str().unwrap()]);
+    let kustomization = std::fs::read_to_string(out.join("kustomization.yaml")).unwrap();
+    let listed: Vec<&str> = kustomization
+        .lines()
+        .filter_map(|line| line.strip_prefix("  - "))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "namespace.yml",
+            "rbac.yml",
+            "cm.yml",
+            "nfs-server-service.yml",
+            "redis-service.yml",
+            "pv-pvc.yml",
+            "nfs-server.yml",
+            "redis.yml",
+            "hyperflow-engine-deployment.yml",
+            "nfs-data-job.yml",
+        ]
+    );
+    let mut on_disk: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name != "kustomization.yaml")
+        .collect();
+    on_disk.sort();
+    let mut expected: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(on_disk, expected);
+}
+
+#[test]
+fn out_folder_is_left_alone_on_bad_input_and_replaced_whole_on_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out_arg = out.to_str().unwrap();
+    hfgen_ok(&["render", "--profile", "gke", "--out", out_arg]);
+    let before = std::fs::read_to_string(out.join("cm.yml")).unwrap();
+
+    let output = hfgen(&[
+        "render",
+        "--profile",
+        "gke",
+        "--set",
+        "namespace=Bad_Name",
+        "--out",
+        out_arg,
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).is_empty());
+    assert_eq!(std::fs::read_to_string(out.join("cm.yml")).unwrap(), before);
+
+    hfgen_ok(&[
+        "render",
+        "--profile",
+        "gke",
+        "--component",
+        "postprocess",
+        "--out",
+        out_arg,
+    ]);
+    assert!(!out.join("cm.yml").exists(), "stale files are gone");
+    assert!(out.join("parser-job.yml").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers, ["out"], "no staging folders left behind");
+}
+
+#[test]
+fn out_refuses_to_replace_a_folder_hfgen_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(dir.path(), "notes.txt", "mine");
+    let output = hfgen(&[
+        "render",
+        "--profile",
+        "gke",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("did not write"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn unknown_profile_and_component_are_bad_input() {
+    let output = hfgen(&["render", "--profile", "gkee"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown profile `gkee`"));
+    assert!(stderr(&output).contains("gke, minikube-dnsmasq, minikube-ip"));
+    assert!(stdout(&output).is_empty());
+
+    let output = hfgen(&["render", "--profile", "gke", "--component", "extras"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown component `extras`"));
+}
