@@ -16,6 +16,13 @@ fn object_line(doc: &Value) -> String {
     )
 }
 
+fn render_all_components(profile: &str, extra: &[&str]) -> String {
+    let mut args = vec!["render", "--profile", profile, "--component", "core"];
+    args.extend(["--component", "postprocess"]);
+    args.extend(extra);
+    hfgen_ok(&args)
+}
+
 /// The objects of each built-in profile, in apply order, as listed in tests/render/<profile>.objects.
 #[test]
 fn builtin_profiles_render_the_expected_objects_in_order() {
@@ -57,17 +64,7 @@ fn documents_come_in_apply_order() {
         "Job",
     ];
     for profile in BUILTIN_PROFILES {
-        let yaml = hfgen_ok(&[
-            "render",
-            "--profile",
-            profile,
-            "--component",
-            "core",
-            "--component",
-            "postprocess",
-            "--set",
-            "rbac.mode=cluster-admin",
-        ]);
+        let yaml = render_all_components(profile, &["--set", "rbac.mode=cluster-admin"]);
         let ranks: Vec<usize> = documents(&yaml)
             .iter()
             .map(|doc| {
@@ -209,15 +206,7 @@ fn pod_specs(docs: &[Value]) -> Vec<(String, &Value)> {
 #[test]
 fn only_the_engine_gets_an_api_token_and_it_may_only_create_jobs() {
     for profile in BUILTIN_PROFILES {
-        let yaml = hfgen_ok(&[
-            "render",
-            "--profile",
-            profile,
-            "--component",
-            "core",
-            "--component",
-            "postprocess",
-        ]);
+        let yaml = render_all_components(profile, &[]);
         let docs = documents(&yaml);
         for (object, spec) in pod_specs(&docs) {
             let is_engine = object.starts_with("Deployment/hyperflow-engine ");
