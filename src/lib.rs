@@ -10,5 +10,6 @@ pub mod error;
 pub mod manifests;
 pub mod profile;
 pub mod render;
+pub mod validate;
 
 pub use error::{Error, Result};

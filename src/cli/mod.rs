@@ -4,6 +4,7 @@ mod completions;
 mod profiles;
 mod render;
 mod schema;
+mod validate;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand};
@@ -21,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Render the manifests of a profile: one YAML stream on stdout, or a folder with --out.
     Render(render::RenderArgs),
+    /// Validate any manifests against the bundled strict Kubernetes API schemas.
+    Validate(validate::ValidateArgs),
     /// List the built-in profiles.
     Profiles,
     /// Print the JSON Schema of profiles.
@@ -40,6 +43,7 @@ pub fn main() -> u8 {
     };
     let result = match cli.command {
         Command::Render(args) => render::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::Profiles => profiles::run(),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args),

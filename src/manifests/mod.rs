@@ -65,6 +65,13 @@ impl Bundle {
             .find(|doc| doc.kind() == kind && doc.name() == name)
     }
 
+    /// The files of `components` only.
+    pub fn only(mut self, components: &[Component]) -> Bundle {
+        self.files
+            .retain(|file| components.contains(&file.component));
+        self
+    }
+
     /// One YAML stream: every file, each introduced by `---` and a `# Source:` comment.
     pub fn to_stream(&self) -> String {
         let mut out = String::new();

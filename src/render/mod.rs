@@ -9,13 +9,44 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::manifests::{parse_documents, Bundle, ManifestFile};
 use crate::profile::Profile;
+use crate::validate::{self, kube_schema::KubeSchemas, kube_schema::DEFAULT_VERSION};
 use context::RenderContext;
 use minijinja::value::{Serde, Value};
 use minijinja::Environment;
 use templates::{Component, JOB_TEMPLATE, TEMPLATES};
 
-/// Renders the templates of `components` for `profile`, in apply order.
+/// Renders the templates of `components` for `profile`, in apply order. Every component is
+/// rendered and validated, so references across components (the post-processing Jobs use
+/// the core's claim) are checked whatever the user selects.
 pub fn render(profile: &Profile, components: &[Component]) -> Result<Bundle> {
+    let bundle = render_unchecked(profile)?;
+    let schemas = KubeSchemas::load(DEFAULT_VERSION).map_err(|e| Error::msg(e.to_string()))?;
+    let mut findings = validate::validate_bundle(&bundle, &schemas);
+    if !findings.is_empty() {
+        for file in &bundle.files {
+            validate::locate(&mut findings, file.file, &file.text);
+        }
+        let diagnostics = findings
+            .iter()
+            .map(|finding| {
+                Diagnostic::error(format!(
+                    "rendered manifest is invalid: {}",
+                    validate::report::text_line(finding)
+                ))
+                .with_help(format!(
+                    "template {}.j2 produced it; a profile value Kubernetes rejects, or a bug in hfgen",
+                    finding.file
+                ))
+            })
+            .collect::<Vec<_>>();
+        return Err(diagnostics.into());
+    }
+    Ok(bundle.only(components))
+}
+
+/// Renders every component without validating it.
+pub fn render_unchecked(profile: &Profile) -> Result<Bundle> {
+    let components = Component::ALL;
     let env = env::environment().map_err(|e| template_error("(environment)", &e))?;
     let context = Value::from(Serde(RenderContext::new(profile)));
     let job_template = render_job_template(&env, &context)?;

@@ -19,7 +19,7 @@
 //! meta-validates the root it is given, so this keeps the root tiny instead of embedding all
 //! `$defs` in it, and only the definitions reachable from that kind get compiled.
 //! The workload kinds (everything with a pod template) share one validator, see
-//! [`POD_TEMPLATE_KINDS`].
+//! `POD_TEMPLATE_KINDS`.
 //!
 //! This module is self-contained (no `crate::` imports) so it can be compiled and tested alone.
 
@@ -592,6 +592,41 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn workload_kinds_dispatch_to_their_own_schema() {
+        let s = KubeSchemas::load(DEFAULT_VERSION).unwrap();
+        let template = deployment()["spec"]["template"].clone();
+        let selector = json!({"matchLabels": {"app": "web"}});
+        let meta = json!({"name": "w"});
+        let valid = [
+            deployment(),
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": meta,
+                   "spec": {"serviceName": "w", "selector": selector, "template": template}}),
+            json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": meta,
+                   "spec": {"selector": selector, "template": template}}),
+            json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": meta,
+                   "spec": {"template": template}}),
+            json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": meta,
+                   "spec": {"schedule": "@daily", "jobTemplate": {"spec": {"template": template}}}}),
+        ];
+        for doc in &valid {
+            assert_eq!(s.validate(doc).unwrap(), vec![], "{}", doc["kind"]);
+        }
+        // A Deployment spec relabelled as StatefulSet: `strategy` is Deployment-only.
+        let mut doc = deployment();
+        doc["spec"]["strategy"] = json!({"type": "Recreate"});
+        assert_eq!(s.validate(&doc).unwrap(), vec![]);
+        doc["kind"] = json!("StatefulSet");
+        let v = s.validate(&doc).unwrap();
+        assert_eq!(v.len(), 1, "{v:#?}");
+        assert_eq!(v[0].instance_path, "/spec");
+        assert!(
+            v[0].message.contains("'strategy' was unexpected"),
+            "{}",
+            v[0].message
+        );
     }
 
     #[test]

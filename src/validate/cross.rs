@@ -1,0 +1,351 @@
+//! Checks across objects, which no per-object schema can make: a Service that selects no
+//! pod, a claim that binds to nothing, an engine that may not create Jobs.
+
+use super::Finding;
+use crate::manifests::{Bundle, Document};
+use serde_json::Value;
+
+const ENGINE: &str = "hyperflow-engine";
+
+/// The job template inside the ConfigMap, as the engine will use it (a pod spec of its own).
+pub struct ExtraPod<'a> {
+    pub label: String,
+    pub spec: &'a Value,
+}
+
+/// Every cross-object problem of `bundle`. `extra_pods` are pod specs that live inside other
+/// objects (the worker Job template), checked for their references too.
+pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let documents: Vec<(&str, usize, &Document)> = bundle
+        .files
+        .iter()
+        .flat_map(|file| {
+            file.documents
+                .iter()
+                .enumerate()
+                .map(move |(index, doc)| (file.file, index, doc))
+        })
+        .collect();
+    let pods: Vec<PodTemplate<'_>> = documents
+        .iter()
+        .filter_map(|(file, index, doc)| {
+            Some(PodTemplate {
+                file,
+                index: *index,
+                owner: doc.id(),
+                labels: doc.value.pointer("/spec/template/metadata/labels")?,
+                spec: doc.value.pointer("/spec/template/spec")?,
+            })
+        })
+        .collect();
+    for (file, index, doc) in &documents {
+        let mut finding = |path: &str, message: String| {
+            findings.push(Finding::new(file, *index, doc, path, message));
+        };
+        match doc.kind() {
+            "Service" => check_service(doc, &pods, &mut finding),
+            "PersistentVolumeClaim" => check_claim(doc, bundle, &mut finding),
+            "PersistentVolume" => check_volume(doc, bundle, &mut finding),
+            "RoleBinding" | "ClusterRoleBinding" => check_binding(doc, bundle, &mut finding),
+            _ => {}
+        }
+    }
+    for pod in &pods {
+        for (path, message) in pod_references(pod.spec, bundle) {
+            findings.push(Finding {
+                file: pod.file.to_string(),
+                document: pod.index,
+                object: pod.owner.clone(),
+                path: format!("/spec/template/spec{path}"),
+                message,
+                line: None,
+            });
+        }
+    }
+    for pod in extra_pods {
+        for (path, message) in pod_references(pod.spec, bundle) {
+            findings.push(Finding {
+                file: "cm.yml".into(),
+                document: 0,
+                object: pod.label.clone(),
+                path,
+                message,
+                line: None,
+            });
+        }
+    }
+    if let Some(message) = engine_cannot_create_jobs(bundle) {
+        let engine = documents
+            .iter()
+            .find(|(_, _, doc)| doc.kind() == "Deployment" && doc.name() == ENGINE);
+        if let Some((file, index, doc)) = engine {
+            findings.push(Finding::new(
+                file,
+                *index,
+                doc,
+                "/spec/template/spec/serviceAccountName",
+                message,
+            ));
+        }
+    }
+    findings
+}
+
+struct PodTemplate<'a> {
+    file: &'a str,
+    index: usize,
+    owner: String,
+    labels: &'a Value,
+    spec: &'a Value,
+}
+
+fn str_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+fn selects(selector: &serde_json::Map<String, Value>, labels: &Value) -> bool {
+    selector
+        .iter()
+        .all(|(key, value)| labels.get(key) == Some(value))
+}
+
+fn check_service(doc: &Document, pods: &[PodTemplate<'_>], finding: &mut dyn FnMut(&str, String)) {
+    let Some(selector) = doc
+        .value
+        .pointer("/spec/selector")
+        .and_then(Value::as_object)
+    else {
+        finding(
+            "/spec/selector",
+            "the Service selects no pods (no selector)".into(),
+        );
+        return;
+    };
+    let selected: Vec<&PodTemplate<'_>> = pods
+        .iter()
+        .filter(|pod| selects(selector, pod.labels))
+        .collect();
+    if selected.is_empty() {
+        finding(
+            "/spec/selector",
+            "the selector matches no pod template in the bundle".into(),
+        );
+        return;
+    }
+    let ports = doc
+        .value
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for (index, port) in ports.iter().enumerate() {
+        let target = port.get("targetPort").or_else(|| port.get("port"));
+        let Some(target) = target else { continue };
+        let found = selected
+            .iter()
+            .all(|pod| container_has_port(pod.spec, target));
+        if !found {
+            finding(
+                &format!("/spec/ports/{index}/targetPort"),
+                format!("targetPort {target} is not a container port of the selected pods"),
+            );
+        }
+    }
+}
+
+fn container_has_port(spec: &Value, target: &Value) -> bool {
+    let containers = spec.get("containers").and_then(Value::as_array);
+    containers.into_iter().flatten().any(|container| {
+        let ports = container.get("ports").and_then(Value::as_array);
+        ports.into_iter().flatten().any(|port| match target {
+            Value::String(name) => port.get("name").and_then(Value::as_str) == Some(name),
+            number => port.get("containerPort") == Some(number),
+        })
+    })
+}
+
+/// What a pod refers to that must exist: ConfigMaps, claims and its ServiceAccount.
+fn pod_references(spec: &Value, bundle: &Bundle) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let volumes = spec.get("volumes").and_then(Value::as_array);
+    for (index, volume) in volumes.into_iter().flatten().enumerate() {
+        if let Some(name) = str_at(volume, "/configMap/name") {
+            if bundle.find("ConfigMap", name).is_none() {
+                problems.push((
+                    format!("/volumes/{index}/configMap/name"),
+                    format!("ConfigMap `{name}` is not in the bundle"),
+                ));
+            }
+        }
+        if let Some(name) = str_at(volume, "/persistentVolumeClaim/claimName") {
+            if bundle.find("PersistentVolumeClaim", name).is_none() {
+                problems.push((
+                    format!("/volumes/{index}/persistentVolumeClaim/claimName"),
+                    format!("PersistentVolumeClaim `{name}` is not in the bundle"),
+                ));
+            }
+        }
+    }
+    if let Some(name) = str_at(spec, "/serviceAccountName") {
+        if bundle.find("ServiceAccount", name).is_none() {
+            problems.push((
+                "/serviceAccountName".into(),
+                format!("ServiceAccount `{name}` is not in the bundle"),
+            ));
+        }
+    }
+    problems
+}
+
+fn check_claim(claim: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&str, String)) {
+    let Some(volume_name) = str_at(&claim.value, "/spec/volumeName") else {
+        return;
+    };
+    match bundle.find("PersistentVolume", volume_name) {
+        None => finding(
+            "/spec/volumeName",
+            format!("PersistentVolume `{volume_name}` is not in the bundle"),
+        ),
+        Some(volume) => {
+            for (claim_path, volume_path, what) in [
+                (
+                    "/spec/resources/requests/storage",
+                    "/spec/capacity/storage",
+                    "size",
+                ),
+                ("/spec/accessModes", "/spec/accessModes", "access modes"),
+                (
+                    "/spec/storageClassName",
+                    "/spec/storageClassName",
+                    "storage class",
+                ),
+            ] {
+                let claimed = claim.value.pointer(claim_path);
+                let offered = volume.value.pointer(volume_path);
+                if claimed != offered {
+                    finding(
+                        claim_path,
+                        format!(
+                            "{what} {} differs from PersistentVolume `{volume_name}` ({})",
+                            show(claimed),
+                            show(offered)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn show(value: Option<&Value>) -> String {
+    value.map_or_else(|| "unset".into(), Value::to_string)
+}
+
+fn check_volume(volume: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&str, String)) {
+    let Some(claim_name) = str_at(&volume.value, "/spec/claimRef/name") else {
+        finding(
+            "/spec/claimRef",
+            "the PersistentVolume has no claimRef: any matching claim of any namespace could bind it".into(),
+        );
+        return;
+    };
+    let claim_namespace = str_at(&volume.value, "/spec/claimRef/namespace");
+    let claim = bundle
+        .documents()
+        .find(|doc| doc.kind() == "PersistentVolumeClaim" && doc.name() == claim_name);
+    match claim {
+        None => finding(
+            "/spec/claimRef/name",
+            format!(
+                "claimRef names PersistentVolumeClaim `{claim_name}`, which is not in the bundle"
+            ),
+        ),
+        Some(claim) if claim.namespace() != claim_namespace => finding(
+            "/spec/claimRef/namespace",
+            format!(
+                "claimRef namespace {} differs from the claim's namespace {}",
+                claim_namespace.unwrap_or("unset"),
+                claim.namespace().unwrap_or("unset")
+            ),
+        ),
+        Some(_) => {}
+    }
+}
+
+fn check_binding(binding: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&str, String)) {
+    let subjects = binding.value.pointer("/subjects").and_then(Value::as_array);
+    for (index, subject) in subjects.into_iter().flatten().enumerate() {
+        if subject.get("kind").and_then(Value::as_str) != Some("ServiceAccount") {
+            continue;
+        }
+        let name = str_at(subject, "/name").unwrap_or_default();
+        if bundle.find("ServiceAccount", name).is_none() {
+            finding(
+                &format!("/subjects/{index}/name"),
+                format!("ServiceAccount `{name}` is not in the bundle"),
+            );
+        }
+    }
+    if str_at(&binding.value, "/roleRef/kind") == Some("Role") {
+        let name = str_at(&binding.value, "/roleRef/name").unwrap_or_default();
+        if bundle.find("Role", name).is_none() {
+            finding(
+                "/roleRef/name",
+                format!("Role `{name}` is not in the bundle"),
+            );
+        }
+    }
+}
+
+/// The engine creates one Job per task; without that permission a workflow hangs.
+fn engine_cannot_create_jobs(bundle: &Bundle) -> Option<String> {
+    let engine = bundle.find("Deployment", ENGINE)?;
+    let account =
+        str_at(&engine.value, "/spec/template/spec/serviceAccountName").unwrap_or("default");
+    let namespace = engine.namespace();
+    let bound = bundle.documents().any(|binding| {
+        let binds_account = binding
+            .value
+            .pointer("/subjects")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|subject| {
+                let kind = str_at(subject, "/kind");
+                (kind == Some("ServiceAccount")
+                    && str_at(subject, "/name") == Some(account)
+                    && str_at(subject, "/namespace") == namespace)
+                    || (kind == Some("Group")
+                        && str_at(subject, "/name") == Some("system:serviceaccounts"))
+            });
+        binds_account && grants_job_creation(binding, bundle)
+    });
+    (!bound).then(|| {
+        format!(
+            "the engine's ServiceAccount `{account}` is not bound to a Role that allows creating batch/jobs"
+        )
+    })
+}
+
+fn grants_job_creation(binding: &Document, bundle: &Bundle) -> bool {
+    match binding.kind() {
+        "ClusterRoleBinding" => str_at(&binding.value, "/roleRef/name") == Some("cluster-admin"),
+        "RoleBinding" => {
+            let role_name = str_at(&binding.value, "/roleRef/name").unwrap_or_default();
+            let Some(role) = bundle.find("Role", role_name) else {
+                return false;
+            };
+            let rules = role.value.pointer("/rules").and_then(Value::as_array);
+            rules.into_iter().flatten().any(|rule| {
+                let has = |field: &str, wanted: &str| {
+                    rule.get(field)
+                        .and_then(Value::as_array)
+                        .is_some_and(|items| items.iter().any(|i| i == wanted || i == "*"))
+                };
+                has("apiGroups", "batch") && has("resources", "jobs") && has("verbs", "create")
+            })
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,120 @@
+//! Validation: every document against the strict Kubernetes API schemas, plus the checks
+//! across objects that no schema can make.
+
+pub mod cross;
+pub mod files;
+pub mod job_template;
+pub mod kube_schema;
+pub mod located;
+pub mod report;
+
+use crate::manifests::{Bundle, Document};
+use kube_schema::KubeSchemas;
+
+/// One problem of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The template's output file (render) or the input file (`hfgen validate`).
+    pub file: String,
+    /// 0-based index of the document in its file.
+    pub document: usize,
+    /// `Kind/name`.
+    pub object: String,
+    /// JSON pointer into the document (empty for the whole object).
+    pub path: String,
+    pub message: String,
+    /// 1-based line in the file, when known.
+    pub line: Option<usize>,
+}
+
+impl Finding {
+    pub fn new(file: &str, document: usize, doc: &Document, path: &str, message: String) -> Self {
+        Finding {
+            file: file.to_string(),
+            document,
+            object: doc.id(),
+            path: path.to_string(),
+            message,
+            line: None,
+        }
+    }
+}
+
+/// Schema findings of one document (an unknown kind is a finding too).
+pub fn schema_findings(
+    schemas: &KubeSchemas,
+    file: &str,
+    index: usize,
+    doc: &Document,
+) -> Vec<Finding> {
+    match schemas.validate(&doc.value) {
+        Ok(violations) => violations
+            .into_iter()
+            .map(|v| Finding::new(file, index, doc, &v.instance_path, v.message))
+            .collect(),
+        Err(error) => vec![Finding::new(file, index, doc, "", error.to_string())],
+    }
+}
+
+/// Everything wrong with a rendered bundle: schemas, the job template, cross-object checks.
+pub fn validate_bundle(bundle: &Bundle, schemas: &KubeSchemas) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for file in &bundle.files {
+        for (index, doc) in file.documents.iter().enumerate() {
+            findings.extend(schema_findings(schemas, file.file, index, doc));
+        }
+    }
+    let worker_job = job_template::worker_job(bundle);
+    let mut extra_pods = Vec::new();
+    if let Some((file, index, config_map, job)) = &worker_job {
+        match job {
+            Ok(job) => {
+                let label = format!("{} (job-template.yaml)", config_map.id());
+                for violation in schemas.validate(job).unwrap_or_default() {
+                    findings.push(Finding {
+                        file: file.to_string(),
+                        document: *index,
+                        object: label.clone(),
+                        path: format!("/data/job-template.yaml{}", violation.instance_path),
+                        message: violation.message,
+                        line: None,
+                    });
+                }
+                if let Some(spec) = job.pointer("/spec/template/spec") {
+                    extra_pods.push(cross::ExtraPod { label, spec });
+                }
+            }
+            Err(message) => findings.push(Finding::new(
+                file,
+                *index,
+                config_map,
+                "/data/job-template.yaml",
+                message.clone(),
+            )),
+        }
+    }
+    findings.extend(cross::check(bundle, &extra_pods));
+    findings
+}
+
+const JOB_TEMPLATE_POINTER: &str = "/data/job-template.yaml";
+
+/// Fills in `line` of each finding from the YAML text it came from.
+pub fn locate(findings: &mut [Finding], file: &str, text: &str) {
+    if !findings.iter().any(|f| f.file == file) {
+        return;
+    }
+    let Some(nodes) = located::parse(text) else {
+        return;
+    };
+    for finding in findings.iter_mut().filter(|f| f.file == file) {
+        if let Some(node) = nodes.get(finding.document) {
+            // Lines inside the job template are lines of a string: point at the string.
+            let pointer = match finding.path.find(JOB_TEMPLATE_POINTER) {
+                Some(start) => &finding.path[..start + JOB_TEMPLATE_POINTER.len()],
+                None => finding.path.as_str(),
+            };
+            finding.line = Some(node.line_of(pointer));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! Findings as text, JSON or JUnit XML, the three formats CI systems read.
+
+use super::Finding;
+use serde_json::json;
+
+/// Output format of `hfgen validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Junit,
+}
+
+/// One validated input: its name, how many documents it had, and what is wrong with them.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub file: String,
+    pub documents: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+pub fn render(reports: &[FileReport], format: Format) -> String {
+    match format {
+        Format::Text => text(reports),
+        Format::Json => json(reports),
+        Format::Junit => junit(reports),
+    }
+}
+
+/// `file:line: document N Kind/name: /path: message`, one line per finding, then a summary.
+pub fn text(reports: &[FileReport]) -> String {
+    let mut out = String::new();
+    for finding in reports.iter().flat_map(|r| &r.findings) {
+        out.push_str(&text_line(finding));
+        out.push('\n');
+    }
+    let documents: usize = reports.iter().map(|r| r.documents.len()).sum();
+    let invalid: usize = reports.iter().map(invalid_documents).sum();
+    out.push_str(&format!(
+        "Summary: {documents} documents in {} files, {} valid, {invalid} invalid, {} errors\n",
+        reports.len(),
+        documents - invalid,
+        reports.iter().map(|r| r.findings.len()).sum::<usize>()
+    ));
+    out
+}
+
+pub fn text_line(finding: &Finding) -> String {
+    let location = match finding.line {
+        Some(line) => format!("{}:{line}", finding.file),
+        None => finding.file.clone(),
+    };
+    let path = if finding.path.is_empty() {
+        "/"
+    } else {
+        &finding.path
+    };
+    format!(
+        "{location}: document {} {}: {path}: {}",
+        finding.document + 1,
+        finding.object,
+        finding.message
+    )
+}
+
+fn invalid_documents(report: &FileReport) -> usize {
+    let mut documents: Vec<usize> = report.findings.iter().map(|f| f.document).collect();
+    documents.sort_unstable();
+    documents.dedup();
+    documents.len()
+}
+
+fn json(reports: &[FileReport]) -> String {
+    let findings: Vec<_> = reports
+        .iter()
+        .flat_map(|r| &r.findings)
+        .map(|f| {
+            json!({
+                "file": f.file,
+                "line": f.line,
+                "document": f.document + 1,
+                "object": f.object,
+                "path": f.path,
+                "message": f.message,
+            })
+        })
+        .collect();
+    let documents: usize = reports.iter().map(|r| r.documents.len()).sum();
+    let invalid: usize = reports.iter().map(invalid_documents).sum();
+    let value = json!({
+        "findings": findings,
+        "summary": {"files": reports.len(), "documents": documents, "valid": documents - invalid, "invalid": invalid},
+    });
+    let mut text = serde_json::to_string_pretty(&value).expect("plain JSON");
+    text.push('\n');
+    text
+}
+
+/// One test suite per file, one test case per document, one failure per finding.
+fn junit(reports: &[FileReport]) -> String {
+    let total: usize = reports.iter().map(|r| r.documents.len()).sum();
+    let failures: usize = reports.iter().map(invalid_documents).sum();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"hfgen validate\" tests=\"{total}\" failures=\"{failures}\">\n"
+    );
+    for report in reports {
+        out.push_str(&format!(
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n",
+            xml_escape(&report.file),
+            report.documents.len(),
+            invalid_documents(report)
+        ));
+        for (index, object) in report.documents.iter().enumerate() {
+            let findings: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.document == index)
+                .collect();
+            let name = xml_escape(&format!("document {} {object}", index + 1));
+            if findings.is_empty() {
+                out.push_str(&format!("    <testcase name=\"{name}\"/>\n"));
+                continue;
+            }
+            out.push_str(&format!("    <testcase name=\"{name}\">\n"));
+            for finding in findings {
+                out.push_str(&format!(
+                    "      <failure message=\"{}\">{}</failure>\n",
+                    xml_escape(&finding.message),
+                    xml_escape(&text_line(finding))
+                ));
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters even as references.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    out
+}

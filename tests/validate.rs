@@ -1,0 +1,181 @@
+//! `hfgen validate` and the cross-object checks, driven by the files under tests/validate/.
+//!
+//! Each `X.yaml` sits beside `X.expected`, the report a user must see. Set `HFGEN_BLESS=1` to
+//! rewrite the expected files from the current output (then review the diff).
+
+mod common;
+
+use common::*;
+use hfgen::manifests::{Bundle, Document, ManifestFile};
+use hfgen::render::templates::Component;
+use hfgen::validate::{cross, report};
+use std::path::{Path, PathBuf};
+
+fn cases(folder: &str) -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(repo_root().join(folder))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .filter(|path| path.with_extension("expected").exists())
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no cases in {folder}");
+    cases
+}
+
+fn bless() -> bool {
+    std::env::var_os("HFGEN_BLESS").is_some()
+}
+
+fn compare(case: &Path, actual: &str) {
+    let expected_path = case.with_extension("expected");
+    if bless() {
+        std::fs::write(&expected_path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap();
+    assert_eq!(actual, expected, "{}", case.display());
+}
+
+#[test]
+fn validate_reports_every_error_of_every_document() {
+    for case in cases("tests/validate") {
+        let relative = case
+            .strip_prefix(repo_root())
+            .unwrap()
+            .display()
+            .to_string();
+        let output = hfgen(&["validate", &relative]);
+        let expected = std::fs::read_to_string(case.with_extension("expected")).unwrap_or_default();
+        let valid = expected.contains(" 0 invalid,");
+        assert_eq!(
+            output.status.code(),
+            Some(if valid { 0 } else { 1 }),
+            "{relative}: {}",
+            stderr(&output)
+        );
+        compare(&case, &stdout(&output));
+    }
+}
+
+#[test]
+fn validate_reads_stdin_and_several_files() {
+    let text = std::fs::read_to_string(repo_root().join("tests/validate/valid.yaml")).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hfgen"))
+        .args(["validate", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(text.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+
+    let output = hfgen(&[
+        "validate",
+        "tests/validate/valid.yaml",
+        "tests/validate/bad-deployment.yaml",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("Summary: 4 documents in 2 files, 2 valid, 2 invalid, 3 errors")
+    );
+}
+
+#[test]
+fn validate_json_and_junit_carry_the_same_findings() {
+    let args = ["validate", "tests/validate/bad-deployment.yaml", "--output"];
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&hfgen(&[&args[..], &["json"]].concat()))).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 3);
+    assert_eq!(findings[1]["line"], 20);
+    assert_eq!(findings[1]["document"], 1);
+    assert_eq!(findings[1]["object"], "Deployment/broken");
+    assert_eq!(
+        findings[1]["path"],
+        "/spec/template/spec/containers/0/ports/0/containerPort"
+    );
+    assert_eq!(json["summary"]["invalid"], 2);
+
+    let junit = stdout(&hfgen(&[&args[..], &["junit"]].concat()));
+    assert!(junit.starts_with("<?xml"));
+    assert_eq!(junit.matches("<failure ").count(), 3);
+    assert!(junit.contains("failures=\"2\""));
+    assert!(junit.contains("&quot;8080&quot; is not of type &quot;integer&quot;"));
+}
+
+#[test]
+fn validate_bad_input_is_exit_two() {
+    for args in [
+        vec!["validate", "tests/validate/not-yaml.yaml"],
+        vec!["validate", "tests/validate/no-such-file.yaml"],
+        vec!["validate", "-k", "1.40", "tests/validate/valid.yaml"],
+    ] {
+        let output = hfgen(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stdout(&output).is_empty());
+        assert!(!stderr(&output).is_empty());
+    }
+    let output = hfgen(&["validate", "-k", "1.40", "tests/validate/valid.yaml"]);
+    assert!(
+        stderr(&output).contains("1.25, 1.33, 1.37"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn every_supported_version_accepts_the_builtin_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    for profile in BUILTIN_PROFILES {
+        let yaml = hfgen_ok(&["render", "--profile", profile]);
+        let file = write_file(dir.path(), "out.yaml", &yaml);
+        for version in ["1.25", "1.33", "1.37"] {
+            let output = hfgen(&["validate", "-k", version, &file]);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{profile} {version}: {}",
+                stdout(&output)
+            );
+        }
+    }
+}
+
+#[test]
+fn cross_object_checks_find_what_schemas_cannot() {
+    for case in cases("tests/validate/cross") {
+        let text = std::fs::read_to_string(&case).unwrap();
+        let bundle = Bundle {
+            files: vec![ManifestFile {
+                file: "bundle.yml",
+                component: Component::Core,
+                documents: documents(&text)
+                    .into_iter()
+                    .map(|value| Document { value })
+                    .collect(),
+                text,
+            }],
+        };
+        let findings = cross::check(&bundle, &[]);
+        let actual: String = findings
+            .iter()
+            .map(|finding| report::text_line(finding) + "\n")
+            .collect();
+        assert!(!findings.is_empty(), "{} finds nothing", case.display());
+        compare(&case, &actual);
+    }
+}
+
+#[test]
+fn builtin_bundles_pass_the_cross_object_checks() {
+    for profile in BUILTIN_PROFILES {
+        let loaded = hfgen::profile::load(profile, &[]).unwrap();
+        let bundle = hfgen::render::render_unchecked(&loaded.profile).unwrap();
+        assert_eq!(cross::check(&bundle, &[]), vec![], "{profile}");
+    }
+}
