@@ -1,5 +1,6 @@
 //! The command line: argument definitions and one small module per subcommand.
 
+mod check;
 mod completions;
 mod profiles;
 mod render;
@@ -21,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Render the manifests of a profile: one YAML stream on stdout, or a folder with --out.
     Render(render::RenderArgs),
+    /// Compare fresh renders with golden files: a diff and exit 1 on drift; --update rewrites them.
+    Check(check::CheckArgs),
     /// List the built-in profiles.
     Profiles,
     /// Print the JSON Schema of profiles.
@@ -40,6 +43,7 @@ pub fn main() -> u8 {
     };
     let result = match cli.command {
         Command::Render(args) => render::run(args),
+        Command::Check(args) => check::run(args),
         Command::Profiles => profiles::run(),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args),
