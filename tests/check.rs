@@ -59,7 +59,9 @@ fn diff_format_cases() {
     let cases = fixtures().join("diff");
     let mut names: Vec<_> = fs::read_dir(&cases)
         .expect("tests/check/diff")
-        .map(|entry| entry.expect("entry").file_name())
+        .map(|entry| entry.expect("entry"))
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name())
         .collect();
     names.sort();
     assert!(names.len() >= 8, "diff cases missing: {names:?}");
