@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage: [`profile`] (load and check) -> [`render`] (templates)
 //! -> [`manifests`] (parsed documents) -> [`emit`] (stdout or a folder).
 
+pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod emit;

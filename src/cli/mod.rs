@@ -1,5 +1,6 @@
 //! The command line: argument definitions and one small module per subcommand.
 
+mod check;
 mod completions;
 mod profiles;
 mod render;
@@ -24,6 +25,8 @@ pub enum Command {
     Render(render::RenderArgs),
     /// Validate any manifests against the bundled strict Kubernetes API schemas.
     Validate(validate::ValidateArgs),
+    /// Compare fresh renders with golden files: a diff and exit 1 on drift; --update rewrites them.
+    Check(check::CheckArgs),
     /// List the built-in profiles.
     Profiles,
     /// Print the JSON Schema of profiles.
@@ -44,6 +47,7 @@ pub fn main() -> u8 {
     let result = match cli.command {
         Command::Render(args) => render::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Check(args) => check::run(args),
         Command::Profiles => profiles::run(),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args),

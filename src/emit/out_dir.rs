@@ -79,10 +79,7 @@ fn check_replaceable(dir: &Path) -> Result<()> {
     if entries.next().is_none() {
         return Ok(());
     }
-    let written_by_hfgen = fs::read_to_string(dir.join("kustomization.yaml"))
-        .map(|text| text.starts_with(KUSTOMIZATION_MARKER))
-        .unwrap_or(false);
-    if written_by_hfgen {
+    if written_by_hfgen(dir) {
         Ok(())
     } else {
         Err(Error::msg(format!(
@@ -90,6 +87,13 @@ fn check_replaceable(dir: &Path) -> Result<()> {
             dir.display()
         )))
     }
+}
+
+/// Does `dir` hold a kustomization.yaml that hfgen wrote (so [`write_folder`] may replace it)?
+pub fn written_by_hfgen(dir: &Path) -> bool {
+    fs::read_to_string(dir.join("kustomization.yaml"))
+        .map(|text| text.starts_with(KUSTOMIZATION_MARKER))
+        .unwrap_or(false)
 }
 
 fn swap_into_place(stage: tempfile::TempDir, dir: &Path) -> std::io::Result<()> {

@@ -1,0 +1,108 @@
+//! Comparing a golden folder on disk with the files a render expects there.
+
+use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One file where the golden folder and the render disagree. Paths are relative to the golden
+/// folder, with `/` separators.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileDrift {
+    /// In both, with different bytes.
+    Changed {
+        path: String,
+        golden: Vec<u8>,
+        rendered: String,
+    },
+    /// Rendered, but absent from the golden folder.
+    Missing { path: String, rendered: String },
+    /// In the golden folder, but no longer rendered.
+    Extra { path: String, golden: Vec<u8> },
+}
+
+impl FileDrift {
+    pub fn path(&self) -> &str {
+        match self {
+            FileDrift::Changed { path, .. }
+            | FileDrift::Missing { path, .. }
+            | FileDrift::Extra { path, .. } => path,
+        }
+    }
+}
+
+/// How many files of each kind of drift: (changed, missing, extra).
+pub fn counts(drift: &[FileDrift]) -> (usize, usize, usize) {
+    let mut counts = (0, 0, 0);
+    for file in drift {
+        match file {
+            FileDrift::Changed { .. } => counts.0 += 1,
+            FileDrift::Missing { .. } => counts.1 += 1,
+            FileDrift::Extra { .. } => counts.2 += 1,
+        }
+    }
+    counts
+}
+
+/// The drift between `folder` and `expected` (relative path, content): changed and missing files
+/// in the order of `expected`, then extra files sorted by path. Empty when they are equal.
+/// Subfolders are compared too; empty folders are ignored, as git ignores them.
+pub fn compare(folder: &Path, expected: &[(String, String)]) -> Result<Vec<FileDrift>> {
+    let mut on_disk = list_files(folder)?;
+    let mut drift = Vec::new();
+    for (path, rendered) in expected {
+        match on_disk.remove(path) {
+            Some(file) => {
+                let golden = read(&file)?;
+                if golden != rendered.as_bytes() {
+                    drift.push(FileDrift::Changed {
+                        path: path.clone(),
+                        golden,
+                        rendered: rendered.clone(),
+                    });
+                }
+            }
+            None => drift.push(FileDrift::Missing {
+                path: path.clone(),
+                rendered: rendered.clone(),
+            }),
+        }
+    }
+    for (path, file) in on_disk {
+        drift.push(FileDrift::Extra {
+            golden: read(&file)?,
+            path,
+        });
+    }
+    Ok(drift)
+}
+
+/// Every file under `folder`, keyed by its `/`-separated path relative to `folder`. Symbolic
+/// links are listed as files, never followed into folders, so a link cannot loop the walk.
+fn list_files(folder: &Path) -> Result<BTreeMap<String, PathBuf>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![(folder.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = pending.pop() {
+        let entries = fs::read_dir(&dir)
+            .map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
+        for entry in entries {
+            let entry =
+                entry.map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
+            let relative = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            let is_dir = entry
+                .file_type()
+                .map_err(|e| Error::msg(format!("cannot read {}: {e}", entry.path().display())))?
+                .is_dir();
+            if is_dir {
+                pending.push((entry.path(), format!("{relative}/")));
+            } else {
+                files.insert(relative, entry.path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| Error::msg(format!("cannot read {}: {e}", path.display())))
+}

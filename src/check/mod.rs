@@ -1,0 +1,58 @@
+//! Golden files: everything hfgen generates for a profile, kept in a folder under version
+//! control and compared with a fresh render, so a template change shows up as a diff in review
+//! and an unintended one fails CI.
+//!
+//! [`expected_files`] is the one list of what a golden folder holds; [`compare`] finds the
+//! drift between it and a folder on disk; [`diff`] turns the drift into a unified diff.
+
+pub mod compare;
+pub mod diff;
+
+pub use compare::{compare, FileDrift};
+
+use crate::emit::out_dir::folder_files;
+use crate::error::Result;
+use crate::profile::LoadedProfile;
+use crate::render::{render, templates::Component};
+use std::path::{Path, PathBuf};
+
+/// Subfolder of a golden folder holding what `render --component postprocess --out` writes.
+pub const POSTPROCESS_FOLDER: &str = "postprocess";
+
+/// Every file the golden folder of `loaded` must hold, as (path relative to the folder with `/`
+/// separators, content), in a fixed order.
+///
+/// The folder itself is exactly what `hfgen render --profile P --out DIR` writes, so it can be
+/// applied with `kubectl apply -k`; other generated outputs live beside it. A feature whose output
+/// should be guarded by golden files adds one line here, e.g.
+/// `files.push(("setup.sh".into(), setup::script(loaded)?));`
+pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
+    let profile = &loaded.profile;
+    let mut files = folder_files(&render(profile, &[Component::Core])?);
+    files.extend(in_subfolder(
+        POSTPROCESS_FOLDER,
+        folder_files(&render(profile, &[Component::Postprocess])?),
+    ));
+    Ok(files)
+}
+
+/// The name of a profile's golden folder: the built-in name (`gke`), or the file stem of a
+/// profile file (`deploy/my.toml` -> `my`).
+pub fn folder_name(loaded: &LoadedProfile) -> String {
+    Path::new(&loaded.name)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_else(|| loaded.name.clone())
+}
+
+/// The golden folder of `loaded` under `golden_dir`.
+pub fn folder(golden_dir: &Path, loaded: &LoadedProfile) -> PathBuf {
+    golden_dir.join(folder_name(loaded))
+}
+
+fn in_subfolder(subfolder: &str, files: Vec<(String, String)>) -> Vec<(String, String)> {
+    files
+        .into_iter()
+        .map(|(name, content)| (format!("{subfolder}/{name}"), content))
+        .collect()
+}

@@ -1,0 +1,199 @@
+//! `hfgen check`: render each profile and compare with its golden folder; `--update` rewrites.
+//!
+//! Exit codes: 0 every folder equal (or updated), 1 drift (diff on stdout), 2 bad input,
+//! including a golden folder that does not exist: a check that compares with nothing must not
+//! pass.
+
+use crate::check::{self, compare::counts, diff};
+use crate::diag::Diagnostic;
+use crate::emit::out_dir::{write_folder, written_by_hfgen};
+use crate::error::{Error, Result, EXIT_BAD_INPUT};
+use crate::profile::{self, builtin, LoadedProfile};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+/// Exit code when a golden folder differs from the render.
+pub const EXIT_DRIFT: u8 = 1;
+
+const DEFAULT_GOLDEN: &str = "golden";
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Built-in profile name or profile file; repeat for several [default: every built-in profile].
+    #[arg(long = "profile", short = 'p', value_name = "NAME|FILE")]
+    pub profiles: Vec<String>,
+    /// Folder of golden folders: DIR/<name>/ for a built-in profile, DIR/<file stem>/ for a file.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_GOLDEN)]
+    pub golden: PathBuf,
+    /// Rewrite the golden folders with the current render (creating them if needed).
+    #[arg(long)]
+    pub update: bool,
+}
+
+/// One profile, rendered, and the golden folder it is compared with.
+struct Target {
+    spec: String,
+    loaded: LoadedProfile,
+    folder: PathBuf,
+    shown: String,
+    files: Vec<(String, String)>,
+}
+
+pub fn run(args: CheckArgs) -> Result<u8> {
+    let targets = prepare(&args)?;
+    // Honours NO_COLOR and CLICOLOR_FORCE; otherwise colour only when stdout is a terminal.
+    let colour = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let mut code = 0;
+    for target in &targets {
+        let result = if args.update {
+            update(target)
+        } else {
+            compare(target, &args, colour)
+        };
+        match result {
+            Ok(outcome) => code = code.max(outcome),
+            Err(error) => {
+                super::report(&error);
+                code = EXIT_BAD_INPUT;
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// Loads and renders every profile before anything is compared or written, so bad input in
+/// any of them stops the command with every problem reported and nothing written.
+fn prepare(args: &CheckArgs) -> Result<Vec<Target>> {
+    let mut specs: Vec<String> = if args.profiles.is_empty() {
+        builtin::names().into_iter().map(String::from).collect()
+    } else {
+        args.profiles.clone()
+    };
+    let mut seen = std::collections::HashSet::new();
+    specs.retain(|spec| seen.insert(spec.clone()));
+    let mut targets: Vec<Target> = Vec::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for spec in specs {
+        let prepared = profile::load(&spec, &[]).and_then(|loaded| {
+            let files = check::expected_files(&loaded)?;
+            Ok((loaded, files))
+        });
+        let (loaded, files) = match prepared {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                problems.extend(error.diagnostics);
+                continue;
+            }
+        };
+        for warning in &loaded.warnings {
+            eprintln!("{warning}");
+        }
+        let folder = check::folder(&args.golden, &loaded);
+        if let Some(other) = targets.iter().find(|t| t.folder == folder) {
+            problems.push(Diagnostic::error(format!(
+                "profiles `{}` and `{spec}` would share the golden folder {}",
+                other.spec,
+                folder.display()
+            )).with_help("a profile file's golden folder is named after its file stem; rename one of the files"));
+            continue;
+        }
+        targets.push(Target {
+            shown: diff::shown_path(&folder),
+            spec,
+            loaded,
+            folder,
+            files,
+        });
+    }
+    if problems.is_empty() {
+        Ok(targets)
+    } else {
+        Err(problems.into())
+    }
+}
+
+/// Compares one golden folder; prints the diff on stdout and a summary on stderr.
+fn compare(target: &Target, args: &CheckArgs, colour: bool) -> Result<u8> {
+    if !target.folder.exists() {
+        let mut create = format!("hfgen check --profile {}", target.spec);
+        if args.golden != Path::new(DEFAULT_GOLDEN) {
+            create.push_str(&format!(" --golden {}", args.golden.display()));
+        }
+        return Err(Error::new(
+            Diagnostic::error(format!(
+                "{}: golden folder {} does not exist",
+                target.loaded.name, target.shown
+            ))
+            .with_help(format!("create it with `{create} --update`")),
+        ));
+    }
+    require_folder(target)?;
+    let drift = check::compare(&target.folder, &target.files)?;
+    if drift.is_empty() {
+        eprintln!(
+            "{}: {} is up to date ({} files)",
+            target.loaded.name,
+            target.shown,
+            target.files.len()
+        );
+        return Ok(0);
+    }
+    super::write_stdout(&diff::unified_diff(&target.shown, &drift, colour))?;
+    let (changed, missing, extra) = counts(&drift);
+    eprintln!(
+        "{}: {} has drifted: {changed} changed, {missing} missing, {extra} extra; rerun with --update to accept the render",
+        target.loaded.name, target.shown
+    );
+    Ok(EXIT_DRIFT)
+}
+
+/// Rewrites one golden folder in a single swap, removing stale files; creates it if absent.
+fn update(target: &Target) -> Result<u8> {
+    let name = &target.loaded.name;
+    if !target.folder.exists() {
+        write_folder(&target.folder, &target.files)?;
+        eprintln!(
+            "{name}: created {} ({} files)",
+            target.shown,
+            target.files.len()
+        );
+        return Ok(0);
+    }
+    require_folder(target)?;
+    let drift = check::compare(&target.folder, &target.files)?;
+    if drift.is_empty() {
+        eprintln!(
+            "{name}: {} is up to date ({} files)",
+            target.shown,
+            target.files.len()
+        );
+        return Ok(0);
+    }
+    if !written_by_hfgen(&target.folder) {
+        return Err(Error::new(
+            Diagnostic::error(format!(
+                "{name}: {} has no kustomization.yaml written by hfgen; refusing to replace a folder hfgen did not write",
+                target.shown
+            ))
+            .with_help("move its files away, or pass --golden with another folder"),
+        ));
+    }
+    write_folder(&target.folder, &target.files)?;
+    let (changed, added, removed) = counts(&drift);
+    eprintln!(
+        "{name}: updated {}: {changed} changed, {added} added, {removed} removed",
+        target.shown
+    );
+    Ok(0)
+}
+
+fn require_folder(target: &Target) -> Result<()> {
+    if target.folder.is_dir() {
+        Ok(())
+    } else {
+        Err(Error::msg(format!(
+            "{}: golden folder {} exists and is not a folder",
+            target.loaded.name, target.shown
+        )))
+    }
+}
