@@ -10,5 +10,6 @@ pub mod error;
 pub mod manifests;
 pub mod profile;
 pub mod render;
+pub mod setup;
 
 pub use error::{Error, Result};

@@ -4,6 +4,7 @@ mod completions;
 mod profiles;
 mod render;
 mod schema;
+mod setup;
 
 use crate::error::Error;
 use clap::{Parser, Subcommand};
@@ -25,6 +26,8 @@ pub enum Command {
     Profiles,
     /// Print the JSON Schema of profiles.
     Schema,
+    /// Print the bash script that prepares the cluster or host for a profile (runs nothing).
+    Setup(setup::SetupArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
 }
@@ -42,6 +45,7 @@ pub fn main() -> u8 {
         Command::Render(args) => render::run(args),
         Command::Profiles => profiles::run(),
         Command::Schema => schema::run(),
+        Command::Setup(args) => setup::run(args),
         Command::Completions(args) => completions::run(args),
     };
     match result {
@@ -61,7 +65,10 @@ pub fn report(error: &Error) {
 /// Writes the product to stdout; a closed pipe (`hfgen render | head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::msg(format!("cannot write to stdout: {e}"))),
