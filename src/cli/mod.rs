@@ -65,10 +65,7 @@ pub fn report(error: &Error) {
 /// Writes the product to stdout; a closed pipe (`hfgen render | head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
+    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::msg(format!("cannot write to stdout: {e}"))),
