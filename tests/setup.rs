@@ -110,8 +110,12 @@ fn assert_success(output: &Output) {
 const GCLOUD_NOTHING_EXISTS: &str = "case \" $* \" in *' describe '*) exit 1 ;; esac";
 
 fn gke_calls(sets: &[String], args: &[&str]) -> (Sandbox, Vec<Call>) {
+    gke_profile_calls("gke", sets, args)
+}
+
+fn gke_profile_calls(profile: &str, sets: &[String], args: &[&str]) -> (Sandbox, Vec<Call>) {
     let sandbox = Sandbox::new(&[("gcloud", GCLOUD_NOTHING_EXISTS), ("kubectl", "")]);
-    let output = sandbox.run(&script("gke", sets), args, &[]);
+    let output = sandbox.run(&script(profile, sets), args, &[]);
     assert_success(&output);
     let calls = sandbox.calls();
     (sandbox, calls)
@@ -130,17 +134,31 @@ fn find_call<'a>(calls: &'a [Call], words: &[&str]) -> &'a Call {
         .unwrap_or_else(|| panic!("no call {words:?} in {calls:#?}"))
 }
 
+/// The built-in profiles and the variants under `tests/setup/variants/`.
+fn all_profiles() -> Vec<String> {
+    let mut profiles: Vec<String> = BUILTIN_PROFILES
+        .iter()
+        .map(|b| b.name.to_string())
+        .collect();
+    let mut variants: Vec<String> = fs::read_dir(data("variants"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path().display().to_string())
+        .collect();
+    variants.sort();
+    profiles.extend(variants);
+    profiles
+}
+
 #[test]
-fn every_builtin_script_passes_bash_n_and_shellcheck() {
-    for builtin in BUILTIN_PROFILES {
+fn every_script_passes_bash_n_and_shellcheck() {
+    for profile in all_profiles() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join(format!("{}.sh", builtin.name));
-        fs::write(&file, script(builtin.name, &[])).unwrap();
+        let file = dir.path().join("setup.sh");
+        fs::write(&file, script(&profile, &[])).unwrap();
         let bash = Command::new("bash").arg("-n").arg(&file).output().unwrap();
         assert!(
             bash.status.success(),
-            "{}: bash -n: {}",
-            builtin.name,
+            "{profile}: bash -n: {}",
             String::from_utf8_lossy(&bash.stderr)
         );
         let shellcheck = Command::new("shellcheck")
@@ -150,8 +168,7 @@ fn every_builtin_script_passes_bash_n_and_shellcheck() {
             .expect("shellcheck is installed (apt-get install shellcheck; .ci/run does it)");
         assert!(
             shellcheck.status.success(),
-            "{}: shellcheck:\n{}",
-            builtin.name,
+            "{profile}: shellcheck:\n{}",
             String::from_utf8_lossy(&shellcheck.stdout)
         );
     }
@@ -292,6 +309,38 @@ fn gke_script_creates_the_profile_cluster() {
     assert_eq!(pool[4], "worker-pool");
     assert_eq!(flag(pool, "--cluster"), Some("hyperflow"));
     assert_eq!(flag(pool, "--num-nodes"), Some("3"));
+}
+
+#[test]
+fn gke_cluster_gets_the_service_range_of_a_pinned_nfs_ip() {
+    let profile = data("variants/gke-pinned-ip.toml").display().to_string();
+    let (_sandbox, calls) = gke_profile_calls(&profile, &[], &[]);
+    let create = find_call(&calls, &["gcloud", "container", "clusters", "create"]);
+    assert_eq!(flag(create, "--services-ipv4-cidr"), Some("10.100.0.0/20"));
+    assert!(create.contains(&"--enable-ip-alias".to_string()));
+}
+
+#[test]
+fn gke_flags_of_unset_values_are_left_out() {
+    let profile = data("variants/gke-bare.toml").display().to_string();
+    let (_sandbox, calls) = gke_profile_calls(&profile, &[], &[]);
+    for call in &calls {
+        for name in ["--cluster-version", "--node-labels", "--services-ipv4-cidr"] {
+            assert_eq!(flag(call, name), None, "{name} in {call:?}");
+        }
+    }
+    let create = find_call(&calls, &["gcloud", "container", "clusters", "create"]);
+    assert_eq!(create[4], "hyperflow", "the default cluster name");
+    let kubectl: Vec<_> = calls.iter().filter(|call| call[0] == "kubectl").collect();
+    assert_eq!(kubectl, [&["kubectl", "get", "nodes"]]);
+}
+
+#[test]
+fn minikube_dnsmasq_without_dns_section_uses_the_seed_values() {
+    let profile = data("variants/minikube-dnsmasq-defaults.toml")
+        .display()
+        .to_string();
+    assert_eq!(script(&profile, &[]), script("minikube-dnsmasq", &[]));
 }
 
 #[test]
