@@ -11,6 +11,7 @@ pub mod error;
 pub mod manifests;
 pub mod profile;
 pub mod render;
+pub mod setup;
 pub mod validate;
 
 pub use error::{Error, Result};

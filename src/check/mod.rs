@@ -12,9 +12,14 @@ pub use compare::{compare, FileDrift};
 
 use crate::emit::out_dir::folder_files;
 use crate::error::Result;
+use crate::profile::model::Platform;
 use crate::profile::LoadedProfile;
 use crate::render::{render, templates::Component};
+use crate::setup;
 use std::path::{Path, PathBuf};
+
+/// The `hfgen setup` script, kept beside the manifests it prepares the cluster for.
+pub const SETUP_SCRIPT: &str = "setup.sh";
 
 /// Subfolder of a golden folder holding what `render --component postprocess --out` writes.
 pub const POSTPROCESS_FOLDER: &str = "postprocess";
@@ -33,6 +38,10 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
         POSTPROCESS_FOLDER,
         folder_files(&render(profile, &[Component::Postprocess])?),
     ));
+    // A GKE profile without [cluster] renders fine but has no cluster to set up.
+    if profile.platform != Platform::Gke || profile.cluster.is_some() {
+        files.push((SETUP_SCRIPT.into(), setup::script(loaded)?));
+    }
     Ok(files)
 }
 

@@ -5,6 +5,7 @@ mod completions;
 mod profiles;
 mod render;
 mod schema;
+mod setup;
 mod validate;
 
 use crate::error::Error;
@@ -31,6 +32,8 @@ pub enum Command {
     Profiles,
     /// Print the JSON Schema of profiles.
     Schema,
+    /// Print the bash script that prepares the cluster or host for a profile (runs nothing).
+    Setup(setup::SetupArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
 }
@@ -50,6 +53,7 @@ pub fn main() -> u8 {
         Command::Check(args) => check::run(args),
         Command::Profiles => profiles::run(),
         Command::Schema => schema::run(),
+        Command::Setup(args) => setup::run(args),
         Command::Completions(args) => completions::run(args),
     };
     match result {

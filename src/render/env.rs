@@ -2,10 +2,13 @@
 
 use super::templates::{JOB_TEMPLATE, TEMPLATES};
 use super::yaml_scalar;
+use crate::setup::shell_quote;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 const YAML_ESCAPE: &str = "yaml";
+/// `*.sh.j2` templates (`hfgen setup`): every value becomes one single-quoted shell word.
+const SHELL_ESCAPE: &str = "sh";
 
 /// Builds the environment with every template compiled in.
 pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
@@ -23,18 +26,22 @@ pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
         let base = name.strip_suffix(".j2").unwrap_or(name);
         if base.ends_with(".yml") || base.ends_with(".yaml") {
             AutoEscape::Custom(YAML_ESCAPE.into())
+        } else if base.ends_with(".sh") {
+            AutoEscape::Custom(SHELL_ESCAPE.into())
         } else {
             AutoEscape::None
         }
     });
     env.set_formatter(|out, state, value| {
-        if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == YAML_ESCAPE) {
-            let mut text = String::new();
-            yaml_scalar::write_value(&mut text, value)?;
-            out.write_str(&text).map_err(minijinja::Error::from)
-        } else {
-            minijinja::escape_formatter(out, state, value)
-        }
+        let write: fn(&mut String, &minijinja::Value) -> Result<(), minijinja::Error> =
+            match state.auto_escape() {
+                AutoEscape::Custom(name) if name == YAML_ESCAPE => yaml_scalar::write_value,
+                AutoEscape::Custom(name) if name == SHELL_ESCAPE => shell_quote::write_value,
+                _ => return minijinja::escape_formatter(out, state, value),
+            };
+        let mut text = String::new();
+        write(&mut text, value)?;
+        out.write_str(&text).map_err(minijinja::Error::from)
     });
     for spec in TEMPLATES.iter().chain(std::iter::once(&JOB_TEMPLATE)) {
         env.add_template_owned(spec.template_name(), spec.source)?;

@@ -1,0 +1,97 @@
+//! `hfgen setup`: the bash script that prepares a cluster or host for a profile.
+//!
+//! The script comes from a template per kind of profile (`templates/setup/*.sh.j2`), rendered
+//! with the manifests' environment, whose `.sh` auto-escape quotes every value as one shell
+//! word ([`shell_quote`]). The GKE node pools' labels are the same `nodes.master` and
+//! `nodes.worker` maps that the manifests use as node selectors.
+
+pub mod check;
+pub mod shell_quote;
+
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::profile::model::{Cluster, Dns, Nfs, NfsAddress, Platform};
+use crate::profile::LoadedProfile;
+use indexmap::IndexMap;
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
+
+/// One setup script template.
+struct SetupTemplate {
+    name: &'static str,
+    source: &'static str,
+}
+
+macro_rules! setup_template {
+    ($file:literal) => {
+        SetupTemplate {
+            name: concat!("setup/", $file, ".sh.j2"),
+            source: include_str!(concat!("../../templates/setup/", $file, ".sh.j2")),
+        }
+    };
+}
+
+const GKE: SetupTemplate = setup_template!("gke");
+const MINIKUBE_DNSMASQ: SetupTemplate = setup_template!("minikube-dnsmasq");
+const MINIKUBE_IP: SetupTemplate = setup_template!("minikube-ip");
+
+/// What the setup templates see.
+#[derive(Debug, Serialize)]
+struct SetupContext<'a> {
+    cluster: Option<&'a Cluster>,
+    dns: Dns,
+    nfs: &'a Nfs,
+    /// `nodes.master` as `KEY=VALUE,...`: gcloud's `--node-labels` and kubectl's `--selector`.
+    master_labels: String,
+    worker_labels: String,
+    /// The service range a GKE cluster must have when the NFS server's ClusterIP is pinned.
+    service_cidr: Option<&'a str>,
+}
+
+/// The setup script of `loaded`: the same profile always gives the same bytes.
+pub fn script(loaded: &LoadedProfile) -> Result<String> {
+    let profile = &loaded.profile;
+    check::check(loaded)?;
+    let template = match (profile.platform, profile.nfs.address) {
+        (Platform::Gke, _) => &GKE,
+        (Platform::Minikube, NfsAddress::Dns) => &MINIKUBE_DNSMASQ,
+        (Platform::Minikube, NfsAddress::Ip) => &MINIKUBE_IP,
+    };
+    let context = SetupContext {
+        cluster: profile.cluster.as_ref(),
+        dns: profile.dns.clone().unwrap_or_else(check::default_dns),
+        nfs: &profile.nfs,
+        master_labels: label_list(&profile.nodes.master),
+        worker_labels: label_list(&profile.nodes.worker),
+        service_cidr: match profile.nfs.address {
+            NfsAddress::Ip => profile.nfs.service_cidr.as_deref(),
+            NfsAddress::Dns => None,
+        },
+    };
+    render(template, &context).map_err(|error| {
+        Error::new(Diagnostic::error(format!(
+            "{}: cannot write the setup script: {error}",
+            loaded.name
+        )))
+    })
+}
+
+/// `KEY=VALUE` pairs joined by commas, in the profile's order. [`check`] has made sure that
+/// no key or value holds a `,` or `=`, so gcloud splits the list back into the same map.
+fn label_list(labels: &IndexMap<String, String>) -> String {
+    labels
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn render(
+    template: &SetupTemplate,
+    context: &SetupContext<'_>,
+) -> Result<String, minijinja::Error> {
+    let mut env = crate::render::env::environment()?;
+    env.add_template(template.name, template.source)?;
+    env.get_template(template.name)?
+        .render(Value::from(Serde(context)))
+}

@@ -1,0 +1,631 @@
+//! `hfgen setup`: the printed scripts are valid bash, shellcheck-clean, carry the manifests'
+//! node selectors as node labels, keep every profile value one argument, and edit host files
+//! only once. Scripts run here only against stub commands and a temporary root.
+
+use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
+use hfgen::render::templates::Component;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn data(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/setup")
+        .join(path)
+}
+
+fn script(profile: &str, sets: &[String]) -> String {
+    let loaded = profile::load(profile, sets).expect("profile loads");
+    hfgen::setup::script(&loaded).expect("setup script")
+}
+
+/// A temporary folder with the script, stub commands that record their arguments, and the
+/// log they write: one file per call, each argument followed by a NUL byte, so an argument
+/// with a newline in it is still told apart from two arguments.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+/// One recorded call: the command's name, then its arguments.
+type Call = Vec<String>;
+
+impl Sandbox {
+    /// `stubs`: command name and shell code run after the call is recorded.
+    fn new(stubs: &[(&str, &str)]) -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["bin", "log", "root"] {
+            fs::create_dir(dir.path().join(sub)).unwrap();
+        }
+        for (name, behaviour) in stubs {
+            let path = dir.path().join("bin").join(name);
+            let body = format!(
+                "#!/bin/sh\n\
+                 n=$(ls \"$STUB_LOG\" | wc -l)\n\
+                 printf '%s\\0' \"$(basename \"$0\")\" \"$@\" > \"$STUB_LOG/$(printf %04d \"$n\")\"\n\
+                 {behaviour}\n"
+            );
+            fs::write(&path, body).unwrap();
+            Command::new("chmod").arg("+x").arg(&path).status().unwrap();
+        }
+        Sandbox { dir }
+    }
+
+    fn path(&self, sub: &str) -> PathBuf {
+        self.dir.path().join(sub)
+    }
+
+    /// Runs `script` with bash, the stubs first on PATH, in the sandbox.
+    fn run(&self, script: &str, args: &[&str], env: &[(&str, &Path)]) -> Output {
+        let file = self.path("setup.sh");
+        fs::write(&file, script).unwrap();
+        let path = format!(
+            "{}:{}",
+            self.path("bin").display(),
+            std::env::var("PATH").unwrap()
+        );
+        let mut command = Command::new("bash");
+        command
+            .arg(&file)
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("PATH", path)
+            .env("STUB_LOG", self.path("log"));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        command.output().unwrap()
+    }
+
+    fn calls(&self) -> Vec<Call> {
+        let mut files: Vec<_> = fs::read_dir(self.path("log"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|file| {
+                fs::read_to_string(file)
+                    .unwrap()
+                    .split_terminator('\0')
+                    .map(String::from)
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "script failed: {}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Answers "no such cluster / node pool", as for a new project, so the script creates them.
+const GCLOUD_NOTHING_EXISTS: &str = "case \" $* \" in *' describe '*) exit 1 ;; esac";
+
+fn gke_calls(sets: &[String], args: &[&str]) -> (Sandbox, Vec<Call>) {
+    gke_profile_calls("gke", sets, args)
+}
+
+fn gke_profile_calls(profile: &str, sets: &[String], args: &[&str]) -> (Sandbox, Vec<Call>) {
+    let sandbox = Sandbox::new(&[("gcloud", GCLOUD_NOTHING_EXISTS), ("kubectl", "")]);
+    let output = sandbox.run(&script(profile, sets), args, &[]);
+    assert_success(&output);
+    let calls = sandbox.calls();
+    (sandbox, calls)
+}
+
+/// The value of `--flag=value` in `call`.
+fn flag<'a>(call: &'a Call, name: &str) -> Option<&'a str> {
+    let prefix = format!("{name}=");
+    call.iter().find_map(|arg| arg.strip_prefix(&prefix))
+}
+
+fn find_call<'a>(calls: &'a [Call], words: &[&str]) -> &'a Call {
+    calls
+        .iter()
+        .find(|call| call.len() > words.len() && call[..words.len()] == *words)
+        .unwrap_or_else(|| panic!("no call {words:?} in {calls:#?}"))
+}
+
+/// The built-in profiles and the variants under `tests/setup/variants/`.
+fn all_profiles() -> Vec<String> {
+    let mut profiles: Vec<String> = BUILTIN_PROFILES
+        .iter()
+        .map(|b| b.name.to_string())
+        .collect();
+    let mut variants: Vec<String> = fs::read_dir(data("variants"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path().display().to_string())
+        .collect();
+    variants.sort();
+    profiles.extend(variants);
+    profiles
+}
+
+#[test]
+fn every_script_passes_bash_n_and_shellcheck() {
+    for profile in all_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("setup.sh");
+        fs::write(&file, script(&profile, &[])).unwrap();
+        let bash = Command::new("bash").arg("-n").arg(&file).output().unwrap();
+        assert!(
+            bash.status.success(),
+            "{profile}: bash -n: {}",
+            String::from_utf8_lossy(&bash.stderr)
+        );
+        let shellcheck = Command::new("shellcheck")
+            .args(["-S", "warning"])
+            .arg(&file)
+            .output()
+            .expect("shellcheck is installed (apt-get install shellcheck; .ci/run does it)");
+        assert!(
+            shellcheck.status.success(),
+            "{profile}: shellcheck:\n{}",
+            String::from_utf8_lossy(&shellcheck.stdout)
+        );
+    }
+}
+
+#[test]
+fn script_is_deterministic_and_starts_strict() {
+    for builtin in BUILTIN_PROFILES {
+        let text = script(builtin.name, &[]);
+        assert_eq!(text, script(builtin.name, &[]), "{}", builtin.name);
+        assert!(
+            text.starts_with("#!/usr/bin/env bash\n"),
+            "{}",
+            builtin.name
+        );
+        assert!(text.contains("\nset -euo pipefail\n"), "{}", builtin.name);
+    }
+}
+
+/// `k=v,k2=v2` as gcloud reads `--node-labels` and kubectl reads `--selector`.
+fn parse_labels(list: &str) -> BTreeMap<String, String> {
+    list.split(',')
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').expect("KEY=VALUE");
+            (key.to_string(), value.to_string())
+        })
+        .collect()
+}
+
+/// Every `nodeSelector` below `value`, with the name of the object it came from.
+fn node_selectors(value: &Value, owner: &str, found: &mut Vec<(String, BTreeMap<String, String>)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if key == "nodeSelector" {
+                    let selector = serde_json::from_value(child.clone()).unwrap();
+                    found.push((owner.to_string(), selector));
+                } else {
+                    node_selectors(child, owner, found);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| node_selectors(item, owner, found)),
+        _ => {}
+    }
+}
+
+fn assert_labels_match_selectors(sets: &[String]) {
+    let loaded = profile::load("gke", sets).unwrap();
+    let bundle =
+        hfgen::render::render(&loaded.profile, &[Component::Core, Component::Postprocess]).unwrap();
+    let mut selectors = Vec::new();
+    for document in bundle.documents() {
+        node_selectors(&document.value, &document.id(), &mut selectors);
+    }
+    // The worker Job template travels as text inside the ConfigMap: parse it too.
+    let config = bundle.find("ConfigMap", "hyperflow-config").unwrap();
+    let job_template = config.value["data"]["job-template.yaml"].as_str().unwrap();
+    let job_template: Value = serde_saphyr::from_str(job_template).unwrap();
+    node_selectors(&job_template, "worker Job template", &mut selectors);
+
+    let (_sandbox, calls) = gke_calls(sets, &[]);
+    let create = find_call(&calls, &["gcloud", "container", "clusters", "create"]);
+    let pool = find_call(&calls, &["gcloud", "container", "node-pools", "create"]);
+    let master = parse_labels(flag(create, "--node-labels").unwrap());
+    let worker = parse_labels(flag(pool, "--node-labels").unwrap());
+
+    // Every pod selects one of the two pools: the engine's group the master pool, the
+    // worker Jobs the worker pool.
+    let selector_of = |owner: &str| {
+        selectors
+            .iter()
+            .find(|(name, _)| name == owner)
+            .map(|(_, selector)| selector)
+            .unwrap_or_else(|| panic!("{owner} has no node selector"))
+    };
+    assert_eq!(*selector_of("Deployment/hyperflow-engine"), master);
+    assert_eq!(*selector_of("worker Job template"), worker);
+    for (owner, selector) in &selectors {
+        assert!(
+            *selector == master || *selector == worker,
+            "{owner} selects {selector:?}, which neither node pool carries"
+        );
+    }
+    // kubectl lists the nodes of exactly those labels.
+    let shown: Vec<_> = calls
+        .iter()
+        .filter(|call| call[..3] == ["kubectl", "get", "nodes"])
+        .map(|call| parse_labels(flag(call, "--selector").unwrap()))
+        .collect();
+    assert_eq!(shown, [master, worker]);
+}
+
+#[test]
+fn gke_node_labels_equal_rendered_node_selectors() {
+    assert_labels_match_selectors(&[]);
+}
+
+#[test]
+fn gke_node_labels_follow_changed_node_selectors() {
+    assert_labels_match_selectors(&[
+        "nodes.master={ pool = \"control\", \"example.com/tier\" = \"hf-master\" }".into(),
+        "nodes.worker={ pool = \"compute\" }".into(),
+    ]);
+}
+
+#[test]
+fn gke_script_creates_the_profile_cluster() {
+    let (_sandbox, calls) = gke_calls(&[], &[]);
+    let commands: Vec<String> = calls.iter().map(|call| call[..4].join(" ")).collect();
+    assert_eq!(
+        commands,
+        [
+            "gcloud container clusters describe",
+            "gcloud container clusters create",
+            "gcloud container node-pools describe",
+            "gcloud container node-pools create",
+            "gcloud container clusters get-credentials",
+            "kubectl get nodes --selector=nodetype=hfmaster",
+            "kubectl get nodes --selector=nodetype=worker",
+        ]
+    );
+    let create = &calls[1];
+    assert_eq!(create[4], "hyperflow");
+    for (name, value) in [
+        ("--project", "my-gcp-project"),
+        ("--zone", "europe-west2-a"),
+        ("--num-nodes", "1"),
+        ("--machine-type", "n1-standard-2"),
+        ("--cluster-version", "1.33"),
+        ("--node-labels", "nodetype=hfmaster"),
+    ] {
+        assert_eq!(flag(create, name), Some(value), "{name} in {create:?}");
+    }
+    let pool = &calls[3];
+    assert_eq!(pool[4], "worker-pool");
+    assert_eq!(flag(pool, "--cluster"), Some("hyperflow"));
+    assert_eq!(flag(pool, "--num-nodes"), Some("3"));
+}
+
+#[test]
+fn gke_cluster_gets_the_service_range_of_a_pinned_nfs_ip() {
+    let profile = data("variants/gke-pinned-ip.toml").display().to_string();
+    let (_sandbox, calls) = gke_profile_calls(&profile, &[], &[]);
+    let create = find_call(&calls, &["gcloud", "container", "clusters", "create"]);
+    assert_eq!(flag(create, "--services-ipv4-cidr"), Some("10.100.0.0/20"));
+    assert!(create.contains(&"--enable-ip-alias".to_string()));
+}
+
+#[test]
+fn gke_flags_of_unset_values_are_left_out() {
+    let profile = data("variants/gke-bare.toml").display().to_string();
+    let (_sandbox, calls) = gke_profile_calls(&profile, &[], &[]);
+    for call in &calls {
+        for name in ["--cluster-version", "--node-labels", "--services-ipv4-cidr"] {
+            assert_eq!(flag(call, name), None, "{name} in {call:?}");
+        }
+    }
+    let create = find_call(&calls, &["gcloud", "container", "clusters", "create"]);
+    assert_eq!(create[4], "hyperflow", "the default cluster name");
+    let kubectl: Vec<_> = calls.iter().filter(|call| call[0] == "kubectl").collect();
+    assert_eq!(kubectl, [&["kubectl", "get", "nodes"]]);
+}
+
+#[test]
+fn minikube_dnsmasq_without_dns_section_uses_the_seed_values() {
+    let profile = data("variants/minikube-dnsmasq-defaults.toml")
+        .display()
+        .to_string();
+    assert_eq!(script(&profile, &[]), script("minikube-dnsmasq", &[]));
+}
+
+#[test]
+fn gke_script_skips_what_exists_and_resizes_on_request() {
+    let sandbox = Sandbox::new(&[("gcloud", ""), ("kubectl", "")]);
+    let text = script("gke", &[]);
+    assert_success(&sandbox.run(&text, &[], &[]));
+    let created = sandbox
+        .calls()
+        .iter()
+        .filter(|call| call.contains(&"create".to_string()))
+        .count();
+    assert_eq!(
+        created, 0,
+        "an existing cluster and pool are not created again"
+    );
+
+    let sandbox = Sandbox::new(&[("gcloud", ""), ("kubectl", "")]);
+    assert_success(&sandbox.run(&text, &["resize-to-zero"], &[]));
+    let resized: Vec<(String, String)> = sandbox
+        .calls()
+        .iter()
+        .map(|call| {
+            assert_eq!(
+                call[..5],
+                ["gcloud", "container", "clusters", "resize", "hyperflow"]
+            );
+            let pool = flag(call, "--node-pool").unwrap().to_string();
+            (pool, flag(call, "--num-nodes").unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(
+        resized,
+        [
+            ("worker-pool".to_string(), "0".to_string()),
+            ("default-pool".to_string(), "0".to_string())
+        ]
+    );
+
+    let sandbox = Sandbox::new(&[("gcloud", ""), ("kubectl", "")]);
+    let output = sandbox.run(&text, &["delete-everything"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(sandbox.calls().is_empty());
+}
+
+#[test]
+fn hostile_values_reach_gcloud_as_one_argument() {
+    let marker = tempfile::tempdir().unwrap();
+    let pwned = |n: u32| {
+        marker
+            .path()
+            .join(format!("pwned{n}"))
+            .display()
+            .to_string()
+    };
+    let hostile = [
+        ("cluster.zone", format!("x; touch {} #", pwned(1))),
+        (
+            "cluster.project",
+            format!("it's \"quoted\" $(touch {})", pwned(2)),
+        ),
+        ("cluster.name", format!("`touch {}`", pwned(3))),
+        ("cluster.version", format!("1.33\ntouch {}\n", pwned(4))),
+        (
+            "cluster.master_pool.machine_type",
+            format!("'; touch {}; '", pwned(5)),
+        ),
+        (
+            "cluster.worker_pool.machine_type",
+            format!("${{IFS}}*$(touch {})", pwned(6)),
+        ),
+    ];
+    // Through --set, as a user would pass them; TOML strings keep the newlines.
+    let sets: Vec<String> = hostile
+        .iter()
+        .map(|(key, value)| format!("{key}={}", toml::Value::String(value.clone())))
+        .collect();
+    for args in [&[][..], &["resize-to-zero"][..]] {
+        let (_sandbox, calls) = gke_calls(&sets, args);
+        let arguments: Vec<&String> = calls.iter().flatten().collect();
+        let one_argument = |value: &str| {
+            arguments.iter().any(|arg| {
+                *arg == value || arg.split_once('=').is_some_and(|(_, rest)| rest == value)
+            })
+        };
+        let used: &[&str] = if args.is_empty() {
+            &[
+                "cluster.zone",
+                "cluster.project",
+                "cluster.name",
+                "cluster.version",
+                "cluster.master_pool.machine_type",
+                "cluster.worker_pool.machine_type",
+            ]
+        } else {
+            &["cluster.zone", "cluster.project", "cluster.name"]
+        };
+        for (key, value) in hostile.iter().filter(|(key, _)| used.contains(key)) {
+            assert!(
+                one_argument(value),
+                "{key} = {value:?} is not one argument of {calls:#?}"
+            );
+        }
+        for n in 1..=6 {
+            assert!(
+                !Path::new(&pwned(n)).exists(),
+                "a hostile value ran a command"
+            );
+        }
+    }
+    assert_eq!(fs::read_dir(marker.path()).unwrap().count(), 0);
+}
+
+/// Expected file under `tests/setup/<dir>`, with `{hostname}` filled in.
+fn expected(dir: &str, file: &str) -> String {
+    let hostname = Command::new("hostname").output().unwrap().stdout;
+    let hostname = String::from_utf8(hostname).unwrap();
+    fs::read_to_string(data(dir).join(file))
+        .unwrap()
+        .replace("{hostname}", hostname.trim_end())
+}
+
+#[test]
+fn minikube_dnsmasq_script_edits_each_file_once() {
+    let sandbox = Sandbox::new(&[("apt-get", ""), ("systemctl", "")]);
+    let root = sandbox.path("root");
+    let before = data("minikube-dnsmasq/before/etc");
+    fs::create_dir(root.join("etc")).unwrap();
+    for entry in fs::read_dir(&before).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), root.join("etc").join(entry.file_name())).unwrap();
+    }
+    let text = script("minikube-dnsmasq", &[]);
+    let files = ["etc/dnsmasq.conf", "etc/hosts", "etc/resolv.conf"];
+    let mut first_run = Vec::new();
+    for run in 0..2 {
+        assert_success(&sandbox.run(&text, &[], &[("HFGEN_ROOT", &root)]));
+        let contents: Vec<String> = files
+            .iter()
+            .map(|file| fs::read_to_string(root.join(file)).unwrap())
+            .collect();
+        if run == 0 {
+            for (file, content) in files.iter().zip(&contents) {
+                assert_eq!(*content, expected("minikube-dnsmasq/after", file), "{file}");
+            }
+            first_run = contents;
+        } else {
+            assert_eq!(contents, first_run, "the second run changed a file");
+        }
+    }
+    assert!(
+        sandbox.calls().is_empty(),
+        "with HFGEN_ROOT nothing is installed or restarted: {:#?}",
+        sandbox.calls()
+    );
+}
+
+#[test]
+fn minikube_dnsmasq_lines_follow_the_dns_section() {
+    let text = script(
+        "minikube-dnsmasq",
+        &[
+            "dns.cluster_domain=hf.example".into(),
+            "dns.cluster_dns_ip=10.0.0.10".into(),
+            "dns.upstream=1.1.1.1".into(),
+        ],
+    );
+    let sandbox = Sandbox::new(&[]);
+    let root = sandbox.path("root");
+    assert_success(&sandbox.run(&text, &[], &[("HFGEN_ROOT", &root)]));
+    assert_eq!(
+        fs::read_to_string(root.join("etc/dnsmasq.conf")).unwrap(),
+        "server=/hf.example/10.0.0.10\nserver=1.1.1.1\nlisten-address=127.0.0.1\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("etc/resolv.conf")).unwrap(),
+        "nameserver 127.0.0.1\nsearch svc.hf.example\noptions ndots:5 timeout:1\n"
+    );
+}
+
+/// kubectl's answer for the API server pod, with `range` as its service range.
+fn apiserver_with(range: &str) -> String {
+    format!(
+        "printf '%s' '[\"kube-apiserver\",\"--advertise-address=192.168.49.2\",\"--service-cluster-ip-range={range}\",\"--tls-cert-file=/x\"]'"
+    )
+}
+
+/// Runs the minikube-ip script against stubs of minikube and kubectl.
+fn run_minikube_ip(minikube: &str, kubectl: &str) -> (Sandbox, Output) {
+    let sandbox = Sandbox::new(&[("minikube", minikube), ("kubectl", kubectl)]);
+    let output = sandbox.run(&script("minikube-ip", &[]), &[], &[]);
+    (sandbox, output)
+}
+
+#[test]
+fn minikube_ip_script_starts_minikube_with_the_service_range() {
+    let not_running = "case \"$1\" in status) exit 7 ;; esac";
+    let (sandbox, output) = run_minikube_ip(not_running, &apiserver_with("10.96.0.0/12"));
+    assert_success(&output);
+    let calls = sandbox.calls();
+    let start = find_call(&calls, &["minikube", "start"]);
+    assert_eq!(start[2..], ["--service-cluster-ip-range=10.96.0.0/12"]);
+    assert_eq!(calls.len(), 3, "status, start, the range check: {calls:#?}");
+}
+
+#[test]
+fn minikube_ip_script_refuses_a_cluster_with_another_range() {
+    let (sandbox, output) = run_minikube_ip("", &apiserver_with("10.0.0.0/24,fd00::/108"));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "service range is 10.0.0.0/24,fd00::/108, not the profile's nfs.service_cidr 10.96.0.0/12"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !sandbox.calls().iter().any(|call| call[1] == "start"),
+        "a running minikube is not started again"
+    );
+    // A dual-stack cluster whose IPv4 range is the profile's is fine.
+    let (_, output) = run_minikube_ip("", &apiserver_with("10.96.0.0/12,fd00::/108"));
+    assert_success(&output);
+}
+
+#[test]
+fn minikube_ip_script_warns_when_the_range_cannot_be_read() {
+    let (_, output) = run_minikube_ip("", "exit 1");
+    assert_success(&output);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("warning: could not read"));
+}
+
+/// Each `tests/setup/errors/NAME.toml` fails with exit 2, nothing on stdout, and every line
+/// of `NAME.stderr` somewhere on stderr.
+#[test]
+fn bad_profiles_fail_with_exit_2() {
+    let mut cases = 0;
+    for entry in fs::read_dir(data("errors")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|ext| ext != "toml") {
+            continue;
+        }
+        cases += 1;
+        let output = Command::new(env!("CARGO_BIN_EXE_hfgen"))
+            .args(["setup", "--profile"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            path.display()
+        );
+        assert!(output.stdout.is_empty(), "{}", path.display());
+        for line in fs::read_to_string(path.with_extension("stderr"))
+            .unwrap()
+            .lines()
+        {
+            assert!(
+                stderr.contains(line),
+                "{}: no `{line}` in\n{stderr}",
+                path.display()
+            );
+        }
+    }
+    assert_eq!(cases, 3);
+}
+
+#[test]
+fn cli_prints_the_script_on_stdout_only() {
+    let output = Command::new(env!("CARGO_BIN_EXE_hfgen"))
+        .args([
+            "setup",
+            "--profile",
+            "minikube-ip",
+            "--set",
+            "nfs.ip=10.96.0.7",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stderr.is_empty());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout, script("minikube-ip", &["nfs.ip=10.96.0.7".into()]));
+    assert!(stdout.contains("\nnfs_ip='10.96.0.7'\n"));
+}
