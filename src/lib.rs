@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod diag;
+pub mod diagram;
 pub mod emit;
 pub mod error;
 pub mod manifests;

@@ -1,6 +1,7 @@
 //! The command line: argument definitions and one small module per subcommand.
 
 mod completions;
+mod diagram;
 mod profiles;
 mod render;
 mod schema;
@@ -27,6 +28,8 @@ pub enum Command {
     Schema,
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
+    /// Draw the architecture (mermaid, DOT or SVG) from the objects a profile renders.
+    Diagram(diagram::DiagramArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -43,6 +46,7 @@ pub fn main() -> u8 {
         Command::Profiles => profiles::run(),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args),
+        Command::Diagram(args) => diagram::run(args),
     };
     match result {
         Ok(code) => code,
@@ -61,7 +65,10 @@ pub fn report(error: &Error) {
 /// Writes the product to stdout; a closed pipe (`hfgen render | head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::msg(format!("cannot write to stdout: {e}"))),
