@@ -14,25 +14,14 @@ pub fn render(graph: &Graph) -> String {
         out,
         "  edge [fontname=\"Helvetica\", fontsize=9, color=\"{EDGE_COLOUR}\"];"
     );
-    for group in Group::ALL {
-        let members: Vec<&Node> = graph.members(Some(group)).map(|(_, n)| n).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "  subgraph cluster_{} {{", group.id());
-        let _ = writeln!(out, "    label={};", quote(group.title()));
-        let _ = writeln!(
-            out,
-            "    style=\"rounded,filled\";\n    fillcolor=\"{GROUP_FILL}\";\n    color=\"{GROUP_STROKE}\";"
-        );
-        for node in members {
-            let _ = writeln!(out, "    {}", node_line(node));
-        }
-        out.push_str("  }\n");
-    }
-    for (_, node) in graph.members(None) {
-        let _ = writeln!(out, "  {}", node_line(node));
-    }
+    let open = |group: Group| {
+        format!(
+            "  subgraph cluster_{} {{\n    label={};\n    style=\"rounded,filled\";\n    fillcolor=\"{GROUP_FILL}\";\n    color=\"{GROUP_STROKE}\";\n",
+            group.id(),
+            quote(group.title())
+        )
+    };
+    super::write_sections(&mut out, graph, open, "  }\n", node_line);
     for edge in &graph.edges {
         let style = if edge.runtime { ", style=dashed" } else { "" };
         let _ = writeln!(

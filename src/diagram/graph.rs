@@ -2,7 +2,9 @@
 //! Jobs the engine will create), edges computed from the references between objects, and
 //! the groups of the upstream architecture picture. The three renderers only draw this.
 
-use super::objects::{host_is_service, is_workload, selects, url_host, PodTemplate};
+use super::objects::{
+    host_is_service, is_workload, object_details, selects, url_host, PodTemplate,
+};
 use crate::error::Result;
 use crate::manifests::{parse_documents, Bundle, Document};
 use crate::render::templates::Component;
@@ -177,6 +179,21 @@ impl Graph {
             .iter()
             .enumerate()
             .filter(move |(_, n)| n.group == group)
+    }
+
+    /// The nodes box by box, in [`Group::ALL`] order (empty boxes left out), then the nodes
+    /// outside any box under `None`.
+    pub fn sections(&self) -> Vec<(Option<Group>, Vec<&Node>)> {
+        let boxes = Group::ALL.into_iter().map(Some).chain([None]);
+        boxes
+            .map(|group| {
+                (
+                    group,
+                    self.members(group).map(|(_, n)| n).collect::<Vec<_>>(),
+                )
+            })
+            .filter(|(group, nodes)| group.is_none() || !nodes.is_empty())
+            .collect()
     }
 
     /// Builds the graph of everything in `bundle`.
@@ -645,33 +662,26 @@ impl<'a> Builder<'a> {
         );
         // The NFS server: its Service, pods, exports and their claims, and the Jobs of the
         // core component that fill the shared volume (data staging).
+        let with_targets = |node: usize, label: &str| {
+            let mut nodes = vec![node];
+            nodes.extend(targets(node, label));
+            nodes
+        };
         for &service in &self.nfs_services {
-            groups.push((service, Group::NfsServer));
-            groups.extend(
-                targets(service, "selects")
-                    .into_iter()
-                    .map(|n| (n, Group::NfsServer)),
-            );
+            let nodes = with_targets(service, "selects");
+            groups.extend(nodes.into_iter().map(|n| (n, Group::NfsServer)));
         }
         for &export in &self.exports {
-            groups.push((export, Group::NfsServer));
-            groups.extend(
-                targets(export, "stored on")
-                    .into_iter()
-                    .map(|n| (n, Group::NfsServer)),
-            );
+            let nodes = with_targets(export, "stored on");
+            groups.extend(nodes.into_iter().map(|n| (n, Group::NfsServer)));
         }
         // The engine: workloads with a worker template, the template, and what they call.
         for edge in edges.iter().filter(|e| e.label == "job template") {
             groups.push((edge.from, Group::Engine));
             groups.push((edge.to, Group::Engine));
             for service in targets(edge.from, REDIS_URL_ENV) {
-                groups.push((service, Group::Engine));
-                groups.extend(
-                    targets(service, "selects")
-                        .into_iter()
-                        .map(|n| (n, Group::Engine)),
-                );
+                let nodes = with_targets(service, "selects");
+                groups.extend(nodes.into_iter().map(|n| (n, Group::Engine)));
             }
         }
         for entry in &self.entries {
@@ -708,77 +718,4 @@ impl<'a> Builder<'a> {
             }
         }
     }
-}
-
-/// The lines under a node's name: what a reader needs to recognise the object.
-fn object_details(object: &Value) -> Vec<String> {
-    let text = |pointer: &str| object.pointer(pointer).and_then(Value::as_str);
-    let kind = text("/kind").unwrap_or_default();
-    let mut details = Vec::new();
-    if let Some(pod) = PodTemplate::of(object) {
-        details.extend(pod.images().into_iter().map(str::to_string));
-        return details;
-    }
-    match kind {
-        "Service" => {
-            if let Some(ip) = text("/spec/clusterIP") {
-                details.push(format!("clusterIP {ip}"));
-            }
-            let ports: Vec<String> = object
-                .pointer("/spec/ports")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|p| p.get("port").map(|port| port.to_string()))
-                .collect();
-            if !ports.is_empty() {
-                details.push(format!("ports {}", ports.join(", ")));
-            }
-        }
-        "PersistentVolume" => {
-            if let (Some(server), Some(path)) = (text("/spec/nfs/server"), text("/spec/nfs/path")) {
-                details.push(format!("nfs {server}:{path}"));
-            }
-            details.extend(text("/spec/capacity/storage").map(str::to_string));
-        }
-        "PersistentVolumeClaim" => {
-            details.extend(text("/spec/resources/requests/storage").map(str::to_string));
-            details.extend(
-                text("/spec/storageClassName")
-                    .filter(|c| !c.is_empty())
-                    .map(|c| format!("class {c}")),
-            );
-        }
-        "ConfigMap" => {
-            let keys = object
-                .get("data")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten();
-            details.extend(keys.map(|(key, _)| key.clone()));
-        }
-        "Role" | "ClusterRole" => {
-            let rules = object
-                .get("rules")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten();
-            for rule in rules {
-                let list = |key: &str| -> String {
-                    let items = rule
-                        .get(key)
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten();
-                    items
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(",")
-                };
-                details.push(format!("{} {}", list("verbs"), list("resources")));
-            }
-        }
-        _ => {}
-    }
-    details
 }

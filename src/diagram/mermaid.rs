@@ -8,25 +8,8 @@ pub fn render(graph: &Graph) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "---\ntitle: {}\n---", escape(&graph.title));
     out.push_str("flowchart TB\n");
-    for group in Group::ALL {
-        let members: Vec<&Node> = graph.members(Some(group)).map(|(_, n)| n).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "  subgraph {}[\"{}\"]",
-            group.id(),
-            escape(group.title())
-        );
-        for node in members {
-            let _ = writeln!(out, "    {}", node_line(node));
-        }
-        out.push_str("  end\n");
-    }
-    for (_, node) in graph.members(None) {
-        let _ = writeln!(out, "  {}", node_line(node));
-    }
+    let open = |group: Group| format!("  subgraph {}[\"{}\"]\n", group.id(), escape(group.title()));
+    super::write_sections(&mut out, graph, open, "  end\n", node_line);
     for edge in &graph.edges {
         let arrow = if edge.runtime { "-.->" } else { "-->" };
         let _ = writeln!(

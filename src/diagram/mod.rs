@@ -13,6 +13,7 @@ pub mod svg;
 use crate::error::Result;
 use crate::manifests::Bundle;
 pub use graph::Graph;
+use graph::{Group, Node};
 
 /// An output format of `hfgen diagram`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,4 +55,32 @@ pub fn draw(bundle: &Bundle, format: Format) -> Result<String> {
         Format::Dot => dot::render(&graph),
         Format::Svg => svg::render(&graph),
     })
+}
+
+/// Writes the nodes of the text formats box by box: `open(group)` starts a box, `close`
+/// ends it, `line(node)` is one node; nodes outside any box come last, unindented.
+fn write_sections(
+    out: &mut String,
+    graph: &Graph,
+    open: impl Fn(Group) -> String,
+    close: &str,
+    line: impl Fn(&Node) -> String,
+) {
+    for (group, nodes) in graph.sections() {
+        let indent = match group {
+            Some(group) => {
+                out.push_str(&open(group));
+                "    "
+            }
+            None => "  ",
+        };
+        for node in nodes {
+            out.push_str(indent);
+            out.push_str(&line(node));
+            out.push('\n');
+        }
+        if group.is_some() {
+            out.push_str(close);
+        }
+    }
 }

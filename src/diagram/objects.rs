@@ -171,6 +171,79 @@ pub fn host_is_service(host: &str, service: &Value, from_namespace: Option<&str>
     }
 }
 
+/// The lines under a node's name: what a reader needs to recognise the object.
+pub fn object_details(object: &Value) -> Vec<String> {
+    let text = |pointer: &str| object.pointer(pointer).and_then(Value::as_str);
+    let kind = text("/kind").unwrap_or_default();
+    let mut details = Vec::new();
+    if let Some(pod) = PodTemplate::of(object) {
+        details.extend(pod.images().into_iter().map(str::to_string));
+        return details;
+    }
+    match kind {
+        "Service" => {
+            if let Some(ip) = text("/spec/clusterIP") {
+                details.push(format!("clusterIP {ip}"));
+            }
+            let ports: Vec<String> = object
+                .pointer("/spec/ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("port").map(|port| port.to_string()))
+                .collect();
+            if !ports.is_empty() {
+                details.push(format!("ports {}", ports.join(", ")));
+            }
+        }
+        "PersistentVolume" => {
+            if let (Some(server), Some(path)) = (text("/spec/nfs/server"), text("/spec/nfs/path")) {
+                details.push(format!("nfs {server}:{path}"));
+            }
+            details.extend(text("/spec/capacity/storage").map(str::to_string));
+        }
+        "PersistentVolumeClaim" => {
+            details.extend(text("/spec/resources/requests/storage").map(str::to_string));
+            details.extend(
+                text("/spec/storageClassName")
+                    .filter(|c| !c.is_empty())
+                    .map(|c| format!("class {c}")),
+            );
+        }
+        "ConfigMap" => {
+            let keys = object
+                .get("data")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten();
+            details.extend(keys.map(|(key, _)| key.clone()));
+        }
+        "Role" | "ClusterRole" => {
+            let rules = object
+                .get("rules")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten();
+            for rule in rules {
+                let list = |key: &str| -> String {
+                    let items = rule
+                        .get(key)
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten();
+                    items
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                details.push(format!("{} {}", list("verbs"), list("resources")));
+            }
+        }
+        _ => {}
+    }
+    details
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
