@@ -157,6 +157,22 @@ fn mermaid_and_dot_match_golden_files() {
 }
 
 #[test]
+fn dot_parses_as_graphviz() {
+    for name in builtin::names() {
+        let dot = draw(name, Format::Dot);
+        let mut parser = layout::gv::DotParser::new(&dot);
+        if let Err(error) = parser.process() {
+            parser.print_error();
+            panic!("{name}: DOT does not parse: {error}");
+        }
+    }
+    // The parser does reject broken DOT, so the check above means something.
+    assert!(layout::gv::DotParser::new("digraph { a -> ; }")
+        .process()
+        .is_err());
+}
+
+#[test]
 fn readme_picture_is_the_gke_svg() {
     check_golden(
         &manifest_dir().join("docs/architecture-gke.svg"),
@@ -306,6 +322,22 @@ fn cluster_admin_binding_reaches_every_service_account() {
     ] {
         let edge = (from.to_string(), label.to_string(), to.to_string());
         assert!(edges.contains(&edge), "missing {edge:?} in {edges:#?}");
+    }
+}
+
+#[test]
+fn broken_job_template_is_an_error_not_a_panic() {
+    let mut bundle = bundle("gke", &[]);
+    let config_map = bundle
+        .files
+        .iter_mut()
+        .flat_map(|f| f.documents.iter_mut())
+        .find(|d| d.kind() == "ConfigMap")
+        .unwrap();
+    config_map.value["data"]["job-template.yaml"] = "spec: [unclosed".into();
+    for format in Format::ALL {
+        let error = diagram::draw(&bundle, format).unwrap_err();
+        assert!(error.to_string().contains("job-template.yaml"), "{error}");
     }
 }
 
