@@ -6,6 +6,7 @@
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod diagram;
 pub mod emit;
 pub mod error;
 pub mod manifests;

@@ -2,6 +2,7 @@
 
 mod check;
 mod completions;
+mod diagram;
 mod profiles;
 mod render;
 mod schema;
@@ -36,6 +37,8 @@ pub enum Command {
     Setup(setup::SetupArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
+    /// Draw the architecture (mermaid, DOT or SVG) from the objects a profile renders.
+    Diagram(diagram::DiagramArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -55,6 +58,7 @@ pub fn main() -> u8 {
         Command::Schema => schema::run(),
         Command::Setup(args) => setup::run(args),
         Command::Completions(args) => completions::run(args),
+        Command::Diagram(args) => diagram::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,397 @@
+//! `hfgen diagram`: every built-in profile drawn in every format. Mermaid and DOT outputs are
+//! golden files in tests/diagram/, the README's picture is docs/architecture-gke.svg; run with
+//! `HFGEN_BLESS=1` to rewrite them after an intended change.
+
+use hfgen::diagram::{self, graph::Graph, Format};
+use hfgen::manifests::Bundle;
+use hfgen::profile::{self, builtin};
+use hfgen::render::{self, templates::Component};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PINNED_IP: &str = "10.96.100.100";
+const GKE_NFS_DNS: &str = "nfs-server.hyperflow.svc.cluster.local";
+
+fn bundle(profile: &str, sets: &[&str]) -> Bundle {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let loaded = profile::load(profile, &sets).expect("built-in profile loads");
+    render::render(&loaded.profile, &Component::ALL).expect("built-in profile renders")
+}
+
+fn draw(profile: &str, format: Format) -> String {
+    diagram::draw(&bundle(profile, &[]), format).expect("diagram draws")
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Compares `actual` with the file at `path`, or rewrites it when HFGEN_BLESS is set.
+fn check_golden(path: &Path, actual: &str) {
+    if std::env::var_os("HFGEN_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run HFGEN_BLESS=1 cargo test --test diagram",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let diff = similar::TextDiff::from_lines(&expected, actual)
+            .unified_diff()
+            .header("expected", "actual")
+            .to_string();
+        panic!(
+            "{} differs from the output (HFGEN_BLESS=1 rewrites it):\n{diff}",
+            path.display()
+        );
+    }
+}
+
+/// The label lines of every node in an output, in a format-aware way.
+fn label_lines(format: Format, output: &str) -> Vec<String> {
+    match format {
+        // Node labels: `id["<b>Kind</b><br/>name<br/>detail"]` and the like.
+        Format::Mermaid => output
+            .split("<br/>")
+            .flat_map(|part| part.split('"'))
+            .map(str::to_string)
+            .collect(),
+        Format::Dot => output
+            .split("\\n")
+            .flat_map(|part| part.split('"'))
+            .map(str::to_string)
+            .collect(),
+        Format::Svg => {
+            let document = roxmltree::Document::parse(output).expect("SVG is well-formed XML");
+            document
+                .descendants()
+                .filter(|n| n.has_tag_name("text"))
+                .filter_map(|n| n.text())
+                .map(str::to_string)
+                .collect()
+        }
+    }
+}
+
+#[test]
+fn every_workload_service_and_claim_appears_in_every_format() {
+    for name in builtin::names() {
+        let bundle = bundle(name, &[]);
+        let wanted: Vec<String> = bundle
+            .documents()
+            .filter(|d| {
+                matches!(
+                    d.kind(),
+                    "Deployment" | "Job" | "Service" | "PersistentVolumeClaim" | "PersistentVolume"
+                )
+            })
+            .map(|d| d.name().to_string())
+            .collect();
+        assert!(wanted.len() >= 9, "{name}: only {wanted:?}");
+        for format in Format::ALL {
+            let output = diagram::draw(&bundle, format).unwrap();
+            let lines = label_lines(format, &output);
+            for object in &wanted {
+                assert!(
+                    lines.iter().any(|l| l == object),
+                    "{name} {}: no node named {object}",
+                    format.name()
+                );
+            }
+            // The Jobs the engine creates, with the worker image it will give them.
+            assert!(
+                lines.iter().any(|l| l == "job${jobName}"),
+                "{name} {}",
+                format.name()
+            );
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l == "hyperflowwms/montage-worker:6.0-je1.4.0"),
+                "{name} {}: worker image",
+                format.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn svg_is_well_formed_and_names_every_node() {
+    for name in builtin::names() {
+        let bundle = bundle(name, &[]);
+        let graph = Graph::build(&bundle).unwrap();
+        let svg = diagram::draw(&bundle, Format::Svg).unwrap();
+        let document = roxmltree::Document::parse(&svg).expect("SVG is well-formed XML");
+        let root = document.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(
+            root.tag_name().namespace(),
+            Some("http://www.w3.org/2000/svg")
+        );
+        for node in &graph.nodes {
+            let id = format!("node-{}", node.id);
+            assert!(
+                document
+                    .descendants()
+                    .any(|n| n.attribute("id") == Some(id.as_str())),
+                "{name}: no element {id}"
+            );
+        }
+    }
+}
+
+#[test]
+fn mermaid_and_dot_match_golden_files() {
+    for name in builtin::names() {
+        for format in [Format::Mermaid, Format::Dot] {
+            let path = manifest_dir()
+                .join("tests/diagram")
+                .join(format!("{name}.{}", format.extension()));
+            check_golden(&path, &draw(name, format));
+        }
+    }
+}
+
+#[test]
+fn dot_parses_as_graphviz() {
+    for name in builtin::names() {
+        let dot = draw(name, Format::Dot);
+        let mut parser = layout::gv::DotParser::new(&dot);
+        if let Err(error) = parser.process() {
+            parser.print_error();
+            panic!("{name}: DOT does not parse: {error}");
+        }
+    }
+    // The parser does reject broken DOT, so the check above means something.
+    assert!(layout::gv::DotParser::new("digraph { a -> ; }")
+        .process()
+        .is_err());
+}
+
+#[test]
+fn readme_picture_is_the_gke_svg() {
+    check_golden(
+        &manifest_dir().join("docs/architecture-gke.svg"),
+        &draw("gke", Format::Svg),
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    for format in Format::ALL {
+        // Separate bundles and graphs: nothing may depend on hash seeds or addresses.
+        assert_eq!(draw("minikube-ip", format), draw("minikube-ip", format));
+    }
+}
+
+#[test]
+fn nfs_volume_names_the_server_by_pinned_ip_or_dns_name() {
+    for format in Format::ALL {
+        let ip = draw("minikube-ip", format);
+        let dns = draw("gke", format);
+        let edge = |output: &str, address: &str| output.contains(&format!("NFS {address}"));
+        assert!(edge(&ip, PINNED_IP), "minikube-ip {}", format.name());
+        assert!(!ip.contains(GKE_NFS_DNS), "minikube-ip {}", format.name());
+        assert!(edge(&dns, GKE_NFS_DNS), "gke {}", format.name());
+        assert!(!dns.contains(PINNED_IP), "gke {}", format.name());
+    }
+}
+
+/// `(from, label, to)` with nodes as `Kind/name`, for the links the picture must show.
+fn edges(graph: &Graph) -> Vec<(String, String, String)> {
+    let key = |i: usize| format!("{}/{}", graph.nodes[i].kind, graph.nodes[i].name);
+    graph
+        .edges
+        .iter()
+        .map(|e| (key(e.from), e.label.clone(), key(e.to)))
+        .collect()
+}
+
+#[test]
+fn edges_come_from_the_objects() {
+    let graph = Graph::build(&bundle("minikube-ip", &[])).unwrap();
+    let edges = edges(&graph);
+    let expected = [
+        ("Service/redis", "selects", "Deployment/redis"),
+        ("Service/nfs-server", "selects", "Deployment/nfs-server"),
+        ("Deployment/hyperflow-engine", "REDIS_URL", "Service/redis"),
+        (
+            "Deployment/hyperflow-engine",
+            "job template",
+            "ConfigMap/hyperflow-config",
+        ),
+        (
+            "Deployment/hyperflow-engine",
+            "mounts",
+            "PersistentVolumeClaim/nfs",
+        ),
+        (
+            "Deployment/hyperflow-engine",
+            "runs as",
+            "ServiceAccount/hyperflow-engine",
+        ),
+        (
+            "PersistentVolumeClaim/nfs",
+            "bound to",
+            "PersistentVolume/hyperflow-nfs",
+        ),
+        (
+            "PersistentVolume/hyperflow-nfs",
+            "NFS 10.96.100.100",
+            "Service/nfs-server",
+        ),
+        ("Deployment/nfs-server", "exports", "NFS export/exports"),
+        (
+            "RoleBinding/hyperflow-engine-job-creator",
+            "subject",
+            "ServiceAccount/hyperflow-engine",
+        ),
+        (
+            "RoleBinding/hyperflow-engine-job-creator",
+            "grants",
+            "Role/hyperflow-engine-job-creator",
+        ),
+        (
+            "Deployment/hyperflow-engine",
+            "creates",
+            "Job (one per task)/job${jobName}",
+        ),
+        (
+            "Job (one per task)/job${jobName}",
+            "REDIS_URL in task command",
+            "Service/redis",
+        ),
+        (
+            "Job (one per task)/job${jobName}",
+            "mounts",
+            "PersistentVolumeClaim/nfs",
+        ),
+        ("Job/nfs-data", "mounts", "PersistentVolumeClaim/nfs"),
+    ];
+    for (from, label, to) in expected {
+        let edge = (from.to_string(), label.to_string(), to.to_string());
+        assert!(edges.contains(&edge), "missing {edge:?} in {edges:#?}");
+    }
+    // Nothing selects the engine, and nothing but the engine runs as its account.
+    assert!(!edges
+        .iter()
+        .any(|e| e.1 == "selects" && e.2 == "Deployment/hyperflow-engine"));
+    assert_eq!(edges.iter().filter(|e| e.1 == "runs as").count(), 1);
+}
+
+#[test]
+fn selectors_and_addresses_follow_set_values() {
+    // Another namespace: the DNS names change and must still resolve to the Services.
+    let graph = Graph::build(&bundle("gke", &["namespace=hf-test"])).unwrap();
+    let edges = edges(&graph);
+    assert!(edges.contains(&(
+        "PersistentVolume/hf-test-nfs".to_string(),
+        "NFS nfs-server.hf-test.svc.cluster.local".to_string(),
+        "Service/nfs-server".to_string()
+    )));
+    assert!(edges
+        .iter()
+        .any(|e| e.1 == "REDIS_URL" && e.2 == "Service/redis"));
+}
+
+#[test]
+fn cluster_admin_binding_reaches_every_service_account() {
+    let graph = Graph::build(&bundle("minikube-ip", &["rbac.mode=cluster-admin"])).unwrap();
+    let edges = edges(&graph);
+    let binding = "ClusterRoleBinding/serviceaccounts-cluster-admin-hyperflow";
+    for (from, label, to) in [
+        (
+            binding,
+            "grants",
+            "ClusterRole (not rendered)/cluster-admin",
+        ),
+        (
+            binding,
+            "subject",
+            "Group (not rendered)/system:serviceaccounts",
+        ),
+        (
+            "Group (not rendered)/system:serviceaccounts",
+            "includes",
+            "ServiceAccount/hyperflow-engine",
+        ),
+    ] {
+        let edge = (from.to_string(), label.to_string(), to.to_string());
+        assert!(edges.contains(&edge), "missing {edge:?} in {edges:#?}");
+    }
+}
+
+#[test]
+fn broken_job_template_is_an_error_not_a_panic() {
+    let mut bundle = bundle("gke", &[]);
+    let config_map = bundle
+        .files
+        .iter_mut()
+        .flat_map(|f| f.documents.iter_mut())
+        .find(|d| d.kind() == "ConfigMap")
+        .unwrap();
+    config_map.value["data"]["job-template.yaml"] = "spec: [unclosed".into();
+    for format in Format::ALL {
+        let error = diagram::draw(&bundle, format).unwrap_err();
+        assert!(error.to_string().contains("job-template.yaml"), "{error}");
+    }
+}
+
+fn hfgen(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_hfgen"))
+        .args(args)
+        .output()
+        .expect("hfgen runs")
+}
+
+#[test]
+fn cli_prints_the_chosen_format() {
+    let default = hfgen(&["diagram", "--profile", "gke"]);
+    assert!(default.status.success());
+    assert_eq!(
+        String::from_utf8(default.stdout).unwrap(),
+        draw("gke", Format::Mermaid)
+    );
+    let svg = hfgen(&["diagram", "-p", "minikube-ip", "--format", "svg"]);
+    assert!(svg.status.success());
+    assert_eq!(
+        String::from_utf8(svg.stdout).unwrap(),
+        draw("minikube-ip", Format::Svg)
+    );
+    let set = hfgen(&[
+        "diagram",
+        "-p",
+        "gke",
+        "--set",
+        "namespace=hf-x",
+        "--format",
+        "dot",
+    ]);
+    assert!(String::from_utf8(set.stdout)
+        .unwrap()
+        .contains("nfs-server.hf-x.svc.cluster.local"));
+}
+
+#[test]
+fn cli_bad_input_exits_2_with_nothing_on_stdout() {
+    for args in [
+        &["diagram", "--profile", "no-such-profile"][..],
+        &["diagram", "--profile", "gke", "--format", "png"],
+        &[
+            "diagram",
+            "--profile",
+            "gke",
+            "--set",
+            "nfs.address=carrier-pigeon",
+        ],
+    ] {
+        let output = hfgen(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert!(!output.stderr.is_empty(), "{args:?}");
+    }
+}
