@@ -52,7 +52,13 @@ pub fn schema_findings(
             .into_iter()
             .map(|v| Finding::new(file, index, doc, &v.instance_path, v.message))
             .collect(),
-        Err(error) => vec![Finding::new(file, index, doc, "", error.to_string())],
+        Err(error) => vec![Finding::new(
+            file,
+            index,
+            doc,
+            "",
+            error.describe_in(schemas.version()),
+        )],
     }
 }
 
