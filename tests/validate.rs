@@ -179,3 +179,27 @@ fn builtin_bundles_pass_the_cross_object_checks() {
         assert_eq!(cross::check(&bundle, &[]), vec![], "{profile}");
     }
 }
+
+/// The vendored schemas are exactly what the regeneration script makes from the pinned
+/// kubernetes-validate package (which `.ci/run` installs into .venv).
+#[test]
+fn vendored_schemas_match_the_regeneration_script() {
+    let python = external_tool("python3");
+    let site_packages = std::fs::read_dir(repo_root().join(".venv/lib"))
+        .expect(".venv exists: run bash .ci/run")
+        .map(|entry| entry.unwrap().path().join("site-packages/kubernetes_validate"))
+        .find(|path| path.exists())
+        .expect("kubernetes_validate is installed in .venv");
+    let output = std::process::Command::new(python)
+        .arg(repo_root().join("scripts/vendor-k8s-schemas.py"))
+        .args(["--check", "--source"])
+        .arg(site_packages)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "schema/kubernetes is stale: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
