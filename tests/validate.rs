@@ -187,7 +187,12 @@ fn vendored_schemas_match_the_regeneration_script() {
     let python = external_tool("python3");
     let site_packages = std::fs::read_dir(repo_root().join(".venv/lib"))
         .expect(".venv exists: run bash .ci/run")
-        .map(|entry| entry.unwrap().path().join("site-packages/kubernetes_validate"))
+        .map(|entry| {
+            entry
+                .unwrap()
+                .path()
+                .join("site-packages/kubernetes_validate")
+        })
         .find(|path| path.exists())
         .expect("kubernetes_validate is installed in .venv");
     let output = std::process::Command::new(python)
