@@ -16,11 +16,19 @@ pub enum Severity {
 /// Where a diagnostic points: a span of a named source text (a file or a `--set` argument).
 #[derive(Debug, Clone)]
 pub struct Origin {
-    /// A file path, or `--set KEY` for a command-line value.
+    /// A file path or built-in profile name; or a command-line option such as `--set`, whose
+    /// source is the option's argument and which is shown as `--set ARGUMENT` (no line:column).
     pub name: String,
     pub source: Arc<str>,
     /// Byte range into `source`.
     pub span: Range<usize>,
+}
+
+impl Origin {
+    /// Is this a command-line argument rather than a file?
+    pub fn is_argument(&self) -> bool {
+        self.name.starts_with("--")
+    }
 }
 
 /// One message for the user.
@@ -81,6 +89,9 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let title = match (&self.origin, self.line_column()) {
+            (Some(origin), _) if origin.is_argument() => {
+                format!("{} {}: {}", origin.name, origin.source, self.message)
+            }
             (Some(origin), Some((line, column))) => {
                 format!("{}:{line}:{column}: {}", origin.name, self.message)
             }
@@ -93,11 +104,11 @@ impl Diagnostic {
             if let Some(label) = &self.label {
                 annotation = annotation.label(label.as_str());
             }
-            group = group.element(
-                Snippet::source(&*origin.source)
-                    .path(origin.name.as_str())
-                    .annotation(annotation),
-            );
+            let mut snippet = Snippet::source(&*origin.source);
+            if !origin.is_argument() {
+                snippet = snippet.path(origin.name.as_str());
+            }
+            group = group.element(snippet.annotation(annotation));
         }
         let mut report = vec![group];
         if let Some(help) = &self.help {
@@ -153,7 +164,10 @@ mod tests {
             })
             .with_help("did you mean `namespace`?")
             .render();
-        assert!(text.contains("my.toml:2:1: unknown key `namspace`"), "{text}");
+        assert!(
+            text.contains("my.toml:2:1: unknown key `namspace`"),
+            "{text}"
+        );
         assert!(text.contains("^^^^^^^^"), "{text}");
         assert!(text.contains("did you mean `namespace`?"), "{text}");
     }

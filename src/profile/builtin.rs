@@ -26,5 +26,8 @@ pub fn find(name: &str) -> Option<&'static BuiltinProfile> {
 }
 
 pub fn names() -> Vec<&'static str> {
-    BUILTIN_PROFILES.iter().map(|profile| profile.name).collect()
+    BUILTIN_PROFILES
+        .iter()
+        .map(|profile| profile.name)
+        .collect()
 }

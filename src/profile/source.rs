@@ -45,11 +45,15 @@ pub fn resolve(spec: &str) -> Result<ProfileSource> {
             });
         }
         if !Path::new(spec).exists() {
-            return Err(Error::new(
-                Diagnostic::error(format!("unknown profile `{spec}`")).with_help(format!(
+            let help = match super::suggest::nearest(spec, builtin::names()) {
+                Some(name) => format!("did you mean `{name}`?"),
+                None => format!(
                     "built-in profiles: {}; or give the path of a .toml file",
                     builtin::names().join(", ")
-                )),
+                ),
+            };
+            return Err(Error::new(
+                Diagnostic::error(format!("unknown profile `{spec}`")).with_help(help),
             ));
         }
     }
