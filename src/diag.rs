@@ -111,10 +111,16 @@ impl Diagnostic {
             group = group.element(snippet.annotation(annotation));
         }
         let mut report = vec![group];
-        if let Some(help) = &self.help {
-            report.push(Group::with_title(
+        match (&self.help, &self.origin) {
+            (Some(help), Some(_)) => report.push(Group::with_title(
                 Level::HELP.secondary_title(help.as_str()),
-            ));
+            )),
+            // Without a snippet, a help group would start with a stray `|` line.
+            (Some(help), None) => {
+                let text = Renderer::plain().render(&report).to_string();
+                return format!("{text}\nhelp: {help}");
+            }
+            (None, _) => {}
         }
         Renderer::plain().render(&report).to_string()
     }
@@ -124,6 +130,17 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())
     }
+}
+
+/// Puts `diagnostics` in reading order: those without a place first, then files (by name)
+/// before command-line arguments, each by position.
+pub fn sort_by_place(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|diagnostic| {
+        diagnostic
+            .origin
+            .as_ref()
+            .map(|origin| (origin.is_argument(), origin.name.clone(), origin.span.start))
+    });
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `source`.

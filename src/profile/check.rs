@@ -39,6 +39,8 @@ pub fn check(profile: &Profile, origins: &Origins, root: &str) -> Result<Vec<Dia
     for check in CHECKS {
         check(profile, &mut findings);
     }
+    crate::diag::sort_by_place(&mut findings.errors);
+    crate::diag::sort_by_place(&mut findings.warnings);
     if findings.errors.is_empty() {
         Ok(findings.warnings)
     } else {
@@ -146,10 +148,22 @@ fn images(profile: &Profile, findings: &mut Findings) {
                     format!("{key} `{reference}` is not an image reference: it {why}"),
                 );
             }
-            Some(ImageProblem::Unpinned) => {
+            Some(ImageProblem::NoTag) => {
                 findings
-                    .warning(key, format!("{key} `{reference}` is not pinned: without a tag or with `:latest` it changes under you"))
-                    .help = Some("pin a version tag or a digest, e.g. `redis:7.2.4`".into());
+                    .warning(
+                        key,
+                        format!("{key} `{reference}` has no tag, so it pulls whatever `latest` is"),
+                    )
+                    .help = Some(format!("pin a version: `{reference}:<version>`"));
+            }
+            Some(ImageProblem::Latest) => {
+                let name = reference.trim_end_matches(":latest");
+                findings
+                    .warning(
+                        key,
+                        format!("{key} `{reference}` pulls whatever `latest` is"),
+                    )
+                    .help = Some(format!("pin a version: `{name}:<version>`"));
             }
             None => {}
         }

@@ -120,8 +120,10 @@ pub fn parse_quantity(text: &str) -> Option<f64> {
 pub enum ImageProblem {
     /// Not a reference at all: the reason.
     Malformed(&'static str),
-    /// Well formed, but floats: no tag (so `:latest`) or the `latest` tag.
-    Unpinned,
+    /// Well formed, but no tag (which means `:latest`) and no digest.
+    NoTag,
+    /// Well formed, but the `latest` tag: whatever was pushed last.
+    Latest,
 }
 
 /// Checks `[registry[:port]/]path[:tag][@algorithm:digest]` (the distribution reference
@@ -209,7 +211,8 @@ pub fn image_problem(reference: &str) -> Option<ImageProblem> {
     }
     match (tag, digest) {
         (_, Some(_)) => None,
-        (None, None) | (Some("latest"), None) => Some(ImageProblem::Unpinned),
+        (None, None) => Some(ImageProblem::NoTag),
+        (Some("latest"), None) => Some(ImageProblem::Latest),
         (Some(_), None) => None,
     }
 }
@@ -274,12 +277,12 @@ mod tests {
         ] {
             assert_eq!(image_problem(good), None, "{good}");
         }
-        assert_eq!(image_problem("redis"), Some(ImageProblem::Unpinned));
+        assert_eq!(image_problem("redis"), Some(ImageProblem::NoTag));
         assert_eq!(
             image_problem("localhost:5000/redis"),
-            Some(ImageProblem::Unpinned)
+            Some(ImageProblem::NoTag)
         );
-        assert_eq!(image_problem("redis:latest"), Some(ImageProblem::Unpinned));
+        assert_eq!(image_problem("redis:latest"), Some(ImageProblem::Latest));
         for bad in [
             "Redis:1",
             "redis:",

@@ -21,7 +21,7 @@ pub struct LoadedProfile {
 /// Loads `spec` (a built-in name or a path), applies `sets` (`KEY=VALUE`) and checks the result.
 pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
     let root = source::resolve(spec)?;
-    let mut layer = load_chain(&root, &mut Vec::new())?;
+    let mut layer = load_chain(&root, identity(&root), &mut Vec::new())?;
     let mut errors = Vec::new();
     for set in sets {
         match set_layer(set) {
@@ -62,8 +62,12 @@ fn set_layer(set: &str) -> Result<Layer> {
 
 /// The layer of `source` on top of the layers of the profiles it extends. `chain` holds the
 /// files on the way down, to name a cycle.
-fn load_chain(source: &ProfileSource, chain: &mut Vec<(String, String)>) -> Result<Layer> {
-    chain.push((identity(source), source.name.clone()));
+fn load_chain(
+    source: &ProfileSource,
+    source_identity: String,
+    chain: &mut Vec<(String, String)>,
+) -> Result<Layer> {
+    chain.push((source_identity, source.name.clone()));
     let layer = Layer::parse(source)?;
     let Some(extends) = layer.table.get("extends") else {
         return Ok(layer);
@@ -88,6 +92,10 @@ fn load_chain(source: &ProfileSource, chain: &mut Vec<(String, String)>) -> Resu
     }
     .map_err(|error| place(error, &site))?;
     let parent_identity = identity(&parent);
+    let parent = ProfileSource {
+        name: tidy(&parent.name),
+        ..parent
+    };
     if chain.iter().any(|(known, _)| *known == parent_identity) {
         let mut names: Vec<&str> = chain.iter().map(|(_, name)| name.as_str()).collect();
         names.push(&parent.name);
@@ -97,7 +105,7 @@ fn load_chain(source: &ProfileSource, chain: &mut Vec<(String, String)>) -> Resu
                 .into(),
         );
     }
-    let mut base = load_chain(&parent, chain)?;
+    let mut base = load_chain(&parent, parent_identity, chain)?;
     base.merge(layer);
     Ok(base)
 }
@@ -110,6 +118,23 @@ fn place(mut error: Error, site: &crate::diag::Origin) -> Error {
         }
     }
     error
+}
+
+/// `a/../b/c.toml` as `b/c.toml`, for messages; files are still read by the joined path.
+fn tidy(name: &str) -> String {
+    use std::path::{Component, Path, PathBuf};
+    let mut tidy = PathBuf::new();
+    for component in Path::new(name).components() {
+        let after_normal = matches!(tidy.components().next_back(), Some(Component::Normal(_)));
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if after_normal => {
+                tidy.pop();
+            }
+            other => tidy.push(other),
+        }
+    }
+    tidy.display().to_string()
 }
 
 /// Built-ins by name; files by canonical path, so `./a.toml` and `a.toml` are one file.

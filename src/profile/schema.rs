@@ -11,6 +11,7 @@ pub fn profile_schema() -> &'static Value {
     SCHEMA.get_or_init(|| {
         let mut schema = schemars::schema_for!(Profile).to_value();
         drop_null(&mut schema);
+        bound_integers(&mut schema);
         schema
     })
 }
@@ -49,6 +50,29 @@ fn drop_null(schema: &mut Value) {
             object.values_mut().for_each(drop_null);
         }
         Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
+}
+
+/// schemars marks `u32` as `format: uint32, minimum: 0` only; the maximum makes a too-large
+/// number a schema error at its line (editors flag it too) instead of a failure while typing.
+fn bound_integers(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            let range = match object.get("format").and_then(Value::as_str) {
+                Some("uint8") => Some((0, i64::from(u8::MAX))),
+                Some("uint16") => Some((0, i64::from(u16::MAX))),
+                Some("uint32") => Some((0, i64::from(u32::MAX))),
+                Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+                _ => None,
+            };
+            if let Some((minimum, maximum)) = range {
+                object.entry("minimum").or_insert(minimum.into());
+                object.entry("maximum").or_insert(maximum.into());
+            }
+            object.values_mut().for_each(bound_integers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
         _ => {}
     }
 }

@@ -38,7 +38,6 @@ pub fn validate(layer: &Layer, root: &str) -> Vec<Diagnostic> {
             .collect();
         diagnostics.extend(describe(&error, &path, layer, root));
     }
-    // In reading order: files before `--set`, then by position.
     diagnostics.sort_by_key(|diagnostic| {
         diagnostic
             .origin
