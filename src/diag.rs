@@ -132,14 +132,17 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Puts `diagnostics` in reading order: those without a place first, then files (by name)
-/// before command-line arguments, each by position.
+/// Puts `diagnostics` in reading order: those without a place first, then files (by name and
+/// position), then command-line arguments in the order they were found.
 pub fn sort_by_place(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by_key(|diagnostic| {
         diagnostic
             .origin
             .as_ref()
-            .map(|origin| (origin.is_argument(), origin.name.clone(), origin.span.start))
+            .map(|origin| match origin.is_argument() {
+                true => (true, String::new(), 0),
+                false => (false, origin.name.clone(), origin.span.start),
+            })
     });
 }
 

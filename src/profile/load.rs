@@ -31,18 +31,31 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
     }
     errors.extend(validate::validate(&layer, &root.name));
     if !errors.is_empty() {
-        return Err(errors.into());
+        return Err(in_set_order(errors, sets).into());
     }
     // The schema admits only what the model reads, so this fails only if the two disagree.
     let profile = Value::Table(layer.table.clone())
         .try_into::<Profile>()
         .map_err(|e| Error::msg(format!("{}: {}", root.name, e.message().trim())))?;
-    let warnings = check::check(&profile, &layer.origins, &root.name)?;
+    let warnings = check::check(&profile, &layer.origins, &root.name)
+        .map_err(|error| Error::from(in_set_order(error.diagnostics, sets)))?;
     Ok(LoadedProfile {
         name: root.name,
         profile,
         warnings,
     })
+}
+
+/// Diagnostics about `--set` values after the others, in the order the options were given.
+fn in_set_order(mut diagnostics: Vec<Diagnostic>, sets: &[String]) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|diagnostic| {
+        let origin = diagnostic
+            .origin
+            .as_ref()
+            .filter(|origin| origin.is_argument())?;
+        sets.iter().position(|set| **set == *origin.source)
+    });
+    diagnostics
 }
 
 fn set_layer(set: &str) -> Result<Layer> {

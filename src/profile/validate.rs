@@ -38,6 +38,7 @@ pub fn validate(layer: &Layer, root: &str) -> Vec<Diagnostic> {
             .collect();
         diagnostics.extend(describe(&error, &path, layer, root));
     }
+    whole_floats(&layer.table, &mut Vec::new(), layer, root, &mut diagnostics);
     diagnostics.sort_by_key(|diagnostic| {
         diagnostic
             .origin
@@ -115,6 +116,33 @@ fn describe(
             )]
         }
         _ => vec![at_value(site, root, format!("`{shown}`: {error}"))],
+    }
+}
+
+/// JSON Schema counts `1.0` as an integer, serde does not: report such floats where an
+/// integer belongs as the type error they are.
+fn whole_floats(
+    table: &toml::Table,
+    path: &mut KeyPath,
+    layer: &Layer,
+    root: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (key, value) in table {
+        path.push(key.clone());
+        match value {
+            Value::Float(number) if number.fract() == 0.0 => {
+                let integer = schema_at(path).and_then(|schema| schema.get("type"))
+                    == Some(&Json::from("integer"));
+                if integer {
+                    let message = format!("`{}` must be an integer, not a float", dotted(path));
+                    out.push(at_value(layer.origins.nearest(path), root, message));
+                }
+            }
+            Value::Table(inner) => whole_floats(inner, path, layer, root, out),
+            _ => {}
+        }
+        path.pop();
     }
 }
 
