@@ -323,3 +323,26 @@ fn builtin_profiles_name_their_schema_for_editors() {
         );
     }
 }
+
+#[test]
+fn extends_paths_are_relative_to_the_extending_file() {
+    let from_root = run(
+        &root(),
+        &[
+            "render",
+            "--profile",
+            "tests/profiles/good/extends-file.toml",
+        ]
+        .map(String::from),
+    );
+    let from_own_folder = run(
+        &cases_dir("good"),
+        &["render", "--profile", "extends-file.toml"].map(String::from),
+    );
+    assert!(
+        from_root.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_root.stderr)
+    );
+    assert_eq!(from_root.stdout, from_own_folder.stdout);
+}

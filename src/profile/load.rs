@@ -97,11 +97,12 @@ fn load_chain(
         .at(site)
         .into());
     };
+    // A name is a built-in; a path is relative to the extending file, never to the cwd.
     let parent = match &source.base_dir {
         Some(dir) if source::looks_like_path(parent_spec) => {
             source::read_file(&dir.join(parent_spec))
         }
-        _ => source::resolve(parent_spec),
+        _ => source::resolve_builtin(parent_spec),
     }
     .map_err(|error| place(error, &site))?;
     let parent_identity = identity(&parent);

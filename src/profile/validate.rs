@@ -59,7 +59,7 @@ fn describe(
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
-            .map(|key| unknown_key(path, key, layer))
+            .map(|key| unknown_key(path, key, layer, root))
             .collect(),
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
@@ -146,15 +146,14 @@ fn whole_floats(
     }
 }
 
-fn unknown_key(parent: &[String], key: &str, layer: &Layer) -> Diagnostic {
+fn unknown_key(parent: &[String], key: &str, layer: &Layer, root: &str) -> Diagnostic {
     let mut path = parent.to_vec();
     path.push(key.to_string());
-    let site = layer
-        .origins
-        .nearest(&path)
-        .expect("every key of the merged table was written somewhere");
-    let diagnostic =
-        Diagnostic::error(format!("unknown key `{}`", dotted(&path))).at(site.key_origin());
+    let message = format!("unknown key `{}`", dotted(&path));
+    let diagnostic = match layer.origins.nearest(&path) {
+        Some(site) => Diagnostic::error(message).at(site.key_origin()),
+        None => Diagnostic::error(format!("{root}: {message}")),
+    };
     let siblings = keys_at(parent);
     if let Some(guess) = nearest(key, siblings.iter().copied()) {
         let mut guess_path = parent.to_vec();
