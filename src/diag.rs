@@ -193,6 +193,23 @@ mod tests {
     }
 
     #[test]
+    fn arguments_are_named_by_their_text_and_help_stands_alone() {
+        let text = Diagnostic::error("unknown key `nfs.adress`")
+            .at(Origin {
+                name: "--set".into(),
+                source: Arc::from("nfs.adress=ip"),
+                span: 0..10,
+            })
+            .render();
+        assert!(text.starts_with("error: --set nfs.adress=ip: unknown key"), "{text}");
+        assert!(!text.contains("-->"), "{text}");
+        let text = Diagnostic::error("unknown profile `gkee`")
+            .with_help("did you mean `gke`?")
+            .render();
+        assert_eq!(text, "error: unknown profile `gkee`\nhelp: did you mean `gke`?");
+    }
+
+    #[test]
     fn line_column_counts_characters() {
         assert_eq!(line_column("é = 1\nxy", 8), (2, 2));
     }
