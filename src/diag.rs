@@ -201,12 +201,18 @@ mod tests {
                 span: 0..10,
             })
             .render();
-        assert!(text.starts_with("error: --set nfs.adress=ip: unknown key"), "{text}");
+        assert!(
+            text.starts_with("error: --set nfs.adress=ip: unknown key"),
+            "{text}"
+        );
         assert!(!text.contains("-->"), "{text}");
         let text = Diagnostic::error("unknown profile `gkee`")
             .with_help("did you mean `gke`?")
             .render();
-        assert_eq!(text, "error: unknown profile `gkee`\nhelp: did you mean `gke`?");
+        assert_eq!(
+            text,
+            "error: unknown profile `gkee`\nhelp: did you mean `gke`?"
+        );
     }
 
     #[test]
