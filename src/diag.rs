@@ -16,11 +16,19 @@ pub enum Severity {
 /// Where a diagnostic points: a span of a named source text (a file or a `--set` argument).
 #[derive(Debug, Clone)]
 pub struct Origin {
-    /// A file path, or `--set KEY` for a command-line value.
+    /// A file path or built-in profile name; or a command-line option such as `--set`, whose
+    /// source is the option's argument and which is shown as `--set ARGUMENT` (no line:column).
     pub name: String,
     pub source: Arc<str>,
     /// Byte range into `source`.
     pub span: Range<usize>,
+}
+
+impl Origin {
+    /// Is this a command-line argument rather than a file?
+    pub fn is_argument(&self) -> bool {
+        self.name.starts_with("--")
+    }
 }
 
 /// One message for the user.
@@ -81,6 +89,9 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let title = match (&self.origin, self.line_column()) {
+            (Some(origin), _) if origin.is_argument() => {
+                format!("{} {}: {}", origin.name, origin.source, self.message)
+            }
             (Some(origin), Some((line, column))) => {
                 format!("{}:{line}:{column}: {}", origin.name, self.message)
             }
@@ -93,17 +104,23 @@ impl Diagnostic {
             if let Some(label) = &self.label {
                 annotation = annotation.label(label.as_str());
             }
-            group = group.element(
-                Snippet::source(&*origin.source)
-                    .path(origin.name.as_str())
-                    .annotation(annotation),
-            );
+            let mut snippet = Snippet::source(&*origin.source);
+            if !origin.is_argument() {
+                snippet = snippet.path(origin.name.as_str());
+            }
+            group = group.element(snippet.annotation(annotation));
         }
         let mut report = vec![group];
-        if let Some(help) = &self.help {
-            report.push(Group::with_title(
+        match (&self.help, &self.origin) {
+            (Some(help), Some(_)) => report.push(Group::with_title(
                 Level::HELP.secondary_title(help.as_str()),
-            ));
+            )),
+            // Without a snippet, a help group would start with a stray `|` line.
+            (Some(help), None) => {
+                let text = Renderer::plain().render(&report).to_string();
+                return format!("{text}\nhelp: {help}");
+            }
+            (None, _) => {}
         }
         Renderer::plain().render(&report).to_string()
     }
@@ -113,6 +130,20 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())
     }
+}
+
+/// Puts `diagnostics` in reading order: those without a place first, then files (by name and
+/// position), then command-line arguments in the order they were found.
+pub fn sort_by_place(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|diagnostic| {
+        diagnostic
+            .origin
+            .as_ref()
+            .map(|origin| match origin.is_argument() {
+                true => (true, String::new(), 0),
+                false => (false, origin.name.clone(), origin.span.start),
+            })
+    });
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `source`.
@@ -159,6 +190,29 @@ mod tests {
         );
         assert!(text.contains("^^^^^^^^"), "{text}");
         assert!(text.contains("did you mean `namespace`?"), "{text}");
+    }
+
+    #[test]
+    fn arguments_are_named_by_their_text_and_help_stands_alone() {
+        let text = Diagnostic::error("unknown key `nfs.adress`")
+            .at(Origin {
+                name: "--set".into(),
+                source: Arc::from("nfs.adress=ip"),
+                span: 0..10,
+            })
+            .render();
+        assert!(
+            text.starts_with("error: --set nfs.adress=ip: unknown key"),
+            "{text}"
+        );
+        assert!(!text.contains("-->"), "{text}");
+        let text = Diagnostic::error("unknown profile `gkee`")
+            .with_help("did you mean `gke`?")
+            .render();
+        assert_eq!(
+            text,
+            "error: unknown profile `gkee`\nhelp: did you mean `gke`?"
+        );
     }
 
     #[test]

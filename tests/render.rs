@@ -321,7 +321,8 @@ fn a_user_namespace_leaves_no_trace_of_default() {
     }
 }
 
-/// A value from a profile is one scalar, whatever characters it holds.
+/// A value from a profile is one scalar, whatever characters it holds. (Image references are
+/// checked when the profile loads, so the free-form engine variables carry the hostile text.)
 #[test]
 fn hostile_values_cannot_add_keys_or_documents() {
     let clean = documents(&hfgen_ok(&["render", "--profile", "gke"]));
@@ -336,7 +337,7 @@ fn hostile_values_cannot_add_keys_or_documents() {
     ];
     for value in hostile {
         let toml_value = toml::Value::String(value.into()).to_string();
-        let set = format!("images.worker={toml_value}");
+        let set = format!("engine.env.HF_VAR_PROBE={toml_value}");
         let yaml = hfgen_ok(&["render", "--profile", "gke", "--set", &set]);
         let docs = documents(&yaml);
         assert_eq!(
@@ -351,11 +352,8 @@ fn hostile_values_cannot_add_keys_or_documents() {
         let env = engine["spec"]["template"]["spec"]["containers"][0]["env"]
             .as_array()
             .unwrap();
-        let worker = env
-            .iter()
-            .find(|e| e["name"] == "HF_VAR_WORKER_CONTAINER")
-            .unwrap();
-        assert_eq!(worker["value"], value, "the value arrives unchanged");
+        let probe = env.iter().find(|e| e["name"] == "HF_VAR_PROBE").unwrap();
+        assert_eq!(probe["value"], value, "the value arrives unchanged");
         let kinds: Vec<&Value> = docs.iter().map(|d| &d["kind"]).collect();
         let clean_kinds: Vec<&Value> = clean.iter().map(|d| &d["kind"]).collect();
         assert_eq!(kinds, clean_kinds);
@@ -518,10 +516,24 @@ fn unknown_profile_and_component_are_bad_input() {
     let output = hfgen(&["render", "--profile", "gkee"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unknown profile `gkee`"));
+    assert!(stderr(&output).contains("did you mean `gke`?"));
+    let output = hfgen(&["render", "--profile", "nothing-like-it"]);
     assert!(stderr(&output).contains("gke, minikube-dnsmasq, minikube-ip"));
     assert!(stdout(&output).is_empty());
 
     let output = hfgen(&["render", "--profile", "gke", "--component", "extras"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unknown component `extras`"));
+}
+
+#[test]
+fn a_hostile_image_reference_is_refused_before_rendering() {
+    let set = format!(
+        "images.worker={}",
+        toml::Value::String("x\nkind: ClusterRoleBinding".into())
+    );
+    let output = hfgen(&["render", "--profile", "gke", "--set", &set]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).is_empty());
+    assert!(stderr(&output).contains("is not an image reference"));
 }

@@ -1,117 +1,404 @@
 //! Semantic checks of a typed profile: what the types alone cannot say.
+//!
+//! Each check is a function `fn(&Profile, &mut Findings)` listed in [`CHECKS`]; adding a check
+//! is writing one and listing it. A check reports against the dotted key it is about, and the
+//! report points at the file, line and column (or `--set`) where that key was written.
 
-use super::model::{NfsAddress, Platform, Profile, RbacMode};
-use super::source::ProfileSource;
+use super::formats::{self, ImageProblem, Placement};
+use super::layer::{Origins, Site};
+use super::model::{NfsAddress, NfsExport, Platform, Profile, RbacMode};
 use crate::diag::Diagnostic;
 use crate::error::Result;
 use std::net::Ipv4Addr;
 
-/// Every problem of `profile` at once; on success, the warnings.
-pub fn check(profile: &Profile, source: &ProfileSource) -> Result<Vec<Diagnostic>> {
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let at = |message: String| Diagnostic::error(format!("{}: {message}", source.name));
+/// One semantic check.
+pub type Check = fn(&Profile, &mut Findings);
 
-    if !is_dns_label(&profile.namespace) {
-        errors.push(at(format!(
-            "namespace `{}` is not a DNS-1123 label (lowercase letters, digits and '-', at most 63, starting and ending with a letter or digit)",
-            profile.namespace
-        )));
+/// Every semantic check, in the order of their messages.
+pub const CHECKS: &[Check] = &[
+    namespace,
+    images,
+    task_resources,
+    nfs_size,
+    nfs_address,
+    storage_class,
+    platform_sections,
+    dns,
+    node_selectors,
+    rbac,
+];
+
+/// Runs every check; all errors at once, or the warnings.
+pub fn check(profile: &Profile, origins: &Origins, root: &str) -> Result<Vec<Diagnostic>> {
+    let mut findings = Findings {
+        origins,
+        root,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for check in CHECKS {
+        check(profile, &mut findings);
     }
-    match profile.nfs.address {
-        NfsAddress::Ip => check_pinned_ip(profile, &mut errors, &at),
-        NfsAddress::Dns => {
-            if profile.nfs.ip.is_some() {
-                errors.push(at(
-                    "nfs.ip is set but nfs.address = \"dns\"; remove nfs.ip or set nfs.address = \"ip\"".into(),
-                ));
-            }
-        }
-    }
-    if profile.platform != Platform::Gke && profile.cluster.is_some() {
-        errors.push(at(
-            "[cluster] describes a GKE cluster; it is only allowed with platform = \"gke\"".into(),
-        ));
-    }
-    if profile.platform != Platform::Minikube && profile.dns.is_some() {
-        errors.push(at(
-            "[dns] configures dnsmasq on a minikube host; it is only allowed with platform = \"minikube\"".into(),
-        ));
-    }
-    if profile.rbac.mode == RbacMode::ClusterAdmin {
-        warnings.push(Diagnostic::warning(format!(
-            "{}: rbac.mode = \"cluster-admin\" makes every ServiceAccount of the cluster cluster-admin; the engine only needs rbac.mode = \"namespaced\"",
-            source.name
-        )));
-    }
-    if errors.is_empty() {
-        Ok(warnings)
+    crate::diag::sort_by_place(&mut findings.errors);
+    crate::diag::sort_by_place(&mut findings.warnings);
+    if findings.errors.is_empty() {
+        Ok(findings.warnings)
     } else {
-        Err(errors.into())
+        Err(findings.errors.into())
     }
 }
 
-fn check_pinned_ip(
-    profile: &Profile,
-    errors: &mut Vec<Diagnostic>,
-    at: &dyn Fn(String) -> Diagnostic,
-) {
-    let Some(ip_text) = &profile.nfs.ip else {
-        errors.push(at(
-            "nfs.address = \"ip\" needs nfs.ip, the ClusterIP to pin on the nfs-server Service"
-                .into(),
-        ));
+/// What the checks found, each placed where its key was written.
+pub struct Findings<'a> {
+    origins: &'a Origins,
+    root: &'a str,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Findings<'_> {
+    /// An error about the value of `key` (dotted, e.g. `nfs.ip`).
+    pub fn error(&mut self, key: &str, message: impl Into<String>) -> &mut Diagnostic {
+        let diagnostic = self.place(&split(key), Diagnostic::error(message), Site::value_origin);
+        self.errors.push(diagnostic);
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    /// An error about a key itself; `path` may hold keys with dots (node selector labels).
+    pub fn key_error(&mut self, path: &[&str], message: impl Into<String>) -> &mut Diagnostic {
+        let path: Vec<String> = path.iter().map(|key| key.to_string()).collect();
+        let diagnostic = self.place(&path, Diagnostic::error(message), Site::key_origin);
+        self.errors.push(diagnostic);
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    /// An error about the value at `path` (keys may hold dots).
+    pub fn value_error(&mut self, path: &[&str], message: impl Into<String>) -> &mut Diagnostic {
+        let path: Vec<String> = path.iter().map(|key| key.to_string()).collect();
+        let diagnostic = self.place(&path, Diagnostic::error(message), Site::value_origin);
+        self.errors.push(diagnostic);
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    /// A warning about the value of `key`.
+    pub fn warning(&mut self, key: &str, message: impl Into<String>) -> &mut Diagnostic {
+        let diagnostic = self.place(
+            &split(key),
+            Diagnostic::warning(message),
+            Site::value_origin,
+        );
+        self.warnings.push(diagnostic);
+        self.warnings.last_mut().expect("just pushed")
+    }
+
+    /// Places `diagnostic` at `path`, or the nearest key above it that was written; a key
+    /// that only has its default value is reported against the profile as a whole.
+    fn place(
+        &self,
+        path: &[String],
+        diagnostic: Diagnostic,
+        span: fn(&Site) -> crate::diag::Origin,
+    ) -> Diagnostic {
+        match self.origins.get(path) {
+            Some(site) => diagnostic.at(span(site)),
+            None => match self.origins.nearest(path) {
+                Some(site) => diagnostic.at(site.key_origin()),
+                None => Diagnostic {
+                    message: format!("{}: {}", self.root, diagnostic.message),
+                    ..diagnostic
+                },
+            },
+        }
+    }
+}
+
+fn split(key: &str) -> Vec<String> {
+    key.split('.').map(String::from).collect()
+}
+
+fn namespace(profile: &Profile, findings: &mut Findings) {
+    if let Some(problem) = formats::dns_label_problem(&profile.namespace) {
+        findings.error(
+            "namespace",
+            format!(
+                "namespace `{}` is not a DNS-1123 label: it {problem}",
+                profile.namespace
+            ),
+        );
+    }
+}
+
+fn images(profile: &Profile, findings: &mut Findings) {
+    let images = &profile.images;
+    let written = [
+        ("images.engine", Some(&images.engine)),
+        ("images.worker", images.worker.as_ref()),
+        ("images.redis", Some(&images.redis)),
+        ("images.nfs_server", Some(&images.nfs_server)),
+        ("images.log_parser", Some(&images.log_parser)),
+        ("images.viz_trace", Some(&images.viz_trace)),
+        ("data.image", profile.data.image.as_ref()),
+    ];
+    for (key, reference) in written {
+        let Some(reference) = reference else { continue };
+        match formats::image_problem(reference) {
+            Some(ImageProblem::Malformed(why)) => {
+                findings.error(
+                    key,
+                    format!("{key} `{reference}` is not an image reference: it {why}"),
+                );
+            }
+            Some(ImageProblem::NoTag) => {
+                findings
+                    .warning(
+                        key,
+                        format!("{key} `{reference}` has no tag, so it pulls whatever `latest` is"),
+                    )
+                    .help = Some(format!("pin a version: `{reference}:<version>`"));
+            }
+            Some(ImageProblem::Latest) => {
+                let name = reference.trim_end_matches(":latest");
+                findings
+                    .warning(
+                        key,
+                        format!("{key} `{reference}` pulls whatever `latest` is"),
+                    )
+                    .help = Some(format!("pin a version: `{name}:<version>`"));
+            }
+            None => {}
+        }
+    }
+}
+
+/// `key` must be a Kubernetes quantity greater than zero; returns its value.
+fn positive_quantity(findings: &mut Findings, key: &str, text: &str, example: &str) -> Option<f64> {
+    match formats::parse_quantity(text) {
+        None => {
+            findings
+                .error(key, format!("{key} `{text}` is not a Kubernetes quantity"))
+                .help = Some(format!(
+                "write a number with an optional suffix, e.g. `{example}`"
+            ));
+            None
+        }
+        Some(value) if value <= 0.0 => {
+            findings.error(key, format!("{key} `{text}` must be greater than zero"));
+            None
+        }
+        Some(value) => Some(value),
+    }
+}
+
+fn task_resources(profile: &Profile, findings: &mut Findings) {
+    let tasks = &profile.tasks;
+    positive_quantity(findings, "tasks.cpu_request", &tasks.cpu_request, "500m");
+    let request = positive_quantity(
+        findings,
+        "tasks.memory_request",
+        &tasks.memory_request,
+        "512Mi",
+    );
+    let limit = positive_quantity(findings, "tasks.memory_limit", &tasks.memory_limit, "1Gi");
+    if let (Some(request), Some(limit)) = (request, limit) {
+        if limit < request {
+            findings.error(
+                "tasks.memory_limit",
+                format!(
+                    "tasks.memory_limit `{}` is below tasks.memory_request `{}`",
+                    tasks.memory_limit, tasks.memory_request
+                ),
+            );
+        }
+    }
+}
+
+fn nfs_size(profile: &Profile, findings: &mut Findings) {
+    positive_quantity(findings, "nfs.size", &profile.nfs.size, "20Gi");
+}
+
+fn nfs_address(profile: &Profile, findings: &mut Findings) {
+    let nfs = &profile.nfs;
+    match nfs.address {
+        NfsAddress::Dns => {
+            if nfs.ip.is_some() {
+                findings
+                    .error("nfs.ip", "nfs.ip is only used with nfs.address = \"ip\"")
+                    .help = Some("remove nfs.ip, or set nfs.address = \"ip\"".into());
+            }
+        }
+        NfsAddress::Ip => pinned_ip(profile, findings),
+    }
+}
+
+fn pinned_ip(profile: &Profile, findings: &mut Findings) {
+    let nfs = &profile.nfs;
+    let Some(ip_text) = &nfs.ip else {
+        findings.error(
+            "nfs.address",
+            "nfs.address = \"ip\" needs nfs.ip, the ClusterIP to pin on the nfs-server Service",
+        );
         return;
     };
     let Ok(ip) = ip_text.parse::<Ipv4Addr>() else {
-        errors.push(at(format!("nfs.ip `{ip_text}` is not an IPv4 address")));
+        findings.error(
+            "nfs.ip",
+            format!("nfs.ip `{ip_text}` is not an IPv4 address"),
+        );
         return;
     };
-    let Some(cidr_text) = &profile.nfs.service_cidr else {
-        errors.push(at(
-            "nfs.address = \"ip\" needs nfs.service_cidr, the cluster's service range (minikube: 10.96.0.0/12)".into(),
-        ));
+    let Some(cidr_text) = &nfs.service_cidr else {
+        findings
+            .error(
+                "nfs.address",
+                "nfs.address = \"ip\" needs nfs.service_cidr, the cluster's service range",
+            )
+            .help = Some("minikube's default is nfs.service_cidr = \"10.96.0.0/12\"".into());
         return;
     };
-    let Some((network, prefix)) = parse_cidr(cidr_text) else {
-        errors.push(at(format!(
-            "nfs.service_cidr `{cidr_text}` is not an IPv4 CIDR like 10.96.0.0/12"
-        )));
+    let Some((network, prefix)) = service_cidr(findings, cidr_text) else {
         return;
     };
-    let mask = if prefix == 0 {
-        0
-    } else {
-        u32::MAX << (32 - prefix)
-    };
-    let first = u32::from(network) & mask;
-    let last = first | !mask;
-    let address = u32::from(ip);
-    if address & mask != first {
-        errors.push(at(format!(
-            "nfs.ip {ip} is outside nfs.service_cidr {cidr_text}"
-        )));
-    } else if prefix < 31 && (address == first || address == last) {
-        errors.push(at(format!(
-            "nfs.ip {ip} is the network or broadcast address of {cidr_text}"
-        )));
+    match formats::placement(ip, network, prefix) {
+        Placement::Usable => {}
+        Placement::Outside => {
+            findings.error(
+                "nfs.ip",
+                format!("nfs.ip {ip} is outside nfs.service_cidr {cidr_text}"),
+            );
+        }
+        Placement::NetworkOrBroadcast => {
+            findings.error(
+                "nfs.ip",
+                format!("nfs.ip {ip} is the network or broadcast address of {cidr_text}"),
+            );
+        }
     }
 }
 
-fn parse_cidr(text: &str) -> Option<(Ipv4Addr, u32)> {
-    let (address, prefix) = text.split_once('/')?;
-    let prefix: u32 = prefix.parse().ok()?;
-    (prefix <= 32).then_some((address.parse().ok()?, prefix))
+fn service_cidr(findings: &mut Findings, cidr_text: &str) -> Option<(Ipv4Addr, u32)> {
+    let parsed = formats::parse_cidr(cidr_text);
+    if parsed.is_none() {
+        findings.error(
+            "nfs.service_cidr",
+            format!("nfs.service_cidr `{cidr_text}` is not an IPv4 CIDR like 10.96.0.0/12"),
+        );
+    }
+    parsed
 }
 
-/// RFC 1123 label, as Kubernetes requires for namespaces and most names.
-pub fn is_dns_label(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= 63
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        && bytes[0] != b'-'
-        && bytes[bytes.len() - 1] != b'-'
+fn storage_class(profile: &Profile, findings: &mut Findings) {
+    let Some(class) = &profile.nfs.storage_class else {
+        return;
+    };
+    if profile.nfs.export != NfsExport::Claim {
+        findings
+            .error(
+                "nfs.storage_class",
+                "nfs.storage_class is only used with nfs.export = \"claim\"",
+            )
+            .help = Some("remove nfs.storage_class, or set nfs.export = \"claim\"".into());
+    } else if !formats::is_dns_subdomain(class) {
+        findings.error(
+            "nfs.storage_class",
+            format!("nfs.storage_class `{class}` is not a StorageClass name (lowercase DNS-1123 subdomain)"),
+        );
+    }
+}
+
+fn platform_sections(profile: &Profile, findings: &mut Findings) {
+    if profile.platform != Platform::Gke && profile.cluster.is_some() {
+        findings.error(
+            "cluster",
+            "[cluster] describes a GKE cluster; it needs platform = \"gke\"",
+        );
+    }
+    if profile.dns.is_some() {
+        if profile.platform != Platform::Minikube {
+            findings.error(
+                "dns",
+                "[dns] sets up a minikube host; it needs platform = \"minikube\"",
+            );
+        } else if profile.nfs.address != NfsAddress::Dns {
+            findings.error(
+                "dns",
+                "[dns] makes the NFS Service name resolvable; it needs nfs.address = \"dns\"",
+            );
+        }
+    }
+}
+
+fn dns(profile: &Profile, findings: &mut Findings) {
+    let Some(dns) = &profile.dns else { return };
+    let cluster_ip = dns.cluster_dns_ip.parse::<Ipv4Addr>();
+    if cluster_ip.is_err() {
+        findings.error(
+            "dns.cluster_dns_ip",
+            format!(
+                "dns.cluster_dns_ip `{}` is not an IPv4 address",
+                dns.cluster_dns_ip
+            ),
+        );
+    }
+    if dns.upstream.parse::<Ipv4Addr>().is_err() {
+        findings.error(
+            "dns.upstream",
+            format!("dns.upstream `{}` is not an IPv4 address", dns.upstream),
+        );
+    }
+    if !formats::is_dns_subdomain(&dns.cluster_domain) {
+        findings.error(
+            "dns.cluster_domain",
+            format!(
+                "dns.cluster_domain `{}` is not a DNS name like cluster.local",
+                dns.cluster_domain
+            ),
+        );
+    }
+    let range = profile
+        .nfs
+        .service_cidr
+        .as_deref()
+        .and_then(formats::parse_cidr);
+    if let (Ok(ip), Some((network, prefix))) = (cluster_ip, range) {
+        if formats::placement(ip, network, prefix) != Placement::Usable {
+            findings.error(
+                "dns.cluster_dns_ip",
+                format!(
+                    "dns.cluster_dns_ip {ip} is not a usable address of nfs.service_cidr {}",
+                    profile.nfs.service_cidr.as_deref().unwrap_or_default()
+                ),
+            );
+        }
+    }
+}
+
+fn node_selectors(profile: &Profile, findings: &mut Findings) {
+    for (group, labels) in [
+        ("master", &profile.nodes.master),
+        ("worker", &profile.nodes.worker),
+    ] {
+        for (key, value) in labels {
+            if let Some(problem) = formats::label_key_problem(key) {
+                findings.key_error(
+                    &["nodes", group, key],
+                    format!("nodes.{group}: label key `{key}` {problem}"),
+                );
+            }
+            if let Some(problem) = formats::label_value_problem(value) {
+                findings.value_error(
+                    &["nodes", group, key],
+                    format!("nodes.{group}: label value `{value}` {problem}"),
+                );
+            }
+        }
+    }
+}
+
+fn rbac(profile: &Profile, findings: &mut Findings) {
+    if profile.rbac.mode == RbacMode::ClusterAdmin {
+        findings.warning(
+            "rbac.mode",
+            "rbac.mode = \"cluster-admin\" makes every ServiceAccount of the cluster cluster-admin; the engine only needs \"namespaced\"",
+        );
+    }
 }

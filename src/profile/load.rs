@@ -1,11 +1,13 @@
-//! Profile loading: parse, follow `extends`, apply `--set`, then type-check into [`Profile`].
+//! Profile loading: parse, follow `extends`, apply `--set`, check against the schema, type into
+//! [`Profile`], then run the semantic checks. Every error points at where its key was written.
 
+use super::layer::Layer;
 use super::model::Profile;
 use super::source::{self, ProfileSource};
-use crate::diag::{Diagnostic, Origin};
+use super::{check, schema, validate};
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use std::sync::Arc;
-use toml::{Table, Value};
+use toml::Value;
 
 /// A profile ready for rendering, with the warnings found while loading it.
 #[derive(Debug, Clone)]
@@ -19,27 +21,24 @@ pub struct LoadedProfile {
 /// Loads `spec` (a built-in name or a path), applies `sets` (`KEY=VALUE`) and checks the result.
 pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
     let root = source::resolve(spec)?;
-    let mut chain = Vec::new();
-    let (table, sources) = load_with_parents(root.clone(), &mut chain)?;
-    let mut table = table;
-    let mut set_diagnostics = Vec::new();
+    let mut layer = load_chain(&root, identity(&root), &mut Vec::new())?;
+    let mut errors = Vec::new();
     for set in sets {
-        if let Err(error) = apply_set(&mut table, set) {
-            set_diagnostics.extend(error.diagnostics);
+        match set_layer(set) {
+            Ok(overlay) => layer.merge(overlay),
+            Err(error) => errors.extend(error.diagnostics),
         }
     }
-    if !set_diagnostics.is_empty() {
-        return Err(set_diagnostics.into());
+    errors.extend(validate::validate(&layer, &root.name));
+    if !errors.is_empty() {
+        return Err(in_set_order(errors, sets).into());
     }
-    let profile = if sources.len() == 1 && sets.is_empty() {
-        // One file: deserialize from the text, so type errors point at their line.
-        toml::from_str::<Profile>(&root.text).map_err(|e| toml_error(&root, &e))?
-    } else {
-        Value::Table(table)
-            .try_into::<Profile>()
-            .map_err(|e| merged_error(&root, sets, &e))?
-    };
-    let warnings = super::check::check(&profile, &root)?;
+    // The schema admits only what the model reads, so this fails only if the two disagree.
+    let profile = Value::Table(layer.table.clone())
+        .try_into::<Profile>()
+        .map_err(|e| Error::msg(format!("{}: {}", root.name, e.message().trim())))?;
+    let warnings = check::check(&profile, &layer.origins, &root.name)
+        .map_err(|error| Error::from(in_set_order(error.diagnostics, sets)))?;
     Ok(LoadedProfile {
         name: root.name,
         profile,
@@ -47,136 +46,117 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
     })
 }
 
-/// Parses `source` and the profiles it extends; returns the merged table and every file read.
-fn load_with_parents(
-    source: ProfileSource,
-    chain: &mut Vec<String>,
-) -> Result<(Table, Vec<ProfileSource>)> {
-    let identity = source_identity(&source);
-    if chain.contains(&identity) {
-        chain.push(identity);
-        return Err(Error::msg(format!(
-            "`extends` forms a cycle: {}",
-            chain.join(" -> ")
-        )));
-    }
-    chain.push(identity);
-    let table = toml::from_str::<Table>(&source.text).map_err(|e| toml_error(&source, &e))?;
-    let parent_spec = match table.get("extends") {
-        None => None,
-        Some(Value::String(parent)) => Some(parent.clone()),
-        Some(_) => {
-            return Err(Error::msg(format!(
-                "{}: `extends` must be a string: a built-in profile name or a path",
-                source.name
-            )))
-        }
-    };
-    let Some(parent_spec) = parent_spec else {
-        return Ok((table, vec![source]));
-    };
-    let parent = match &source.base_dir {
-        Some(dir) if source::looks_like_path(&parent_spec) => {
-            source::read_file(&dir.join(&parent_spec))?
-        }
-        _ => source::resolve(&parent_spec)?,
-    };
-    let (mut merged, mut sources) = load_with_parents(parent, chain)?;
-    merge(&mut merged, table);
-    sources.push(source);
-    Ok((merged, sources))
+/// Diagnostics about `--set` values after the others, in the order the options were given.
+fn in_set_order(mut diagnostics: Vec<Diagnostic>, sets: &[String]) -> Vec<Diagnostic> {
+    diagnostics.sort_by_key(|diagnostic| {
+        let origin = diagnostic
+            .origin
+            .as_ref()
+            .filter(|origin| origin.is_argument())?;
+        sets.iter().position(|set| **set == *origin.source)
+    });
+    diagnostics
 }
 
-fn source_identity(source: &ProfileSource) -> String {
+fn set_layer(set: &str) -> Result<Layer> {
+    let layer = Layer::from_set(set, schema::is_string_at)?;
+    if layer.table.contains_key("extends") {
+        let site = layer
+            .origins
+            .get(&["extends".to_string()])
+            .expect("recorded");
+        return Err(Diagnostic::error("`extends` cannot be changed with --set")
+            .at(site.key_origin())
+            .with_help("name the profile to start from with --profile")
+            .into());
+    }
+    Ok(layer)
+}
+
+/// The layer of `source` on top of the layers of the profiles it extends. `chain` holds the
+/// files on the way down, to name a cycle.
+fn load_chain(
+    source: &ProfileSource,
+    source_identity: String,
+    chain: &mut Vec<(String, String)>,
+) -> Result<Layer> {
+    chain.push((source_identity, source.name.clone()));
+    let layer = Layer::parse(source)?;
+    let Some(extends) = layer.table.get("extends") else {
+        return Ok(layer);
+    };
+    let site = layer
+        .origins
+        .get(&["extends".to_string()])
+        .expect("a parsed key has a site")
+        .value_origin();
+    let Value::String(parent_spec) = extends else {
+        return Err(Diagnostic::error(
+            "`extends` must be a string: a built-in profile name or a path",
+        )
+        .at(site)
+        .into());
+    };
+    // A name is a built-in; a path is relative to the extending file, never to the cwd.
+    let parent = match &source.base_dir {
+        Some(dir) if source::looks_like_path(parent_spec) => {
+            source::read_file(&dir.join(parent_spec))
+        }
+        _ => source::resolve_builtin(parent_spec),
+    }
+    .map_err(|error| place(error, &site))?;
+    let parent_identity = identity(&parent);
+    let parent = ProfileSource {
+        name: tidy(&parent.name),
+        ..parent
+    };
+    if chain.iter().any(|(known, _)| *known == parent_identity) {
+        let mut names: Vec<&str> = chain.iter().map(|(_, name)| name.as_str()).collect();
+        names.push(&parent.name);
+        return Err(
+            Diagnostic::error(format!("`extends` forms a cycle: {}", names.join(" -> ")))
+                .at(site)
+                .into(),
+        );
+    }
+    let mut base = load_chain(&parent, parent_identity, chain)?;
+    base.merge(layer);
+    Ok(base)
+}
+
+/// Points diagnostics that have no place of their own at `site` (the `extends` value).
+fn place(mut error: Error, site: &crate::diag::Origin) -> Error {
+    for diagnostic in &mut error.diagnostics {
+        if diagnostic.origin.is_none() {
+            diagnostic.origin = Some(site.clone());
+        }
+    }
+    error
+}
+
+/// `a/../b/c.toml` as `b/c.toml`, for messages; files are still read by the joined path.
+fn tidy(name: &str) -> String {
+    use std::path::{Component, Path, PathBuf};
+    let mut tidy = PathBuf::new();
+    for component in Path::new(name).components() {
+        let after_normal = matches!(tidy.components().next_back(), Some(Component::Normal(_)));
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if after_normal => {
+                tidy.pop();
+            }
+            other => tidy.push(other),
+        }
+    }
+    tidy.display().to_string()
+}
+
+/// Built-ins by name; files by canonical path, so `./a.toml` and `a.toml` are one file.
+fn identity(source: &ProfileSource) -> String {
     match &source.base_dir {
-        None => source.name.clone(),
+        None => format!("builtin:{}", source.name),
         Some(_) => std::fs::canonicalize(&source.name)
             .map(|path| path.display().to_string())
             .unwrap_or_else(|_| source.name.clone()),
     }
-}
-
-/// Tables merge key by key; arrays and scalars in `overlay` replace those in `base`.
-pub fn merge(base: &mut Table, overlay: Table) {
-    for (key, value) in overlay {
-        match (base.get_mut(&key), value) {
-            (Some(Value::Table(base_table)), Value::Table(overlay_table)) => {
-                merge(base_table, overlay_table)
-            }
-            (_, value) => {
-                base.insert(key, value);
-            }
-        }
-    }
-}
-
-/// Applies one `--set KEY=VALUE`: a dotted key and a TOML value (a bare word is a string).
-fn apply_set(table: &mut Table, set: &str) -> Result<()> {
-    let origin = |span: std::ops::Range<usize>| Origin {
-        name: "--set".into(),
-        source: Arc::from(set),
-        span,
-    };
-    let Some((key, raw_value)) = set.split_once('=') else {
-        return Err(
-            Diagnostic::error(format!("--set `{set}`: expected KEY=VALUE"))
-                .at(origin(0..set.len()))
-                .into(),
-        );
-    };
-    let path: Vec<&str> = key.trim().split('.').collect();
-    if path.iter().any(|part| part.is_empty()) {
-        return Err(
-            Diagnostic::error(format!("--set `{key}`: the key has an empty part"))
-                .at(origin(0..key.len()))
-                .into(),
-        );
-    }
-    let value = parse_set_value(raw_value.trim());
-    let (last, parents) = path.split_last().expect("split yields at least one part");
-    let mut current = table;
-    for (depth, part) in parents.iter().enumerate() {
-        let entry = current
-            .entry(part.to_string())
-            .or_insert_with(|| Value::Table(Table::new()));
-        current = match entry {
-            Value::Table(inner) => inner,
-            _ => {
-                let prefix = path[..=depth].join(".");
-                return Err(
-                    Diagnostic::error(format!("--set `{key}`: `{prefix}` is not a table"))
-                        .at(origin(0..key.len()))
-                        .into(),
-                );
-            }
-        };
-    }
-    current.insert(last.to_string(), value);
-    Ok(())
-}
-
-fn parse_set_value(raw: &str) -> Value {
-    toml::from_str::<Table>(&format!("value = {raw}"))
-        .ok()
-        .and_then(|mut table| table.remove("value"))
-        .unwrap_or_else(|| Value::String(raw.to_string()))
-}
-
-fn toml_error(source: &ProfileSource, error: &toml::de::Error) -> Error {
-    let mut diagnostic = Diagnostic::error(error.message().trim().to_string());
-    if let Some(span) = error.span() {
-        diagnostic = diagnostic.at(source.origin(span));
-    } else {
-        diagnostic.message = format!("{}: {}", source.name, diagnostic.message);
-    }
-    Error::new(diagnostic)
-}
-
-fn merged_error(root: &ProfileSource, sets: &[String], error: &toml::de::Error) -> Error {
-    let mut context = format!("profile {}", root.name);
-    if !sets.is_empty() {
-        context.push_str(" with --set ");
-        context.push_str(&sets.join(", --set "));
-    }
-    Error::msg(format!("{context}: {}", error.message().trim()))
 }

@@ -1,11 +1,253 @@
-//! The JSON Schema of profiles, derived from the typed model.
+//! The JSON Schema of profiles, derived from the typed model, and what hfgen reads from it:
+//! the keys that exist (for "did you mean" and the README reference) and their types.
 
 use super::model::Profile;
+use serde_json::{Map, Value};
+use std::sync::OnceLock;
+
+/// The profile schema as JSON, built once.
+pub fn profile_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let mut schema = schemars::schema_for!(Profile).to_value();
+        drop_null(&mut schema);
+        bound_integers(&mut schema);
+        schema
+    })
+}
 
 /// `schema/profile.schema.json`, pretty-printed with a trailing newline.
 pub fn profile_schema_json() -> String {
-    let schema = schemars::schema_for!(Profile);
-    let mut text = serde_json::to_string_pretty(&schema).expect("a schema is plain JSON");
+    let mut text = serde_json::to_string_pretty(profile_schema()).expect("a schema is plain JSON");
     text.push('\n');
     text
+}
+
+/// TOML has no null: an optional key is simply absent. schemars writes `Option<T>` as
+/// "T or null", which would make editors offer `null` and turn every error inside an optional
+/// table into an opaque `anyOf` failure, so the null alternative is removed everywhere.
+fn drop_null(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(Value::Array(types)) = object.get_mut("type") {
+                types.retain(|kind| kind != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    object.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(branches)) = object.get("anyOf") {
+                let rest: Vec<&Value> = branches.iter().filter(|b| !is_null_schema(b)).collect();
+                if rest.len() == 1 {
+                    if let Value::Object(inner) = rest[0].clone() {
+                        object.remove("anyOf");
+                        for (key, value) in inner {
+                            object.entry(key).or_insert(value);
+                        }
+                    }
+                }
+            }
+            object.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
+}
+
+/// schemars marks `u32` as `format: uint32, minimum: 0` only; the maximum makes a too-large
+/// number a schema error at its line (editors flag it too) instead of a failure while typing.
+fn bound_integers(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            let range = match object.get("format").and_then(Value::as_str) {
+                Some("uint8") => Some((0, i64::from(u8::MAX))),
+                Some("uint16") => Some((0, i64::from(u16::MAX))),
+                Some("uint32") => Some((0, i64::from(u32::MAX))),
+                Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+                _ => None,
+            };
+            if let Some((minimum, maximum)) = range {
+                object.entry("minimum").or_insert(minimum.into());
+                object.entry("maximum").or_insert(maximum.into());
+            }
+            object.values_mut().for_each(bound_integers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
+}
+
+fn is_null_schema(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("null")
+}
+
+/// The subschema of `schema` at a local `$ref`, or `schema` itself.
+fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| root.pointer(pointer))
+            .map_or(schema, |target| resolve(root, target)),
+        None => schema,
+    }
+}
+
+/// The schema of the value at `path` (keys from the root table), if the path can exist.
+pub fn schema_at(path: &[String]) -> Option<&'static Value> {
+    let root = profile_schema();
+    let mut schema = resolve(root, root);
+    for key in path {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        schema = match properties.and_then(|p| p.get(key)) {
+            Some(property) => resolve(root, property),
+            None => match schema.get("additionalProperties") {
+                Some(any @ Value::Object(_)) => resolve(root, any),
+                _ => return None,
+            },
+        };
+    }
+    Some(schema)
+}
+
+/// The keys a table at `path` may hold (empty for free-form maps such as node selectors).
+pub fn keys_at(path: &[String]) -> Vec<&'static str> {
+    schema_at(path)
+        .and_then(|schema| schema.get("properties"))
+        .and_then(Value::as_object)
+        .map(|properties| properties.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Is the value at `path` a string (so that `--set KEY=1.33` means the text `1.33`)?
+pub fn is_string_at(path: &[String]) -> bool {
+    schema_at(path).and_then(|schema| schema.get("type")) == Some(&Value::from("string"))
+}
+
+/// One key of the profile, for the reference table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyDoc {
+    /// Dotted path; `<label>` / `<name>` stand for the keys of free-form maps.
+    pub path: String,
+    pub kind: String,
+    pub default: Option<String>,
+    pub required: bool,
+    pub description: String,
+}
+
+/// Every key of the profile, depth first in declaration order.
+pub fn all_keys() -> Vec<KeyDoc> {
+    let root = profile_schema();
+    let mut keys = Vec::new();
+    collect_keys(root, resolve(root, root), "", &mut keys);
+    keys
+}
+
+fn collect_keys(root: &Value, schema: &Value, prefix: &str, out: &mut Vec<KeyDoc>) {
+    let empty = Map::new();
+    let properties = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for (name, property) in properties {
+        let path = format!("{prefix}{name}");
+        let target = resolve(root, property);
+        let description = property
+            .get("description")
+            .or_else(|| target.get("description"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .replace('\n', " ");
+        let is_table = target.get("properties").is_some();
+        out.push(KeyDoc {
+            path: path.clone(),
+            kind: kind_name(target),
+            default: property
+                .get("default")
+                .filter(|_| !is_table)
+                .map(|value| value.to_string()),
+            required: required.contains(&name.as_str()),
+            description,
+        });
+        if is_table {
+            collect_keys(root, target, &format!("{path}."), out);
+        }
+    }
+}
+
+/// What a value of `schema` looks like, in TOML words.
+fn kind_name(schema: &Value) -> String {
+    if let Some(Value::Array(branches)) = schema.get("oneOf") {
+        let values: Vec<String> = branches
+            .iter()
+            .filter_map(|branch| branch.get("const"))
+            .map(|value| format!("`{value}`"))
+            .collect();
+        if values.len() == branches.len() {
+            return values.join(" \\| ");
+        }
+    }
+    if schema.get("properties").is_some() {
+        return "table".into();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => match schema
+            .get("additionalProperties")
+            .and_then(|v| v.get("type"))
+        {
+            Some(Value::String(inner)) => format!("table of {inner}s"),
+            _ => "table".into(),
+        },
+        Some(other) => other.into(),
+        None => "any".into(),
+    }
+}
+
+/// The "Profile reference" section of the README: every key, its type, default and meaning.
+pub fn reference_markdown() -> String {
+    let mut text = String::from("| key | type | default | description |\n|---|---|---|---|\n");
+    for key in all_keys() {
+        let default = match (&key.default, key.required) {
+            (_, true) => "required".to_string(),
+            (Some(value), false) => format!("`{value}`"),
+            (None, false) => String::new(),
+        };
+        text.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            key.path,
+            key.kind,
+            default,
+            key.description.replace('|', "\\|")
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(dotted: &str) -> Vec<String> {
+        dotted.split('.').map(String::from).collect()
+    }
+
+    #[test]
+    fn optional_keys_have_no_null_alternative() {
+        let text = profile_schema_json();
+        assert!(!text.contains("\"null\""), "{text}");
+        assert!(schema_at(&path("cluster.zone")).is_some());
+    }
+
+    #[test]
+    fn knows_keys_and_string_types() {
+        assert!(keys_at(&path("nfs")).contains(&"address"));
+        assert!(is_string_at(&path("cluster.version")));
+        assert!(is_string_at(&path("nodes.master.anything")));
+        assert!(!is_string_at(&path("engine.debug")));
+        assert!(schema_at(&path("nfs.nope")).is_none());
+    }
 }

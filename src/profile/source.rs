@@ -36,24 +36,31 @@ pub fn looks_like_path(spec: &str) -> bool {
 
 /// Resolves `--profile NAME|FILE`: a built-in name, else a file path.
 pub fn resolve(spec: &str) -> Result<ProfileSource> {
-    if !looks_like_path(spec) {
-        if let Some(profile) = builtin::find(spec) {
-            return Ok(ProfileSource {
-                name: profile.name.to_string(),
-                base_dir: None,
-                text: Arc::from(profile.source),
-            });
-        }
-        if !Path::new(spec).exists() {
-            return Err(Error::new(
-                Diagnostic::error(format!("unknown profile `{spec}`")).with_help(format!(
-                    "built-in profiles: {}; or give the path of a .toml file",
-                    builtin::names().join(", ")
-                )),
-            ));
-        }
+    if !looks_like_path(spec) && (builtin::find(spec).is_some() || !Path::new(spec).exists()) {
+        return resolve_builtin(spec);
     }
     read_file(Path::new(spec))
+}
+
+/// The built-in profile `name`, or an error that suggests the nearest one.
+pub fn resolve_builtin(name: &str) -> Result<ProfileSource> {
+    if let Some(profile) = builtin::find(name) {
+        return Ok(ProfileSource {
+            name: profile.name.to_string(),
+            base_dir: None,
+            text: Arc::from(profile.source),
+        });
+    }
+    let help = match super::suggest::nearest(name, builtin::names()) {
+        Some(known) => format!("did you mean `{known}`?"),
+        None => format!(
+            "built-in profiles: {}; a file needs a path with `/` or `.toml`",
+            builtin::names().join(", ")
+        ),
+    };
+    Err(Error::new(
+        Diagnostic::error(format!("unknown profile `{name}`")).with_help(help),
+    ))
 }
 
 /// Reads a profile file, refusing huge, binary or non-UTF-8 files with a clear message.
