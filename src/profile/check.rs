@@ -38,6 +38,7 @@ pub fn check(profile: &Profile, source: &ProfileSource) -> Result<Vec<Diagnostic
             "[dns] configures dnsmasq on a minikube host; it is only allowed with platform = \"minikube\"".into(),
         ));
     }
+    errors.extend(super::check_network::check(profile, &source.name));
     if profile.rbac.mode == RbacMode::ClusterAdmin {
         warnings.push(Diagnostic::warning(format!(
             "{}: rbac.mode = \"cluster-admin\" makes every ServiceAccount of the cluster cluster-admin; the engine only needs rbac.mode = \"namespaced\"",

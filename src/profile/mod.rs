@@ -2,6 +2,7 @@
 
 pub mod builtin;
 pub mod check;
+pub mod check_network;
 pub mod load;
 pub mod model;
 pub mod presets;
