@@ -25,6 +25,7 @@ pub const CHECKS: &[Check] = &[
     platform_sections,
     dns,
     node_selectors,
+    super::check_network::nfs_node_cidrs,
     rbac,
 ];
 

@@ -6,6 +6,7 @@
 
 pub mod builtin;
 pub mod check;
+pub mod check_network;
 pub mod formats;
 pub mod layer;
 pub mod load;

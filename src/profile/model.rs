@@ -57,6 +57,12 @@ pub struct Profile {
     /// Host DNS set-up with dnsmasq, used by `hfgen setup` (platform `minikube`, `nfs.address = "dns"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
+    /// CPU and memory of the engine, Redis, the NFS server and the one-off Jobs.
+    #[serde(default)]
+    pub resources: Resources,
+    /// NetworkPolicies that limit who may reach Redis and the NFS server.
+    #[serde(default)]
+    pub network_policy: NetworkPolicy,
 }
 
 fn yes() -> bool {
@@ -430,4 +436,71 @@ fn default_cluster_domain() -> String {
 }
 fn default_upstream_dns() -> String {
     "8.8.8.8".into()
+}
+
+/// CPU and memory of the long-running pods and the one-off Jobs (tasks have `[tasks]`).
+/// Unset values take the defaults named on each field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// The HyperFlow engine (default: cpu 500m, memory 1Gi, memory_limit 2Gi).
+    #[serde(default)]
+    pub engine: ContainerResources,
+    /// Redis, which holds the state of every task (default: cpu 250m, memory 256Mi, memory_limit 1Gi).
+    #[serde(default)]
+    pub redis: ContainerResources,
+    /// The NFS server's user-space daemons (default: cpu 100m, memory 128Mi, memory_limit 512Mi).
+    #[serde(default)]
+    pub nfs_server: ContainerResources,
+    /// The Job that stages the workflow data (default: cpu 100m, memory 128Mi, memory_limit 512Mi).
+    #[serde(default)]
+    pub data: ContainerResources,
+    /// The log-parser Job (default: cpu 250m, memory 512Mi, memory_limit 2Gi).
+    #[serde(default)]
+    pub log_parser: ContainerResources,
+    /// The viz-trace Job (default: cpu 250m, memory 512Mi, memory_limit 2Gi).
+    #[serde(default)]
+    pub viz_trace: ContainerResources,
+}
+
+/// Requests and memory limit of one container. There is no CPU limit on purpose: it only
+/// throttles a pod that the scheduler already gave its request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerResources {
+    /// CPU request (a Kubernetes quantity, e.g. `500m`; unset: the component's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
+    /// Memory request (e.g. `1Gi`; unset: the component's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
+    /// Memory limit; the container is killed above it (unset: the component's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<String>,
+}
+
+/// NetworkPolicies of the deployment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkPolicy {
+    /// Emit the NetworkPolicies. Turn off on clusters without a policy controller, where they
+    /// would only suggest an isolation that nothing enforces.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// CIDRs of the cluster's nodes, allowed to reach the NFS ports. The kubelet mounts the
+    /// share from the node's network, not from a pod, so no pod selector can admit it. Empty:
+    /// the NFS ports accept any source (every other port of the NFS server stays closed).
+    /// Set it where the policy engine matches node addresses with `ipBlock` (e.g. Calico;
+    /// Cilium only with its nodes CIDR match mode).
+    #[serde(default)]
+    pub nfs_node_cidrs: Vec<String>,
+}
+
+impl Default for NetworkPolicy {
+    fn default() -> Self {
+        NetworkPolicy {
+            enabled: true,
+            nfs_node_cidrs: Vec::new(),
+        }
+    }
 }

@@ -49,10 +49,12 @@ macro_rules! template {
     };
 }
 
-/// Every manifest template, in the order `kubectl apply` needs them: namespace, RBAC,
-/// ConfigMap, Services, PV, PVC, Deployments, Jobs.
+/// Every manifest template, in the order `kubectl apply` needs them: namespace, network
+/// policies (before any pod, so no pod starts unprotected), RBAC, ConfigMap, Services, PV,
+/// PVC, Deployments, Jobs.
 pub const TEMPLATES: &[TemplateSpec] = &[
     template!("namespace.yml", Core),
+    template!("network-policy.yml", Core),
     template!("rbac.yml", Core),
     template!("cm.yml", Core),
     template!("nfs-server-service.yml", Core),

@@ -1,0 +1,486 @@
+//! Hardening of the generated deployment (issue 8): pod security, resources, network
+//! policies, pinned images, checkov on every built-in profile, and a property test that no
+//! profile string can change the shape of the output.
+
+use hfgen::manifests::Bundle;
+use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
+use hfgen::render::{self, templates::Component};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/hardening")
+        .join(name)
+}
+
+/// Non-comment, non-blank lines of a data file.
+fn data_lines(name: &str) -> Vec<String> {
+    std::fs::read_to_string(data_path(name))
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+fn render_all(profile: &str, sets: &[String]) -> hfgen::Result<Bundle> {
+    let loaded = profile::load(profile, sets)?;
+    render::render(&loaded.profile, &Component::ALL)
+}
+
+/// The worker Job template of the ConfigMap as a standalone Job: the engine's placeholders
+/// replaced by representative values, in the namespace the engine creates it in.
+fn worker_job(bundle: &Bundle) -> Value {
+    let config = bundle.find("ConfigMap", "hyperflow-config").unwrap();
+    let namespace = config.namespace().unwrap().to_string();
+    let mut text = config.value["data"]["job-template.yaml"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (placeholder, value) in [
+        ("${jobName}", "example"),
+        (
+            "${containerName}",
+            "hyperflowwms/montage-worker:6.0-je1.4.0",
+        ),
+        ("${volumePath}", "/work_dir"),
+        (
+            "${command}",
+            "hflow-job-execute redis://redis:6379 -a -- \"task\"",
+        ),
+        ("${cpuRequest}", "\"0.5\""),
+        ("${memRequest}", "500Mi"),
+    ] {
+        text = text.replace(placeholder, value);
+    }
+    assert!(!text.contains("${"), "unknown placeholder left in:\n{text}");
+    let mut job: Value = serde_saphyr::from_str(&text).unwrap();
+    job["metadata"]["namespace"] = Value::from(namespace);
+    job
+}
+
+/// Every object of a render plus the standalone worker Job.
+fn objects(bundle: &Bundle) -> Vec<Value> {
+    let mut all: Vec<Value> = bundle.documents().map(|doc| doc.value.clone()).collect();
+    all.push(worker_job(bundle));
+    all
+}
+
+fn name(object: &Value) -> &str {
+    object["metadata"]["name"].as_str().unwrap_or_default()
+}
+
+fn pod_spec(object: &Value) -> Option<&Value> {
+    match object["kind"].as_str()? {
+        "Deployment" | "Job" => Some(&object["spec"]["template"]["spec"]),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_pod_follows_the_restricted_baseline_or_a_listed_exception() {
+    let exceptions: BTreeMap<String, BTreeSet<String>> = data_lines("pod-exceptions.txt")
+        .iter()
+        .map(|line| {
+            let mut words = line.split_whitespace().map(String::from);
+            (words.next().unwrap(), words.collect())
+        })
+        .collect();
+    for builtin in BUILTIN_PROFILES {
+        let bundle = render_all(builtin.name, &[]).unwrap();
+        let mut pods = 0;
+        for object in objects(&bundle) {
+            let Some(spec) = pod_spec(&object) else {
+                continue;
+            };
+            pods += 1;
+            let pod = name(&object);
+            let allowed = exceptions.get(pod).cloned().unwrap_or_default();
+            let at = format!("{}: {pod}", builtin.name);
+            for container in spec["containers"].as_array().unwrap() {
+                let context = &container["securityContext"];
+                let resources = &container["resources"];
+                for field in ["/requests/cpu", "/requests/memory", "/limits/memory"] {
+                    assert!(
+                        resources.pointer(field).is_some(),
+                        "{at}: no resources{field}"
+                    );
+                }
+                if allowed.contains("privileged") {
+                    assert_eq!(context["privileged"], true, "{at}");
+                    continue;
+                }
+                assert_eq!(context.get("privileged"), None, "{at}");
+                assert_eq!(
+                    spec["securityContext"]["seccompProfile"]["type"], "RuntimeDefault",
+                    "{at}"
+                );
+                assert_eq!(context["allowPrivilegeEscalation"], false, "{at}");
+                assert_eq!(
+                    context["capabilities"]["drop"],
+                    serde_json::json!(["ALL"]),
+                    "{at}"
+                );
+                assert!(context["capabilities"].get("add").is_none(), "{at}");
+                let read_only = context["readOnlyRootFilesystem"] == true;
+                assert_eq!(
+                    !read_only,
+                    allowed.contains("writable-root"),
+                    "{at}: read-only root"
+                );
+                let user = context["runAsUser"]
+                    .as_u64()
+                    .or(spec["securityContext"]["runAsUser"].as_u64());
+                if allowed.contains("root") {
+                    assert_eq!(user, Some(0), "{at}: root pods say so explicitly");
+                } else {
+                    assert!(user.is_some_and(|uid| uid >= 10_000), "{at}: uid {user:?}");
+                    assert_eq!(spec["securityContext"]["runAsNonRoot"], true, "{at}");
+                }
+            }
+        }
+        assert_eq!(
+            pods, 7,
+            "{}: engine, redis, nfs-server, 3 Jobs, worker",
+            builtin.name
+        );
+    }
+}
+
+#[test]
+fn checkov_skips_are_the_accepted_list_and_each_has_a_reason() {
+    let expected: BTreeSet<String> = data_lines("accepted-skips.txt").into_iter().collect();
+    for builtin in BUILTIN_PROFILES {
+        let mut found = BTreeSet::new();
+        for object in objects(&render_all(builtin.name, &[]).unwrap()) {
+            let Some(annotations) = object["metadata"]["annotations"].as_object() else {
+                continue;
+            };
+            for (key, value) in annotations {
+                if !key.starts_with("checkov.io/skip") {
+                    continue;
+                }
+                let (check, reason) = value.as_str().unwrap().split_once('=').unwrap();
+                assert!(
+                    reason.len() >= 30,
+                    "{check} of {} needs a real reason",
+                    name(&object)
+                );
+                found.insert(format!(
+                    "{}/{} {check}",
+                    object["kind"].as_str().unwrap(),
+                    name(&object)
+                ));
+            }
+        }
+        assert_eq!(
+            found, expected,
+            "{}: skips differ from accepted-skips.txt",
+            builtin.name
+        );
+    }
+}
+
+/// checkov from PATH (CI puts .venv/bin first) or from this checkout's .venv.
+fn checkov() -> PathBuf {
+    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/checkov");
+    if local.exists() {
+        return local;
+    }
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("checkov"))
+            .find(|path| path.exists())
+    });
+    found.expect("checkov not found: run `bash .ci/run` once, or `.venv/bin/pip install -r .ci/requirements.txt`")
+}
+
+#[test]
+fn checkov_reports_no_failed_check_on_any_builtin_profile() {
+    for builtin in BUILTIN_PROFILES {
+        let bundle = render_all(builtin.name, &[]).unwrap();
+        // Not tempfile's default `.tmp` prefix: checkov passes over hidden directories.
+        let dir = tempfile::Builder::new()
+            .prefix("hfgen-checkov-")
+            .tempdir()
+            .unwrap();
+        for file in &bundle.files {
+            std::fs::write(dir.path().join(file.file), &file.text).unwrap();
+        }
+        let job = serde_saphyr::to_string(&worker_job(&bundle)).unwrap();
+        std::fs::write(dir.path().join("worker-job.yml"), job).unwrap();
+        let output = Command::new(checkov())
+            .args([
+                "--framework",
+                "kubernetes",
+                "--compact",
+                "--quiet",
+                "--skip-download",
+            ])
+            .args(["--output", "json", "--directory"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!(
+                "checkov said no JSON ({e}): {stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        let summary = &report["summary"];
+        let failed = &report["results"]["failed_checks"];
+        assert_eq!(summary["failed"], 0, "{}: {failed:#}", builtin.name);
+        assert_eq!(summary["parsing_errors"], 0, "{}", builtin.name);
+        // checkov counts each pod template as a resource of its own besides its owner.
+        let objects = bundle.documents().count() as u64 + 1;
+        let scanned = summary["resource_count"].as_u64().unwrap();
+        assert!(
+            scanned >= objects,
+            "{}: {scanned} of {objects} objects scanned",
+            builtin.name
+        );
+        assert!(
+            summary["passed"].as_u64().unwrap() > 100,
+            "{}: {summary}",
+            builtin.name
+        );
+        let skips = data_lines("accepted-skips.txt").len() as u64;
+        assert_eq!(
+            summary["skipped"].as_u64(),
+            Some(skips),
+            "{}: every skip is used",
+            builtin.name
+        );
+        assert!(output.status.success(), "{}: {stdout}", builtin.name);
+    }
+}
+
+#[test]
+fn images_are_pinned_by_tag_in_every_builtin_profile() {
+    for builtin in BUILTIN_PROFILES {
+        let bundle = render_all(builtin.name, &[]).unwrap();
+        let mut images = Vec::new();
+        for object in objects(&bundle) {
+            let Some(spec) = pod_spec(&object) else {
+                continue;
+            };
+            for container in spec["containers"].as_array().unwrap() {
+                images.push(container["image"].as_str().unwrap().to_string());
+                for env in container["env"].as_array().into_iter().flatten() {
+                    if env["name"] == "HF_VAR_WORKER_CONTAINER" {
+                        images.push(env["value"].as_str().unwrap().to_string());
+                    }
+                }
+            }
+        }
+        assert!(images.len() >= 8, "{}: {images:?}", builtin.name);
+        for image in images {
+            let last = image.rsplit('/').next().unwrap();
+            let pinned = image.contains("@sha256:")
+                || last
+                    .split_once(':')
+                    .is_some_and(|(_, tag)| !tag.is_empty() && tag != "latest");
+            assert!(
+                pinned,
+                "{}: image {image} is not pinned by tag",
+                builtin.name
+            );
+        }
+    }
+}
+
+#[test]
+fn network_policies_guard_redis_and_nfs_and_can_be_turned_off() {
+    let bundle = render_all("gke", &[]).unwrap();
+    let redis = bundle.find("NetworkPolicy", "redis").unwrap();
+    let sources = &redis.value["spec"]["ingress"][0]["from"];
+    let names: Vec<&str> = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|peer| {
+            peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(names, ["hyperflow-engine", "hyperflow-worker"]);
+    assert!(bundle
+        .find("NetworkPolicy", "hyperflow-default-deny-ingress")
+        .is_some());
+    let nfs = bundle.find("NetworkPolicy", "nfs-server").unwrap();
+    assert!(
+        nfs.value["spec"]["ingress"][0].get("from").is_none(),
+        "no CIDR: any source"
+    );
+
+    let cidr = ["network_policy.nfs_node_cidrs=[\"10.128.0.0/9\"]".to_string()];
+    let narrowed = render_all("gke", &cidr).unwrap();
+    let from =
+        &narrowed.find("NetworkPolicy", "nfs-server").unwrap().value["spec"]["ingress"][0]["from"];
+    assert_eq!(from[0]["ipBlock"]["cidr"], "10.128.0.0/9");
+    assert_eq!(
+        from[1]["podSelector"]["matchLabels"]["app.kubernetes.io/part-of"],
+        "hyperflow"
+    );
+
+    let off = render_all("gke", &["network_policy.enabled=false".to_string()]).unwrap();
+    assert_eq!(
+        off.documents()
+            .filter(|d| d.kind() == "NetworkPolicy")
+            .count(),
+        0
+    );
+    let others = |b: &Bundle| {
+        b.documents()
+            .filter(|d| d.kind() != "NetworkPolicy")
+            .count()
+    };
+    assert_eq!(others(&off), others(&bundle));
+}
+
+#[test]
+fn a_malformed_node_cidr_is_bad_input() {
+    let sets = ["network_policy.nfs_node_cidrs=[\"10.0.0.0/8\", \"nodes\"]".to_string()];
+    let error = render_all("gke", &sets).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    assert!(
+        error.to_string().contains("`nodes` is not a CIDR"),
+        "{error}"
+    );
+}
+
+#[test]
+fn stateful_servers_recreate_probe_and_keep_gke_exports_on_a_claim() {
+    let bundle = render_all("gke", &[]).unwrap();
+    for server in ["nfs-server", "redis"] {
+        let deployment = &bundle.find("Deployment", server).unwrap().value;
+        assert_eq!(
+            deployment["spec"]["strategy"]["type"], "Recreate",
+            "{server}"
+        );
+        let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+        for probe in ["readinessProbe", "livenessProbe"] {
+            assert!(container.get(probe).is_some(), "{server}: {probe}");
+        }
+    }
+    let nfs = &bundle.find("Deployment", "nfs-server").unwrap().value["spec"]["template"]["spec"];
+    assert_eq!(
+        nfs["volumes"][0]["persistentVolumeClaim"]["claimName"],
+        "nfs-exports"
+    );
+    let claim = &bundle
+        .find("PersistentVolumeClaim", "nfs-exports")
+        .unwrap()
+        .value;
+    assert_eq!(claim["spec"]["storageClassName"], "standard-rwo");
+}
+
+#[test]
+fn resources_come_from_the_profile_with_defaults() {
+    let sets = ["resources.redis.memory_limit=\"3Gi\"".to_string()];
+    let bundle = render_all("minikube-ip", &sets).unwrap();
+    let resources = |deployment: &str| {
+        bundle.find("Deployment", deployment).unwrap().value["spec"]["template"]["spec"]
+            ["containers"][0]["resources"]
+            .clone()
+    };
+    assert_eq!(
+        resources("redis"),
+        serde_json::json!({"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "3Gi"}})
+    );
+    assert_eq!(resources("hyperflow-engine")["requests"]["cpu"], "500m");
+}
+
+/// What a document is made of, without its scalar values: keys, list lengths, kinds.
+fn shape(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), shape(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(shape).collect()),
+        _ => Value::Null,
+    }
+}
+
+/// Shapes of every document and of the worker Job template carried as text in the ConfigMap.
+fn shapes(bundle: &Bundle) -> Vec<Value> {
+    let mut all: Vec<Value> = bundle.documents().map(|doc| shape(&doc.value)).collect();
+    let config = bundle.find("ConfigMap", "hyperflow-config").unwrap();
+    let template = config.value["data"]["job-template.yaml"].as_str().unwrap();
+    all.push(shape(&serde_saphyr::from_str::<Value>(template).unwrap()));
+    all
+}
+
+/// Every string-valued key a user can set, with a valid value to compare the shape against.
+const STRING_KEYS: &[(&str, &str)] = &[
+    ("description", "plain"),
+    ("namespace", "plain"),
+    ("images.engine", "plain"),
+    ("images.worker", "plain"),
+    ("images.redis", "plain"),
+    ("images.nfs_server", "plain"),
+    ("images.log_parser", "plain"),
+    ("images.viz_trace", "plain"),
+    ("data.image", "plain"),
+    ("nfs.size", "20Gi"),
+    ("nfs.storage_class", "plain"),
+    ("nodes.master.nodetype", "plain"),
+    ("nodes.worker.nodetype", "plain"),
+    ("engine.env.HF_VAR_EXTRA", "plain"),
+    ("tasks.cpu_request", "500m"),
+    ("tasks.memory_request", "512Mi"),
+    ("tasks.memory_limit", "1Gi"),
+    ("resources.engine.cpu", "500m"),
+    ("resources.redis.memory", "256Mi"),
+    ("resources.data.memory_limit", "512Mi"),
+    ("resources.log_parser.cpu", "250m"),
+    ("cluster.project", "plain"),
+    ("cluster.zone", "plain"),
+    ("cluster.name", "plain"),
+];
+
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+fn tricky_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        1 => any::<String>(),
+        3 => "[a-z0-9 :#'\"{}\\[\\]\\-\n\r\t|>&*!%@`$\\\\]{0,24}",
+        1 => Just("x\n---\nkind: ClusterRoleBinding".to_string()),
+        1 => Just("a: b\n  c: d".to_string()),
+        1 => Just("${command}".to_string()),
+        1 => Just("{{ namespace }}".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A string in any key renders the same documents with the same keys as a plain word
+    /// there, or is refused as bad input: it never panics and never injects structure.
+    #[test]
+    fn no_string_value_changes_the_shape_of_the_output(
+        (key, baseline) in proptest::sample::select(STRING_KEYS),
+        text in tricky_text(),
+    ) {
+        let baseline = render_all("gke", &[format!("{key}=\"{baseline}\"")]).unwrap();
+        // The profile checks may refuse the value (bad input); once accepted, rendering must
+        // succeed: a template that produces invalid YAML is hfgen's bug, not the user's.
+        match profile::load("gke", &[format!("{key}={}", toml_string(&text))]) {
+            Ok(loaded) => {
+                let bundle = render::render(&loaded.profile, &Component::ALL);
+                prop_assert!(bundle.is_ok(), "{key} = {text:?}: {}", bundle.unwrap_err());
+                prop_assert_eq!(shapes(&bundle.unwrap()), shapes(&baseline));
+            }
+            Err(error) => prop_assert_eq!(error.exit_code(), 2),
+        }
+    }
+}
