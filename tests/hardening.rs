@@ -312,7 +312,7 @@ fn network_policies_guard_redis_and_nfs_and_can_be_turned_off() {
         .collect();
     assert_eq!(names, ["hyperflow-engine", "hyperflow-worker"]);
     assert!(bundle
-        .find("NetworkPolicy", "hyperflow-default-deny-ingress")
+        .find("NetworkPolicy", "hyperflow-deny-ingress")
         .is_some());
     let nfs = bundle.find("NetworkPolicy", "nfs-server").unwrap();
     assert!(

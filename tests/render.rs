@@ -427,6 +427,7 @@ fn out_folder_has_one_file_per_template_in_apply_order() {
         listed,
         [
             "namespace.yml",
+            "network-policy.yml",
             "rbac.yml",
             "cm.yml",
             "nfs-server-service.yml",
