@@ -39,6 +39,7 @@ pub fn check(profile: &Profile, source: &ProfileSource) -> Result<Vec<Diagnostic
         ));
     }
     errors.extend(super::check_network::check(profile, &source.name));
+    errors.extend(super::check_workflow::check(profile, &source.name));
     if profile.rbac.mode == RbacMode::ClusterAdmin {
         warnings.push(Diagnostic::warning(format!(
             "{}: rbac.mode = \"cluster-admin\" makes every ServiceAccount of the cluster cluster-admin; the engine only needs rbac.mode = \"namespaced\"",

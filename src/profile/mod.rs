@@ -3,6 +3,7 @@
 pub mod builtin;
 pub mod check;
 pub mod check_network;
+pub mod check_workflow;
 pub mod load;
 pub mod model;
 pub mod presets;
