@@ -2,6 +2,9 @@
 //! policies, pinned images, checkov on every built-in profile, and a property test that no
 //! profile string can change the shape of the output.
 
+#[path = "hardening/external.rs"]
+mod external;
+
 use hfgen::manifests::Bundle;
 use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
 use hfgen::render::{self, templates::Component};
@@ -186,24 +189,21 @@ fn checkov_skips_are_the_accepted_list_and_each_has_a_reason() {
     }
 }
 
-/// checkov from PATH (CI puts .venv/bin first) or from this checkout's .venv.
-fn checkov() -> PathBuf {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/checkov");
-    if local.exists() {
-        return local;
-    }
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("checkov"))
-            .find(|path| path.exists())
-    });
-    found.expect("checkov not found: run `bash .ci/run` once, or `.venv/bin/pip install -r .ci/requirements.txt`")
+/// The built-in profiles, and one that downloads its data instead (another nfs-data Job).
+fn checkov_profiles() -> Vec<String> {
+    let url_source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/url-source.toml");
+    let mut names: Vec<String> = BUILTIN_PROFILES
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect();
+    names.push(url_source.to_str().unwrap().to_string());
+    names
 }
 
 #[test]
 fn checkov_reports_no_failed_check_on_any_builtin_profile() {
-    for builtin in BUILTIN_PROFILES {
-        let bundle = render_all(builtin.name, &[]).unwrap();
+    for name in checkov_profiles() {
+        let bundle = render_all(&name, &[]).unwrap();
         // Not tempfile's default `.tmp` prefix: checkov passes over hidden directories.
         let dir = tempfile::Builder::new()
             .prefix("hfgen-checkov-")
@@ -214,7 +214,7 @@ fn checkov_reports_no_failed_check_on_any_builtin_profile() {
         }
         let job = serde_saphyr::to_string(&worker_job(&bundle)).unwrap();
         std::fs::write(dir.path().join("worker-job.yml"), job).unwrap();
-        let output = Command::new(checkov())
+        let output = Command::new(external::tool("checkov"))
             .args([
                 "--framework",
                 "kubernetes",
@@ -235,29 +235,29 @@ fn checkov_reports_no_failed_check_on_any_builtin_profile() {
         });
         let summary = &report["summary"];
         let failed = &report["results"]["failed_checks"];
-        assert_eq!(summary["failed"], 0, "{}: {failed:#}", builtin.name);
-        assert_eq!(summary["parsing_errors"], 0, "{}", builtin.name);
+        assert_eq!(summary["failed"], 0, "{}: {failed:#}", name);
+        assert_eq!(summary["parsing_errors"], 0, "{}", name);
         // checkov counts each pod template as a resource of its own besides its owner.
         let objects = bundle.documents().count() as u64 + 1;
         let scanned = summary["resource_count"].as_u64().unwrap();
         assert!(
             scanned >= objects,
             "{}: {scanned} of {objects} objects scanned",
-            builtin.name
+            name
         );
         assert!(
             summary["passed"].as_u64().unwrap() > 100,
             "{}: {summary}",
-            builtin.name
+            name
         );
         let skips = data_lines("accepted-skips.txt").len() as u64;
         assert_eq!(
             summary["skipped"].as_u64(),
             Some(skips),
             "{}: every skip is used",
-            builtin.name
+            name
         );
-        assert!(output.status.success(), "{}: {stdout}", builtin.name);
+        assert!(output.status.success(), "{}: {stdout}", name);
     }
 }
 

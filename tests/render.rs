@@ -379,7 +379,7 @@ fn postprocess_jobs_run_each_step_on_its_own_line() {
         .unwrap();
     // Upstream's folded scalar joined these two into one command, so tar never ran.
     assert!(script.contains("\ntar cvfz logs-hf.tar.gz logs-hf/\n"));
-    assert!(script.contains("\necho 1 > /work_dir/parsingFinished\n"));
+    assert!(script.contains("\necho 1 > \"$work_dir/parsingFinished\"\n"));
 }
 
 #[test]

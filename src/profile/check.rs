@@ -26,6 +26,8 @@ pub const CHECKS: &[Check] = &[
     dns,
     node_selectors,
     super::check_network::nfs_node_cidrs,
+    super::check_workflow::data_source,
+    super::check_workflow::engine_env,
     rbac,
 ];
 

@@ -7,6 +7,7 @@
 pub mod builtin;
 pub mod check;
 pub mod check_network;
+pub mod check_workflow;
 pub mod formats;
 pub mod layer;
 pub mod load;

@@ -118,6 +118,10 @@ pub struct Images {
     /// Execution-trace visualisation (component `postprocess`).
     #[serde(default = "default_viz_trace_image")]
     pub viz_trace: String,
+    /// Downloads, checks and unpacks the workflow data (`data.source = "url"`); needs `wget`,
+    /// `sha256sum`, `tar` and `gzip`.
+    #[serde(default = "default_downloader_image")]
+    pub downloader: String,
 }
 
 fn default_engine_image() -> String {
@@ -135,6 +139,9 @@ fn default_log_parser_image() -> String {
 fn default_viz_trace_image() -> String {
     "hyperflowwms/viz-trace:v1.4.0-5-g3c19b5a".into()
 }
+fn default_downloader_image() -> String {
+    "alpine:3.20.3".into()
+}
 
 impl Default for Images {
     fn default() -> Self {
@@ -145,6 +152,7 @@ impl Default for Images {
             nfs_server: default_nfs_server_image(),
             log_parser: default_log_parser_image(),
             viz_trace: default_viz_trace_image(),
+            downloader: default_downloader_image(),
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct RenderContext<'a> {
     /// Requests and memory limit of every container but the tasks', defaults filled in.
     pub resources: ResolvedResources,
     pub network_policy: &'a NetworkPolicy,
+    /// The preset's staging lines (hfgen's text, safe to print as it is).
+    pub data_staging: Vec<minijinja::Value>,
+    /// `data.sha256` in the lowercase that `sha256sum` prints.
+    pub data_sha256: Option<String>,
 }
 
 /// Requests and memory limit of each component.
@@ -88,6 +92,7 @@ pub struct ResolvedImages {
     pub nfs_server: String,
     pub log_parser: String,
     pub viz_trace: String,
+    pub downloader: String,
 }
 
 impl<'a> RenderContext<'a> {
@@ -110,6 +115,7 @@ impl<'a> RenderContext<'a> {
             nfs_server: profile.images.nfs_server.clone(),
             log_parser: profile.images.log_parser.clone(),
             viz_trace: profile.images.viz_trace.clone(),
+            downloader: profile.images.downloader.clone(),
         };
         let nfs_server_address = match profile.nfs.address {
             NfsAddress::Dns => format!("nfs-server.{namespace}.svc.cluster.local"),
@@ -130,6 +136,16 @@ impl<'a> RenderContext<'a> {
             pv_name: format!("{namespace}-nfs"),
             resources: ResolvedResources::new(profile),
             network_policy: &profile.network_policy,
+            data_staging: preset
+                .staging
+                .iter()
+                .map(|line| minijinja::Value::from_safe_string(line.to_string()))
+                .collect(),
+            data_sha256: profile
+                .data
+                .sha256
+                .as_ref()
+                .map(|sum| sum.to_ascii_lowercase()),
         }
     }
 }

@@ -1,0 +1,138 @@
+//! Semantic checks of the workflow's data source (`[data]`) and the engine's extra variables
+//! (`engine.env`).
+
+use super::check::Findings;
+use super::model::{DataSource, Profile};
+
+/// Variables the engine Deployment sets itself; `engine.env` may not replace them.
+pub const ENGINE_VARIABLES: &[&str] = &[
+    "HF_VAR_function",
+    "HF_VAR_JOB_TEMPLATE_PATH",
+    "HF_VAR_WORKER_CONTAINER",
+    "HF_VAR_WORK_DIR",
+    "HF_VAR_DEBUG",
+    "HF_VAR_BACKOFF_LIMIT",
+    "HF_VAR_STOP_WORKFLOW_WHEN_JOB_FAILED",
+    "HF_VAR_CPU_REQUEST",
+    "HF_VAR_MEM_REQUEST",
+    "HF_VAR_NAMESPACE",
+];
+
+/// `[data]`: a URL source needs an http(s) URL and a checksum; an image source needs neither.
+pub fn data_source(profile: &Profile, findings: &mut Findings) {
+    let data = &profile.data;
+    match data.source {
+        DataSource::Url => {
+            match &data.url {
+                None => {
+                    findings.error(
+                        "data.source",
+                        "data.source = \"url\" needs data.url, the http(s) URL of a .tar.gz archive with workflow.json at its top level",
+                    );
+                }
+                Some(url) if !is_http_url(url) => {
+                    findings.error(
+                        "data.url",
+                        format!("data.url `{url}` is not an http:// or https:// URL"),
+                    );
+                }
+                Some(_) => {}
+            }
+            match &data.sha256 {
+                None => {
+                    findings.error(
+                        "data.source",
+                        "data.source = \"url\" needs data.sha256, the SHA-256 of the archive (64 hex digits, as sha256sum prints it)",
+                    );
+                }
+                Some(sum) if !is_sha256(sum) => {
+                    findings.error(
+                        "data.sha256",
+                        format!("data.sha256 `{sum}` is not a SHA-256 checksum (64 hex digits)"),
+                    );
+                }
+                Some(_) => {}
+            }
+            if data.image.is_some() {
+                findings.error(
+                    "data.image",
+                    "data.image is set but data.source = \"url\"; remove data.image or set data.source = \"image\"",
+                );
+            }
+        }
+        DataSource::Image => {
+            for (key, set) in [
+                ("data.url", data.url.is_some()),
+                ("data.sha256", data.sha256.is_some()),
+            ] {
+                if set {
+                    findings.error(
+                        key,
+                        format!("{key} is set but data.source = \"image\"; set data.source = \"url\" to download the data, or remove {key}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `engine.env`: HyperFlow variable names that hfgen does not set itself.
+pub fn engine_env(profile: &Profile, findings: &mut Findings) {
+    for name in profile.engine.env.keys() {
+        if !is_hf_var_name(name) {
+            findings.key_error(
+                &["engine", "env", name],
+                format!("engine.env: `{name}` is not a HyperFlow variable name (HF_VAR_ followed by letters, digits and '_')"),
+            );
+        } else if ENGINE_VARIABLES.contains(&name.as_str()) {
+            findings.key_error(
+                &["engine", "env", name],
+                format!("engine.env: `{name}` is set by hfgen itself; use the profile key that controls it (engine.*, tasks.*, images.worker)"),
+            );
+        }
+    }
+}
+
+/// `^HF_VAR_[A-Za-z0-9_]+$`.
+fn is_hf_var_name(name: &str) -> bool {
+    name.strip_prefix("HF_VAR_").is_some_and(|rest| {
+        !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    })
+}
+
+/// http(s)://host... with no whitespace or control character anywhere.
+fn is_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !host.starts_with(':') && !host.contains('@')
+    }) && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn is_sha256(sum: &str) -> bool {
+    sum.len() == 64 && sum.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_urls_and_sums() {
+        assert!(is_hf_var_name("HF_VAR_LOG_LEVEL"));
+        assert!(!is_hf_var_name("HF_VAR_"));
+        assert!(!is_hf_var_name("HF_VAR_A-B"));
+        assert!(!is_hf_var_name("PATH"));
+        assert!(is_http_url("https://example.org/wf.tar.gz"));
+        assert!(is_http_url("http://127.0.0.1:8000/wf.tar.gz"));
+        assert!(!is_http_url("ftp://example.org/wf.tar.gz"));
+        assert!(!is_http_url("https:///wf.tar.gz"));
+        assert!(!is_http_url("https://user@example.org/x"));
+        assert!(!is_http_url("https://example.org/a b"));
+        assert!(is_sha256(&"a".repeat(64)));
+        assert!(!is_sha256(&"g".repeat(64)));
+        assert!(!is_sha256(&"a".repeat(63)));
+    }
+}

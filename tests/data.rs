@@ -1,0 +1,329 @@
+//! Workflow data (issue 7): presets, data from a URL, engine variables, bounded waits.
+//! The staging scripts are taken from the rendered YAML and run in `sh` against a local file
+//! server, with a temp dir in place of /work_dir.
+
+#[path = "hardening/external.rs"]
+mod external;
+
+use hfgen::manifests::Bundle;
+use hfgen::profile;
+use hfgen::render::{self, templates::Component};
+use serde_json::Value;
+use std::io::Write;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+fn render_all(profile: &str, sets: &[String]) -> Bundle {
+    let loaded = profile::load(profile, sets).unwrap_or_else(|e| panic!("{profile}: {e}"));
+    render::render(&loaded.profile, &Component::ALL).unwrap()
+}
+
+fn container<'a>(bundle: &'a Bundle, kind: &str, name: &str) -> &'a Value {
+    &bundle.find(kind, name).unwrap().value["spec"]["template"]["spec"]["containers"][0]
+}
+
+fn env_value<'a>(container: &'a Value, name: &str) -> Option<&'a str> {
+    container["env"]
+        .as_array()?
+        .iter()
+        .find(|env| env["name"] == name)?["value"]
+        .as_str()
+}
+
+/// The `sh -c` script of a Job's container.
+fn script(bundle: &Bundle, job: &str) -> String {
+    container(bundle, "Job", job)["command"][2]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn each_preset_renders_validates_and_uses_the_images_of_the_facts() {
+    let presets = std::fs::read_to_string(data_dir().join("presets.txt")).unwrap();
+    let mut count = 0;
+    for line in presets
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let [workflow, worker, data] = line.split_whitespace().collect::<Vec<_>>()[..] else {
+            panic!("bad line {line}");
+        };
+        let bundle = render_all("gke", &[format!("workflow=\"{workflow}\"")]);
+        let engine = container(&bundle, "Deployment", "hyperflow-engine");
+        assert_eq!(
+            env_value(engine, "HF_VAR_WORKER_CONTAINER"),
+            Some(worker),
+            "{workflow}"
+        );
+        assert_eq!(
+            container(&bundle, "Job", "nfs-data")["image"],
+            data,
+            "{workflow}"
+        );
+
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), bundle.to_stream()).unwrap();
+        let output = Command::new(external::tool("kubernetes-validate"))
+            .args(["--strict", "--quiet"])
+            .arg(file.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{workflow}: {output:?}");
+        count += 1;
+    }
+    assert_eq!(count, 4);
+}
+
+#[test]
+fn explicit_images_win_over_the_preset() {
+    let sets = [
+        "workflow=soykb".to_string(),
+        "images.worker=\"me/worker:2\"".to_string(),
+        "data.image=\"me/data:3\"".to_string(),
+    ];
+    let bundle = render_all("gke", &sets);
+    let engine = container(&bundle, "Deployment", "hyperflow-engine");
+    assert_eq!(
+        env_value(engine, "HF_VAR_WORKER_CONTAINER"),
+        Some("me/worker:2")
+    );
+    assert_eq!(container(&bundle, "Job", "nfs-data")["image"], "me/data:3");
+}
+
+#[test]
+fn only_1000genome_stages_its_vcfs() {
+    let genome = script(
+        &render_all("gke", &["workflow=\"1000genome\"".to_string()]),
+        "nfs-data",
+    );
+    assert!(genome.contains("gunzip -kf"), "{genome}");
+    let montage = script(&render_all("gke", &[]), "nfs-data");
+    assert!(!montage.contains("gunzip"), "{montage}");
+}
+
+#[test]
+fn a_url_source_renders_a_download_job_with_the_checksum_check() {
+    let profile = data_dir().join("url-source.toml");
+    let bundle = render_all(profile.to_str().unwrap(), &[]);
+    let job = container(&bundle, "Job", "nfs-data");
+    assert_eq!(job["image"], "alpine:3.20.3");
+    assert_eq!(
+        env_value(job, "DATA_URL"),
+        Some("https://example.org/workflows/montage2.tar.gz")
+    );
+    let sum = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    assert_eq!(env_value(job, "DATA_SHA256"), Some(sum), "lowercased");
+    let text = script(&bundle, "nfs-data");
+    assert!(text.contains("sha256sum \"$archive\""), "{text}");
+    assert!(
+        !text.contains("example.org"),
+        "the URL reaches the script only by env"
+    );
+}
+
+/// Every `tests/data/bad/*.toml` is refused with exit code 2, the message of its `.err` file,
+/// and nothing on stdout.
+#[test]
+fn bad_data_and_engine_keys_are_bad_input() {
+    let mut cases = 0;
+    for entry in std::fs::read_dir(data_dir().join("bad")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|ext| ext != "toml") {
+            continue;
+        }
+        let expected = std::fs::read_to_string(path.with_extension("err")).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_hfgen"))
+            .args(["render", "--profile"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            path.display()
+        );
+        assert!(output.stdout.is_empty(), "{}", path.display());
+        assert!(
+            stderr.contains(expected.trim()),
+            "{}: {stderr}",
+            path.display()
+        );
+        cases += 1;
+    }
+    assert_eq!(cases, 7);
+}
+
+/// A `python3 -m http.server` on 127.0.0.1 and a free port, serving `dir`; killed on drop.
+struct FileServer {
+    child: Child,
+    port: u16,
+}
+
+impl FileServer {
+    fn start(dir: &Path) -> FileServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new("python3")
+            .args(["-m", "http.server", "--bind", "127.0.0.1", "--directory"])
+            .arg(dir)
+            .arg(port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = FileServer { child, port };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "file server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+}
+
+impl Drop for FileServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `script` in `sh` (at most 60 s) with `env`, the work dir set to `work_dir`.
+fn run_script(script: &str, work_dir: &Path, env: &[(&str, &str)]) -> Output {
+    Command::new("timeout")
+        .args(["60", "sh", "-c", script])
+        .env("WORK_DIR", work_dir)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+fn sha256_of(path: &Path) -> String {
+    let output = Command::new("sha256sum").arg(path).output().unwrap();
+    String::from_utf8(output.stdout).unwrap()[..64].to_string()
+}
+
+#[test]
+fn the_download_script_unpacks_a_good_archive_and_refuses_a_corrupt_one() {
+    // The archive: workflow.json and an input file, as a workflow's data would be.
+    let served = tempfile::tempdir().unwrap();
+    let content = tempfile::tempdir().unwrap();
+    std::fs::write(content.path().join("workflow.json"), "{\"name\": \"wf\"}\n").unwrap();
+    std::fs::write(content.path().join("input.fits"), "data").unwrap();
+    let archive = served.path().join("wf.tar.gz");
+    let status = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(content.path())
+        .args(["workflow.json", "input.fits"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let good_sum = sha256_of(&archive);
+    let server = FileServer::start(served.path());
+    let url = format!("http://127.0.0.1:{}/wf.tar.gz", server.port);
+
+    let sets = [
+        "data.source=\"url\"".to_string(),
+        format!("data.url=\"{url}\""),
+        format!("data.sha256=\"{good_sum}\""),
+    ];
+    let bundle = render_all("gke", &sets);
+    let text = script(&bundle, "nfs-data");
+    let job = container(&bundle, "Job", "nfs-data");
+    assert_eq!(env_value(job, "DATA_SHA256"), Some(good_sum.as_str()));
+    let run = |work: &Path, sum: &str, overwrite: &str| {
+        let env = [
+            ("DATA_URL", url.as_str()),
+            ("DATA_SHA256", sum),
+            ("OVERWRITE", overwrite),
+        ];
+        run_script(&text, work, &env)
+    };
+
+    // A wrong checksum: refused with a clear line, nothing unpacked.
+    let work = tempfile::tempdir().unwrap();
+    let output = run(work.path(), &"0".repeat(64), "false");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    assert!(stdout.contains("Checksum mismatch"), "{stdout}");
+    assert!(stdout.contains("nothing unpacked"), "{stdout}");
+    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
+
+    // The right checksum: unpacked into the work dir.
+    let output = run(work.path(), &good_sum, "false");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("input.fits")).unwrap(),
+        "data"
+    );
+    assert!(work.path().join("workflow.json").exists());
+
+    // An existing workflow.json is kept, unless data.overwrite.
+    std::fs::write(work.path().join("workflow.json"), "mine").unwrap();
+    let output = run(work.path(), &good_sum, "false");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        std::fs::read_to_string(work.path().join("workflow.json")).unwrap(),
+        "mine"
+    );
+    let output = run(work.path(), &good_sum, "true");
+    assert!(output.status.success(), "{output:?}");
+    let replaced = std::fs::read_to_string(work.path().join("workflow.json")).unwrap();
+    assert!(replaced.contains("\"wf\""), "{replaced}");
+    drop(server);
+}
+
+#[test]
+fn postprocessing_jobs_give_up_after_the_bounded_wait() {
+    let bundle = render_all("gke", &["postprocess.wait_seconds=0".to_string()]);
+    for (job, marker) in [
+        ("logs-parser", "postprocStart"),
+        ("viz-exec-trace", "parsingFinished"),
+    ] {
+        let work = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        let output = run_script(&script(&bundle, job), work.path(), &[("WAIT_SECONDS", "0")]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(output.status.code(), Some(1), "{job}: {stdout}");
+        assert!(
+            stdout.contains(&format!(
+                "Gave up after 0 s: {}/{marker} never appeared",
+                work.path().display()
+            )),
+            "{job}: {stdout}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5), "{job}");
+        let wait = env_value(container(&bundle, "Job", job), "WAIT_SECONDS");
+        assert_eq!(wait, Some("0"), "{job}");
+    }
+    // With the marker present the parser goes straight on to its work.
+    let work = tempfile::tempdir().unwrap();
+    std::fs::File::create(work.path().join("postprocStart"))
+        .unwrap()
+        .write_all(b"1")
+        .unwrap();
+    let output = run_script(
+        &script(&bundle, "logs-parser"),
+        work.path(),
+        &[("WAIT_SECONDS", "0")],
+    );
+    assert!(
+        !String::from_utf8_lossy(&output.stdout).contains("Gave up"),
+        "{output:?}"
+    );
+    assert!(work.path().join("parsed").is_dir(), "{output:?}");
+}
