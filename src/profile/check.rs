@@ -19,6 +19,7 @@ pub const CHECKS: &[Check] = &[
     namespace,
     images,
     task_resources,
+    component_resources,
     nfs_size,
     nfs_address,
     storage_class,
@@ -194,22 +195,54 @@ fn positive_quantity(findings: &mut Findings, key: &str, text: &str, example: &s
 
 fn task_resources(profile: &Profile, findings: &mut Findings) {
     let tasks = &profile.tasks;
-    positive_quantity(findings, "tasks.cpu_request", &tasks.cpu_request, "500m");
-    let request = positive_quantity(
+    requests_and_limit(
         findings,
-        "tasks.memory_request",
-        &tasks.memory_request,
-        "512Mi",
+        [
+            "tasks.cpu_request",
+            "tasks.memory_request",
+            "tasks.memory_limit",
+        ],
+        [
+            &tasks.cpu_request,
+            &tasks.memory_request,
+            &tasks.memory_limit,
+        ],
     );
-    let limit = positive_quantity(findings, "tasks.memory_limit", &tasks.memory_limit, "1Gi");
+}
+
+/// `[resources]`, judged with the defaults filled in: a larger memory request alone can
+/// pass the default limit, which Kubernetes rejects.
+fn component_resources(profile: &Profile, findings: &mut Findings) {
+    let resolved = profile.resources.resolved();
+    for (component, quantities) in resolved.components() {
+        requests_and_limit(
+            findings,
+            [
+                &format!("resources.{component}.cpu"),
+                &format!("resources.{component}.memory"),
+                &format!("resources.{component}.memory_limit"),
+            ],
+            [
+                &quantities.cpu,
+                &quantities.memory,
+                &quantities.memory_limit,
+            ],
+        );
+    }
+}
+
+/// A CPU request, a memory request and a memory limit: positive quantities, limit >= request.
+fn requests_and_limit(findings: &mut Findings, keys: [&str; 3], values: [&str; 3]) {
+    let [cpu_key, request_key, limit_key] = keys;
+    let [cpu, request_text, limit_text] = values;
+    positive_quantity(findings, cpu_key, cpu, "500m");
+    let request = positive_quantity(findings, request_key, request_text, "512Mi");
+    let limit = positive_quantity(findings, limit_key, limit_text, "1Gi");
     if let (Some(request), Some(limit)) = (request, limit) {
         if limit < request {
             findings.error(
-                "tasks.memory_limit",
-                format!(
-                    "tasks.memory_limit `{}` is below tasks.memory_request `{}`",
-                    tasks.memory_limit, tasks.memory_request
-                ),
+                limit_key,
+                format!("{limit_key} `{limit_text}` is below {request_key} `{request_text}`"),
             );
         }
     }

@@ -13,6 +13,7 @@ pub mod layer;
 pub mod load;
 pub mod model;
 pub mod presets;
+pub mod resources;
 pub mod schema;
 pub mod source;
 pub mod suggest;

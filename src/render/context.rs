@@ -1,10 +1,10 @@
 //! What templates see: the profile, with presets applied and derived names computed once.
 
 use crate::profile::model::{
-    ContainerResources, Data, Engine, NetworkPolicy, Nfs, NfsAddress, Nodes, Postprocess, Profile,
-    RbacMode, Tasks,
+    Data, Engine, NetworkPolicy, Nfs, NfsAddress, Nodes, Postprocess, Profile, RbacMode, Tasks,
 };
 use crate::profile::presets::preset;
+use crate::profile::resources::ResolvedResources;
 use serde::Serialize;
 
 /// The template context. Every field is named in at least one template.
@@ -32,54 +32,6 @@ pub struct RenderContext<'a> {
     pub data_staging: Vec<minijinja::Value>,
     /// `data.sha256` in the lowercase that `sha256sum` prints.
     pub data_sha256: Option<String>,
-}
-
-/// Requests and memory limit of each component.
-#[derive(Debug, Clone, Serialize)]
-pub struct ResolvedResources {
-    pub engine: Quantities,
-    pub redis: Quantities,
-    pub nfs_server: Quantities,
-    pub data: Quantities,
-    pub log_parser: Quantities,
-    pub viz_trace: Quantities,
-}
-
-/// One container's CPU request, memory request and memory limit.
-#[derive(Debug, Clone, Serialize)]
-pub struct Quantities {
-    pub cpu: String,
-    pub memory: String,
-    pub memory_limit: String,
-}
-
-impl Quantities {
-    /// `set` with the component defaults `(cpu, memory, memory_limit)` where it is silent.
-    fn resolve(set: &ContainerResources, defaults: (&str, &str, &str)) -> Self {
-        let pick = |value: &Option<String>, default: &str| {
-            value.clone().unwrap_or_else(|| default.to_string())
-        };
-        Quantities {
-            cpu: pick(&set.cpu, defaults.0),
-            memory: pick(&set.memory, defaults.1),
-            memory_limit: pick(&set.memory_limit, defaults.2),
-        }
-    }
-}
-
-impl ResolvedResources {
-    /// The defaults are documented on [`crate::profile::model::Resources`].
-    fn new(profile: &Profile) -> Self {
-        let set = &profile.resources;
-        ResolvedResources {
-            engine: Quantities::resolve(&set.engine, ("500m", "1Gi", "2Gi")),
-            redis: Quantities::resolve(&set.redis, ("250m", "256Mi", "1Gi")),
-            nfs_server: Quantities::resolve(&set.nfs_server, ("100m", "128Mi", "512Mi")),
-            data: Quantities::resolve(&set.data, ("100m", "128Mi", "512Mi")),
-            log_parser: Quantities::resolve(&set.log_parser, ("250m", "512Mi", "2Gi")),
-            viz_trace: Quantities::resolve(&set.viz_trace, ("250m", "512Mi", "2Gi")),
-        }
-    }
 }
 
 /// Every image, with the workflow preset filling what the profile leaves out.
@@ -134,7 +86,7 @@ impl<'a> RenderContext<'a> {
             redis_url: format!("redis://redis.{namespace}.svc.cluster.local:6379"),
             nfs_server_address,
             pv_name: format!("{namespace}-nfs"),
-            resources: ResolvedResources::new(profile),
+            resources: profile.resources.resolved(),
             network_policy: &profile.network_policy,
             data_staging: preset
                 .staging
