@@ -538,3 +538,18 @@ fn a_hostile_image_reference_is_refused_before_rendering() {
     assert!(stdout(&output).is_empty());
     assert!(stderr(&output).contains("is not an image reference"));
 }
+
+/// dnsmasq forwards the profile's cluster domain to kube-dns; the DNS names use the same one.
+#[test]
+fn dns_names_follow_the_profile_cluster_domain() {
+    let yaml = hfgen_ok(&[
+        "render",
+        "--profile",
+        "minikube-dnsmasq",
+        "--set",
+        "dns.cluster_domain=example.internal",
+    ]);
+    assert!(yaml.contains("server: nfs-server.hyperflow.svc.example.internal\n"));
+    assert!(yaml.contains("redis://redis.hyperflow.svc.example.internal:6379"));
+    assert!(!yaml.contains("cluster.local"));
+}

@@ -69,8 +69,13 @@ impl<'a> RenderContext<'a> {
             viz_trace: profile.images.viz_trace.clone(),
             downloader: profile.images.downloader.clone(),
         };
+        // The dnsmasq set-up forwards this domain to kube-dns: the names must use the same one.
+        let domain = profile
+            .dns
+            .as_ref()
+            .map_or("cluster.local", |dns| dns.cluster_domain.as_str());
         let nfs_server_address = match profile.nfs.address {
-            NfsAddress::Dns => format!("nfs-server.{namespace}.svc.cluster.local"),
+            NfsAddress::Dns => format!("nfs-server.{namespace}.svc.{domain}"),
             NfsAddress::Ip => profile.nfs.ip.clone().unwrap_or_default(),
         };
         RenderContext {
@@ -83,7 +88,7 @@ impl<'a> RenderContext<'a> {
             engine: &profile.engine,
             tasks: &profile.tasks,
             postprocess: &profile.postprocess,
-            redis_url: format!("redis://redis.{namespace}.svc.cluster.local:6379"),
+            redis_url: format!("redis://redis.{namespace}.svc.{domain}:6379"),
             nfs_server_address,
             pv_name: format!("{namespace}-nfs"),
             resources: profile.resources.resolved(),
