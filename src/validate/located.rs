@@ -40,7 +40,8 @@ impl LocatedNode {
 
 /// Parses every document of `text` with lines; `None` when the text is not YAML.
 pub fn parse(text: &str) -> Option<Vec<LocatedNode>> {
-    let documents: Vec<Option<LocatedNode>> = serde_saphyr::from_multiple(text).ok()?;
+    let documents: Vec<Option<LocatedNode>> =
+        serde_saphyr::from_multiple_with_options(text, super::files::yaml_options(text)).ok()?;
     Some(documents.into_iter().flatten().collect())
 }
 
