@@ -80,9 +80,8 @@ fn validate_reads_stdin_and_several_files() {
         "tests/validate/bad-deployment.yaml",
     ]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stdout(&output).contains("Summary: 4 documents in 2 files, 2 valid, 2 invalid, 3 errors")
-    );
+    assert!(stdout(&output)
+        .contains("Summary: 4 documents in 2 files, 2 valid, 2 invalid, 0 skipped, 3 errors"));
 }
 
 #[test]
@@ -111,7 +110,6 @@ fn validate_json_and_junit_carry_the_same_findings() {
 #[test]
 fn validate_bad_input_is_exit_two() {
     for args in [
-        vec!["validate", "tests/validate/not-yaml.yaml"],
         vec!["validate", "tests/validate/no-such-file.yaml"],
         vec!["validate", "-k", "1.40", "tests/validate/valid.yaml"],
     ] {
@@ -207,4 +205,118 @@ fn vendored_schemas_match_the_regeneration_script() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+fn corpus(folder: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(repo_root().join("tests/manifests").join(folder))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+    files.sort();
+    files
+}
+
+/// kubernetes-validate's verdict on one file: its error paths (dotted), or none if it passes.
+fn kubernetes_validate(file: &Path) -> Option<Vec<String>> {
+    let output = std::process::Command::new(external_tool("kubernetes-validate"))
+        .args(["--strict", "--kubernetes-version", "1.33"])
+        .arg(file)
+        .output()
+        .unwrap();
+    if output.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    Some(
+        text.lines()
+            .filter_map(|line| line.split_once(" against version 1.33: "))
+            .map(|(_, rest)| rest.split(": ").next().unwrap_or_default().to_string())
+            .collect(),
+    )
+}
+
+/// kubernetes-validate prints paths dotted (`spec.ports.0.port`); keys may hold dots, so
+/// compare in that form.
+fn pointer_to_dotted(pointer: &str) -> String {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|part| part.replace("~1", "/").replace("~0", "~"))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+fn stricter_than_kubernetes_validate() -> Vec<String> {
+    std::fs::read_to_string(
+        repo_root().join("tests/manifests/stricter-than-kubernetes-validate.txt"),
+    )
+    .unwrap()
+    .lines()
+    .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+    .map(|line| line.split(':').next().unwrap().to_string())
+    .collect()
+}
+
+/// Whatever kubernetes-validate --strict rejects, hfgen rejects too, at the same path; where
+/// hfgen is stricter, tests/manifests/stricter-than-kubernetes-validate.txt says why.
+#[test]
+fn validate_agrees_with_kubernetes_validate_on_the_corpus() {
+    let invalid = corpus("invalid");
+    assert!(invalid.len() >= 20, "{} invalid cases", invalid.len());
+    let stricter = stricter_than_kubernetes_validate();
+    for file in &invalid {
+        let name = file.file_name().unwrap().to_str().unwrap().to_string();
+        let output = hfgen(&["validate", "--output", "json", file.to_str().unwrap()]);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "hfgen accepts {name}: {}",
+            stderr(&output)
+        );
+        let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let paths: Vec<&str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap())
+            .collect();
+        match kubernetes_validate(file) {
+            None => assert!(
+                stricter.contains(&name),
+                "kubernetes-validate accepts {name}, and it is not in stricter-than-kubernetes-validate.txt"
+            ),
+            Some(their_paths) => {
+                assert!(!stricter.contains(&name), "{name} is listed as stricter, yet kubernetes-validate rejects it");
+                for their_path in their_paths {
+                    assert!(
+                        paths.iter().any(|ours| pointer_to_dotted(ours) == their_path),
+                        "{name}: kubernetes-validate reports {their_path:?}, hfgen only {paths:?}"
+                    );
+                }
+            }
+        }
+    }
+    for file in corpus("valid") {
+        assert_eq!(kubernetes_validate(&file), None, "{}", file.display());
+        let output = hfgen(&["validate", file.to_str().unwrap()]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}: {}",
+            file.display(),
+            stdout(&output)
+        );
+    }
+}
+
+#[test]
+fn ignore_missing_schemas_lets_unknown_kinds_pass() {
+    let file = "tests/manifests/invalid/removed-rbac-v1beta1.yaml";
+    assert_eq!(hfgen(&["validate", file]).status.code(), Some(1));
+    let output = hfgen(&["validate", "--ignore-missing-schemas", file]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("1 skipped"), "{}", stdout(&output));
 }

@@ -14,6 +14,9 @@ pub struct ValidateArgs {
     /// Kubernetes version whose API schemas to use (1.25, 1.33 or 1.37).
     #[arg(long, short = 'k', value_name = "V", default_value = DEFAULT_VERSION)]
     pub kubernetes_version: String,
+    /// Count documents of a kind without a bundled schema as skipped instead of invalid.
+    #[arg(long)]
+    pub ignore_missing_schemas: bool,
     /// Report format.
     #[arg(long, short = 'o', value_enum, default_value = "text")]
     pub output: Format,
@@ -30,7 +33,9 @@ pub fn run(args: ValidateArgs) -> Result<u8> {
     let mut reports = Vec::new();
     let mut errors = Vec::new();
     for file in &files {
-        match read_input(file).and_then(|text| validate_text(file, &text, schemas)) {
+        match read_input(file)
+            .map(|text| validate_text(file, &text, schemas, args.ignore_missing_schemas))
+        {
             Ok(report) => reports.push(report),
             Err(error) => errors.extend(error.diagnostics),
         }

@@ -2,7 +2,6 @@
 
 use super::report::FileReport;
 use super::{kube_schema::KubeSchemas, locate, schema_findings, Finding};
-use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::manifests::Document;
 use serde_json::Value;
@@ -51,35 +50,84 @@ pub fn yaml_options(text: &str) -> serde_saphyr::Options {
     }
 }
 
-/// Validates every document of `text`; YAML that does not parse is bad input.
+/// Validates every document of `text`. YAML that does not parse is a finding of the file (at
+/// the line the parser names), as kubectl would refuse it too. With `ignore_missing_schemas`,
+/// a kind without a vendored schema is counted as skipped instead of reported.
 ///
 /// Documents are validated as serde-saphyr parses them and dropped straight after, so memory
 /// stays flat however long the stream is (20,000 manifests took 166 MB when all were parsed
 /// before the first was validated, 34 MB this way) and each document is checked while it is
 /// still in the CPU's caches.
-pub fn validate_text(name: &str, text: &str, schemas: &'static KubeSchemas) -> Result<FileReport> {
+pub fn validate_text(
+    name: &str,
+    text: &str,
+    schemas: &'static KubeSchemas,
+    ignore_missing_schemas: bool,
+) -> FileReport {
     let previous = CONTEXT.replace(Some(Context {
         file: name.to_string(),
         schemas,
+        ignore_missing_schemas,
     }));
     let parsed =
         serde_saphyr::from_str_multiple_with_options::<Value, Checked>(text, yaml_options(text));
     CONTEXT.set(previous);
-    let checked = parsed
-        .map_err(|e| Error::new(Diagnostic::error(format!("{name}: not valid YAML: {e}"))))?;
+    let checked = match parsed {
+        Ok(checked) => checked,
+        Err(error) => return unparsable(name, text, &error),
+    };
     let mut report = FileReport {
         file: name.to_string(),
         documents: checked.documents,
         findings: checked.findings,
+        skipped: checked.skipped,
     };
     locate(&mut report.findings, name, text);
-    Ok(report)
+    report
+}
+
+/// A file that is not YAML: one finding, in the document where the parser stopped.
+fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport {
+    let line = error
+        .location()
+        .map(|location| location.line() as usize)
+        .filter(|line| *line > 0);
+    let before = line.map_or(text, |line| {
+        let end = text
+            .match_indices('\n')
+            .nth(line.saturating_sub(2))
+            .map_or(0, |(index, _)| index);
+        &text[..end]
+    });
+    let separators = before.lines().filter(|l| l.starts_with("---")).count();
+    let document = separators.saturating_sub(usize::from(text.starts_with("---")));
+    let message = error.to_string();
+    let message = message.lines().next().unwrap_or_default();
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let message = match message.split_once(": ") {
+        Some((position, rest)) if position.starts_with("line ") => rest,
+        _ => message,
+    };
+    FileReport {
+        file: name.to_string(),
+        documents: (0..=document).map(|_| "-/-".to_string()).collect(),
+        findings: vec![Finding {
+            file: name.to_string(),
+            document,
+            object: "-/-".into(),
+            path: String::new(),
+            message: format!("not valid YAML: {message}"),
+            line,
+        }],
+        skipped: 0,
+    }
 }
 
 /// What the [`Checked`] collection of the running `validate_text` call validates with.
 struct Context {
     file: String,
     schemas: &'static KubeSchemas,
+    ignore_missing_schemas: bool,
 }
 
 thread_local! {
@@ -94,6 +142,7 @@ thread_local! {
 struct Checked {
     documents: Vec<String>,
     findings: Vec<Finding>,
+    skipped: usize,
 }
 
 impl Extend<Value> for Checked {
@@ -105,7 +154,12 @@ impl Extend<Value> for Checked {
             let index = self.documents.len();
             let doc = Document { value };
             self.documents.push(doc.id());
-            if doc.value.is_object() {
+            if context.ignore_missing_schemas
+                && doc.value.is_object()
+                && !context.schemas.has_kind(doc.api_version(), doc.kind())
+            {
+                self.skipped += 1;
+            } else if doc.value.is_object() {
                 self.findings
                     .extend(schema_findings(context.schemas, &context.file, index, &doc));
             } else {
@@ -145,7 +199,7 @@ mod tests {
         let schemas = KubeSchemas::load(DEFAULT_VERSION).unwrap();
         let count = 1_500;
         let text = stream(count, 1_250);
-        let report = validate_text("long.yaml", &text, schemas).unwrap();
+        let report = validate_text("long.yaml", &text, schemas, false);
         assert_eq!(report.documents.len(), count);
         assert_eq!(report.documents[1_499], "ConfigMap/c1499");
         assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
@@ -157,17 +211,20 @@ mod tests {
     }
 
     #[test]
-    fn a_syntax_error_late_in_a_stream_is_bad_input() {
+    fn a_syntax_error_late_in_a_stream_is_a_finding_at_its_line() {
         let schemas = KubeSchemas::load(DEFAULT_VERSION).unwrap();
         let text = stream(1_100, usize::MAX) + "---\nkey: [unclosed\n";
-        let error = validate_text("broken.yaml", &text, schemas).unwrap_err();
-        let message = error.diagnostics[0].message.clone();
+        let report = validate_text("broken.yaml", &text, schemas, false);
+        assert_eq!(report.findings.len(), 1);
+        let finding = &report.findings[0];
         assert!(
-            message.starts_with("broken.yaml: not valid YAML:"),
-            "{message}"
+            finding.message.starts_with("not valid YAML:"),
+            "{finding:?}"
         );
+        assert_eq!(finding.document, 1_100);
+        assert_eq!(finding.line, Some(1_100 * 7 + 2));
         // The next call is not confused by the one that failed.
-        let report = validate_text("ok.yaml", &stream(3, 1), schemas).unwrap();
+        let report = validate_text("ok.yaml", &stream(3, 1), schemas, false);
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.findings[0].file, "ok.yaml");
     }

@@ -17,6 +17,8 @@ pub struct FileReport {
     pub file: String,
     pub documents: Vec<String>,
     pub findings: Vec<Finding>,
+    /// Documents of a kind without a schema, with `--ignore-missing-schemas`.
+    pub skipped: usize,
 }
 
 pub fn render(reports: &[FileReport], format: Format) -> String {
@@ -34,13 +36,15 @@ pub fn text(reports: &[FileReport]) -> String {
         out.push_str(&text_line(finding));
         out.push('\n');
     }
-    let documents: usize = reports.iter().map(|r| r.documents.len()).sum();
-    let invalid: usize = reports.iter().map(invalid_documents).sum();
+    let totals = Totals::of(reports);
     out.push_str(&format!(
-        "Summary: {documents} documents in {} files, {} valid, {invalid} invalid, {} errors\n",
+        "Summary: {} documents in {} files, {} valid, {} invalid, {} skipped, {} errors\n",
+        totals.documents,
         reports.len(),
-        documents - invalid,
-        reports.iter().map(|r| r.findings.len()).sum::<usize>()
+        totals.valid(),
+        totals.invalid,
+        totals.skipped,
+        totals.errors,
     ));
     out
 }
@@ -61,6 +65,28 @@ pub fn text_line(finding: &Finding) -> String {
         finding.object,
         finding.message
     )
+}
+
+struct Totals {
+    documents: usize,
+    invalid: usize,
+    skipped: usize,
+    errors: usize,
+}
+
+impl Totals {
+    fn of(reports: &[FileReport]) -> Totals {
+        Totals {
+            documents: reports.iter().map(|r| r.documents.len()).sum(),
+            invalid: reports.iter().map(invalid_documents).sum(),
+            skipped: reports.iter().map(|r| r.skipped).sum(),
+            errors: reports.iter().map(|r| r.findings.len()).sum(),
+        }
+    }
+
+    fn valid(&self) -> usize {
+        self.documents - self.invalid - self.skipped
+    }
 }
 
 fn invalid_documents(report: &FileReport) -> usize {
@@ -85,11 +111,16 @@ fn json(reports: &[FileReport]) -> String {
             })
         })
         .collect();
-    let documents: usize = reports.iter().map(|r| r.documents.len()).sum();
-    let invalid: usize = reports.iter().map(invalid_documents).sum();
+    let totals = Totals::of(reports);
     let value = json!({
         "findings": findings,
-        "summary": {"files": reports.len(), "documents": documents, "valid": documents - invalid, "invalid": invalid},
+        "summary": {
+            "files": reports.len(),
+            "documents": totals.documents,
+            "valid": totals.valid(),
+            "invalid": totals.invalid,
+            "skipped": totals.skipped,
+        },
     });
     let mut text = serde_json::to_string_pretty(&value).expect("plain JSON");
     text.push('\n');
@@ -105,10 +136,11 @@ fn junit(reports: &[FileReport]) -> String {
     );
     for report in reports {
         out.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\">\n",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
             xml_escape(&report.file),
             report.documents.len(),
-            invalid_documents(report)
+            invalid_documents(report),
+            report.skipped
         ));
         for (index, object) in report.documents.iter().enumerate() {
             let findings: Vec<&Finding> = report
