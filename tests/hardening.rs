@@ -484,3 +484,93 @@ proptest! {
         }
     }
 }
+
+/// The hostile strings of issue 4, each tried in every string key.
+const HOSTILE_STRINGS: &[&str] = &[
+    "x\nkind: ClusterRoleBinding",
+    "x\n---\napiVersion: v1\nkind: Secret",
+    "key: value",
+    "x # not a comment",
+    "{{ namespace }}",
+    "{% raw %}",
+    "\"double\" and 'single' quotes",
+    "on",
+    "no",
+    "0755",
+    "1e3",
+    "${jobName}",
+    "x\u{2028}kind: Secret",
+    "x\u{85}y\u{2029}z",
+    "- item",
+    "&anchor *alias",
+    "!!binary aGk=",
+    "|\n  block",
+    "",
+    "   ",
+];
+
+/// Every string key, every hostile string: refused as bad input, or rendered with exactly the
+/// structure of the normal render and the value arriving unchanged.
+#[test]
+fn every_string_key_resists_every_hostile_string() {
+    assert!(HOSTILE_STRINGS.len() >= 15);
+    for (key, baseline) in STRING_KEYS {
+        let expected = shapes(&render_all("gke", &[format!("{key}=\"{baseline}\"")]).unwrap());
+        for text in HOSTILE_STRINGS {
+            let set = format!("{key}={}", toml_string(text));
+            let loaded = match profile::load("gke", &[set]) {
+                Ok(loaded) => loaded,
+                Err(error) => {
+                    assert_eq!(error.exit_code(), 2, "{key} = {text:?}");
+                    continue;
+                }
+            };
+            let bundle = render::render(&loaded.profile, &Component::ALL)
+                .unwrap_or_else(|e| panic!("{key} = {text:?} loads but does not render: {e}"));
+            assert_eq!(shapes(&bundle), expected, "{key} = {text:?}");
+            let reaches_manifests = !(key.starts_with("cluster.") || *key == "description");
+            if reaches_manifests {
+                assert!(
+                    bundle_has_scalar(&bundle, text),
+                    "{key} = {text:?} was accepted but does not arrive unchanged"
+                );
+            }
+        }
+    }
+}
+
+fn bundle_has_scalar(bundle: &Bundle, text: &str) -> bool {
+    fn has(value: &Value, text: &str) -> bool {
+        match value {
+            Value::String(s) => s == text,
+            Value::Object(map) => map.iter().any(|(k, v)| k == text || has(v, text)),
+            Value::Array(items) => items.iter().any(|v| has(v, text)),
+            _ => false,
+        }
+    }
+    bundle.documents().any(|doc| has(&doc.value, text))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any string as the worker image is refused, or reaches the engine exactly as written.
+    #[test]
+    fn worker_image_round_trips_or_is_refused(text in tricky_text()) {
+        match profile::load("gke", &[format!("images.worker={}", toml_string(&text))]) {
+            Err(error) => prop_assert_eq!(error.exit_code(), 2),
+            Ok(loaded) => {
+                let bundle = render::render(&loaded.profile, &Component::ALL).unwrap();
+                let engine = bundle.find("Deployment", "hyperflow-engine").unwrap();
+                let env = engine.value.pointer("/spec/template/spec/containers/0/env").unwrap();
+                let worker = env
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|e| e["name"] == "HF_VAR_WORKER_CONTAINER")
+                    .unwrap();
+                prop_assert_eq!(worker["value"].as_str(), Some(text.as_str()));
+            }
+        }
+    }
+}
