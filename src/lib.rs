@@ -14,5 +14,6 @@ pub mod profile;
 pub mod render;
 pub mod setup;
 pub mod validate;
+pub mod xml;
 
 pub use error::{Error, Result};

@@ -137,7 +137,7 @@ fn junit(reports: &[FileReport]) -> String {
     for report in reports {
         out.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
-            xml_escape(&report.file),
+            crate::xml::escape(&report.file),
             report.documents.len(),
             invalid_documents(report),
             report.skipped
@@ -148,7 +148,7 @@ fn junit(reports: &[FileReport]) -> String {
                 .iter()
                 .filter(|f| f.document == index)
                 .collect();
-            let name = xml_escape(&format!("document {} {object}", index + 1));
+            let name = crate::xml::escape(&format!("document {} {object}", index + 1));
             if findings.is_empty() {
                 out.push_str(&format!("    <testcase name=\"{name}\"/>\n"));
                 continue;
@@ -157,8 +157,8 @@ fn junit(reports: &[FileReport]) -> String {
             for finding in findings {
                 out.push_str(&format!(
                     "      <failure message=\"{}\">{}</failure>\n",
-                    xml_escape(&finding.message),
-                    xml_escape(&text_line(finding))
+                    crate::xml::escape(&finding.message),
+                    crate::xml::escape(&text_line(finding))
                 ));
             }
             out.push_str("    </testcase>\n");
@@ -166,22 +166,5 @@ fn junit(reports: &[FileReport]) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
-}
-
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even as references.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
-            c => out.push(c),
-        }
-    }
     out
 }

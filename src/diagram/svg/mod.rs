@@ -7,6 +7,7 @@ mod layout;
 
 use super::graph::{Class, Graph, Group, Node};
 use super::style::{colours, EDGE_COLOUR, GROUP_FILL, GROUP_STROKE};
+use crate::xml::escape;
 use layout::{arrange, Item, Link, Placed, Route, Scene};
 use std::fmt::Write;
 
@@ -446,19 +447,4 @@ fn num(value: f64) -> String {
     } else {
         format!("{rounded:.1}")
     }
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
