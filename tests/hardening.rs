@@ -2,8 +2,7 @@
 //! policies, pinned images, checkov on every built-in profile, and a property test that no
 //! profile string can change the shape of the output.
 
-#[path = "hardening/external.rs"]
-mod external;
+mod common;
 
 use hfgen::manifests::Bundle;
 use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
@@ -214,7 +213,7 @@ fn checkov_reports_no_failed_check_on_any_builtin_profile() {
         }
         let job = serde_saphyr::to_string(&worker_job(&bundle)).unwrap();
         std::fs::write(dir.path().join("worker-job.yml"), job).unwrap();
-        let output = Command::new(external::tool("checkov"))
+        let output = Command::new(common::external_tool("checkov"))
             .args([
                 "--framework",
                 "kubernetes",

@@ -74,3 +74,18 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> String {
     std::fs::write(&path, text).expect("write test file");
     path.display().to_string()
 }
+
+/// Runs `kubernetes-validate --strict` for Kubernetes 1.33 on `file` and fails the test with
+/// its report if it rejects the file.
+pub fn assert_kubernetes_validate_accepts(file: &str, what: &str) {
+    let output = Command::new(external_tool("kubernetes-validate"))
+        .args(["--strict", "--kubernetes-version", "1.33", file])
+        .output()
+        .expect("kubernetes-validate runs");
+    assert!(
+        output.status.success(),
+        "kubernetes-validate --strict rejected {what}:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
