@@ -29,14 +29,19 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
             Err(error) => errors.extend(error.diagnostics),
         }
     }
-    errors.extend(validate::validate(&layer, &root.name));
+    // Typing stops at the first problem and cannot say where it was written; only then is the
+    // table checked against the schema, which finds every problem with its place. (The schema
+    // admits what the model reads, so a typed profile has nothing for the schema to report,
+    // and a valid profile skips compiling the schema validator.)
+    let typed = Value::Table(layer.table.clone()).try_into::<Profile>();
+    if typed.is_err() || !errors.is_empty() || has_datetime(&layer.table) {
+        errors.extend(validate::validate(&layer, &root.name));
+    }
     if !errors.is_empty() {
         return Err(in_set_order(errors, sets).into());
     }
-    // The schema admits only what the model reads, so this fails only if the two disagree.
-    let profile = Value::Table(layer.table.clone())
-        .try_into::<Profile>()
-        .map_err(|e| Error::msg(format!("{}: {}", root.name, e.message().trim())))?;
+    let profile =
+        typed.map_err(|e| Error::msg(format!("{}: {}", root.name, e.message().trim())))?;
     let warnings = check::check(&profile, &layer.origins, &root.name)
         .map_err(|error| Error::from(in_set_order(error.diagnostics, sets)))?;
     Ok(LoadedProfile {
@@ -44,6 +49,20 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
         profile,
         warnings,
     })
+}
+
+/// TOML dates type into string fields without complaint; the schema says no profile key is a
+/// date, so a date anywhere takes the schema check.
+fn has_datetime(table: &toml::Table) -> bool {
+    fn any(value: &Value) -> bool {
+        match value {
+            Value::Datetime(_) => true,
+            Value::Table(table) => table.values().any(any),
+            Value::Array(items) => items.iter().any(any),
+            _ => false,
+        }
+    }
+    table.values().any(any)
 }
 
 /// Diagnostics about `--set` values after the others, in the order the options were given.
