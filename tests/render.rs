@@ -521,3 +521,35 @@ fn dns_names_follow_the_profile_cluster_domain() {
     assert!(yaml.contains("redis://redis.hyperflow.svc.example.internal:6379"));
     assert!(!yaml.contains("cluster.local"));
 }
+
+/// yamllint, with the settings the repository ships, finds nothing in any output.
+#[test]
+fn yamllint_accepts_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for profile in BUILTIN_PROFILES {
+        let yaml = render_all_components(profile, &[]);
+        files.push(write_file(dir.path(), &format!("{profile}.yaml"), &yaml));
+        let out = dir.path().join(profile);
+        hfgen_ok(&[
+            "render",
+            "--profile",
+            profile,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        files.push(out.display().to_string());
+    }
+    let output = Command::new(external_tool("yamllint"))
+        .arg("-c")
+        .arg(repo_root().join(".yamllint.yaml"))
+        .arg("--strict")
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "yamllint:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
