@@ -5,6 +5,7 @@
 use super::source::ProfileSource;
 use crate::diag::{Diagnostic, Origin};
 use crate::error::Error;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -87,7 +88,6 @@ impl Layer {
     /// Parses one profile file; a syntax error points at its line.
     pub fn parse(source: &ProfileSource) -> Result<Layer, Error> {
         let spanned = DeTable::parse(&source.text).map_err(|e| syntax_error(source, &e))?;
-        let table = toml::from_str::<Table>(&source.text).map_err(|e| syntax_error(source, &e))?;
         let mut origins = Origins::default();
         let site = |key: Range<usize>, value: Range<usize>| Site {
             name: source.name.clone(),
@@ -96,6 +96,9 @@ impl Layer {
             value,
         };
         record_table(spanned.get_ref(), &mut Vec::new(), &site, &mut origins);
+        // The values come from the tree the spans came from: the text is parsed once.
+        let table = Table::deserialize(toml::de::Deserializer::from(spanned))
+            .map_err(|e| syntax_error(source, &e))?;
         Ok(Layer { table, origins })
     }
 
