@@ -10,8 +10,17 @@ const YAML_ESCAPE: &str = "yaml";
 /// `*.sh.j2` templates (`hfgen setup`): every value becomes one single-quoted shell word.
 const SHELL_ESCAPE: &str = "sh";
 
-/// Builds the environment with every template compiled in.
+/// Builds the environment with every manifest template compiled in.
 pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = configured();
+    for spec in TEMPLATES.iter().chain(std::iter::once(&JOB_TEMPLATE)) {
+        env.add_template_owned(spec.template_name(), spec.source)?;
+    }
+    Ok(env)
+}
+
+/// An environment with hfgen's syntax, strictness and escaping, and no templates yet.
+pub fn configured() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_syntax(
@@ -43,8 +52,5 @@ pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
         write(&mut text, value)?;
         out.write_str(&text).map_err(minijinja::Error::from)
     });
-    for spec in TEMPLATES.iter().chain(std::iter::once(&JOB_TEMPLATE)) {
-        env.add_template_owned(spec.template_name(), spec.source)?;
-    }
-    Ok(env)
+    env
 }

@@ -90,7 +90,7 @@ fn render(
     template: &SetupTemplate,
     context: &SetupContext<'_>,
 ) -> Result<String, minijinja::Error> {
-    let mut env = crate::render::env::environment()?;
+    let mut env = crate::render::env::configured();
     env.add_template(template.name, template.source)?;
     env.get_template(template.name)?
         .render(Value::from(Serde(context)))
