@@ -12,6 +12,7 @@ pub use compare::{compare, FileDrift};
 
 use crate::emit::out_dir::folder_files;
 use crate::error::Result;
+use crate::manifests::Bundle;
 use crate::profile::model::Platform;
 use crate::profile::LoadedProfile;
 use crate::render::{render, templates::Component};
@@ -34,11 +35,14 @@ pub const POSTPROCESS_FOLDER: &str = "postprocess";
 pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
     let profile = &loaded.profile;
     // One render (and validation) of every component, split as `--component` would.
-    let bundle = render(profile, &Component::ALL)?;
-    let mut files = folder_files(&bundle.clone().only(&[Component::Core]));
+    let (core, postprocess): (Vec<_>, Vec<_>) = render(profile, &Component::ALL)?
+        .files
+        .into_iter()
+        .partition(|file| file.component == Component::Core);
+    let mut files = folder_files(&Bundle { files: core });
     files.extend(in_subfolder(
         POSTPROCESS_FOLDER,
-        folder_files(&bundle.only(&[Component::Postprocess])),
+        folder_files(&Bundle { files: postprocess }),
     ));
     // A GKE profile without [cluster] renders fine but has no cluster to set up.
     if profile.platform != Platform::Gke || profile.cluster.is_some() {
