@@ -9,6 +9,9 @@ const ENGINE: &str = "hyperflow-engine";
 
 /// The job template inside the ConfigMap, as the engine will use it (a pod spec of its own).
 pub struct ExtraPod<'a> {
+    /// The file and document that carry it.
+    pub file: &'a str,
+    pub document: usize,
     pub label: String,
     pub spec: &'a Value,
 }
@@ -51,25 +54,30 @@ pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
             _ => {}
         }
     }
-    for pod in &pods {
-        for (path, message) in pod_references(pod.spec, bundle) {
+    // Paths of a pod template are under /spec/template/spec; an extra pod is a spec already.
+    let referencing = pods
+        .iter()
+        .map(|pod| {
+            (
+                pod.file,
+                pod.index,
+                &pod.owner,
+                "/spec/template/spec",
+                pod.spec,
+            )
+        })
+        .chain(
+            extra_pods
+                .iter()
+                .map(|pod| (pod.file, pod.document, &pod.label, "", pod.spec)),
+        );
+    for (file, document, object, prefix, spec) in referencing {
+        for (path, message) in pod_references(spec, bundle) {
             findings.push(Finding {
-                file: pod.file.to_string(),
-                document: pod.index,
-                object: pod.owner.clone(),
-                path: format!("/spec/template/spec{path}"),
-                message,
-                line: None,
-            });
-        }
-    }
-    for pod in extra_pods {
-        for (path, message) in pod_references(pod.spec, bundle) {
-            findings.push(Finding {
-                file: "cm.yml".into(),
-                document: 0,
-                object: pod.label.clone(),
-                path,
+                file: file.to_string(),
+                document,
+                object: object.clone(),
+                path: format!("{prefix}{path}"),
                 message,
                 line: None,
             });

@@ -97,7 +97,12 @@ pub fn validate_bundle(bundle: &Bundle, schemas: &KubeSchemas) -> Vec<Finding> {
                     });
                 }
                 if let Some(spec) = job.pointer("/spec/template/spec") {
-                    extra_pods.push(cross::ExtraPod { label, spec });
+                    extra_pods.push(cross::ExtraPod {
+                        file,
+                        document: *index,
+                        label,
+                        spec,
+                    });
                 }
             }
             Err(message) => findings.push(Finding::new(
