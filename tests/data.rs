@@ -133,19 +133,7 @@ fn bad_data_and_engine_keys_are_bad_input() {
             continue;
         }
         let expected = std::fs::read_to_string(path.with_extension("err")).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_hfgen"))
-            .args(["render", "--profile"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{}: {stderr}",
-            path.display()
-        );
-        assert!(output.stdout.is_empty(), "{}", path.display());
+        let stderr = common::refused_profile("render", &path);
         assert!(
             stderr.contains(expected.trim()),
             "{}: {stderr}",

@@ -2,6 +2,8 @@
 //! node selectors as node labels, keep every profile value one argument, and edit host files
 //! only once. Scripts run here only against stub commands and a temporary root.
 
+mod common;
+
 use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
 use hfgen::render::templates::Component;
 use serde_json::Value;
@@ -584,19 +586,7 @@ fn bad_profiles_fail_with_exit_2() {
             continue;
         }
         cases += 1;
-        let output = Command::new(env!("CARGO_BIN_EXE_hfgen"))
-            .args(["setup", "--profile"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{}: {stderr}",
-            path.display()
-        );
-        assert!(output.stdout.is_empty(), "{}", path.display());
+        let stderr = common::refused_profile("setup", &path);
         for line in fs::read_to_string(path.with_extension("stderr"))
             .unwrap()
             .lines()

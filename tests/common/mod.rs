@@ -89,3 +89,22 @@ pub fn assert_kubernetes_validate_accepts(file: &str, what: &str) {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Runs `hfgen SUBCOMMAND --profile PROFILE`, which must refuse it as bad input (exit 2,
+/// nothing on stdout); returns stderr.
+pub fn refused_profile(subcommand: &str, profile: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_hfgen"))
+        .args([subcommand, "--profile"])
+        .arg(profile)
+        .output()
+        .expect("the hfgen binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}: {stderr}",
+        profile.display()
+    );
+    assert!(output.stdout.is_empty(), "{}", profile.display());
+    stderr
+}
