@@ -11,6 +11,7 @@ use serde::Serialize;
 #[derive(Debug, Serialize)]
 pub struct RenderContext<'a> {
     pub namespace: &'a str,
+    pub create_namespace: bool,
     pub rbac_mode: RbacMode,
     pub images: ResolvedImages,
     pub data: &'a Data,
@@ -80,6 +81,7 @@ impl<'a> RenderContext<'a> {
         };
         RenderContext {
             namespace,
+            create_namespace: profile.create_namespace,
             rbac_mode: profile.rbac.mode,
             images,
             data: &profile.data,

@@ -46,7 +46,6 @@ pub fn render(profile: &Profile, components: &[Component]) -> Result<Bundle> {
 
 /// Renders every component without validating it.
 pub fn render_unchecked(profile: &Profile) -> Result<Bundle> {
-    let components = Component::ALL;
     let env = env::environment().map_err(|e| template_error("(environment)", &e))?;
     let context = Value::from(Serde(RenderContext::new(profile)));
     let job_template = render_job_template(&env, &context)?;
@@ -56,12 +55,7 @@ pub fn render_unchecked(profile: &Profile) -> Result<Bundle> {
     };
     let mut bundle = Bundle::default();
     for spec in TEMPLATES {
-        if !components.contains(&spec.component) {
-            continue;
-        }
-        if spec.file == "namespace.yml" && !profile.create_namespace {
-            continue;
-        }
+        // A template whose objects the profile turns off renders no document and no file.
         let name = spec.template_name();
         let text = render_template(&env, &name, &context)?;
         let documents = parse_documents(&name, &text)?;
