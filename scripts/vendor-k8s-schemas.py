@@ -12,6 +12,8 @@ version this script writes ONE compact, self-contained draft 2020-12 document:
 
     {
       "$schema": "https://json-schema.org/draft/2020-12/schema",
+      "allOf": [{"if": <apiVersion is apps/v1 and kind is Deployment>,
+                 "then": {"$ref": "#/$defs/kind.apps.v1.Deployment"}}, ...],
       "x-kubernetes-version": "1.33",
       "x-kinds": {"apps/v1/Deployment": "kind.apps.v1.Deployment", ...},
       "x-source": {...provenance...},
@@ -327,6 +329,20 @@ def build_version(src: Source, version: str, tr: Transformer, source_desc: dict)
 
     doc = {
         "$schema": DRAFT,
+        # The document is itself the validator of every supported object: the branch whose
+        # `if` matches the object's apiVersion and kind applies; a failing `if` reports
+        # nothing. hfgen compiles it into Rust at build time (jsonschema's `validator` macro)
+        # and reports kinds without a branch itself.
+        "allOf": [
+            {
+                "if": {
+                    "properties": {"apiVersion": {"const": key.rsplit("/", 1)[0]}, "kind": {"const": key.rsplit("/", 1)[1]}},
+                    "required": ["apiVersion", "kind"],
+                },
+                "then": {"$ref": f"#/$defs/{name}"},
+            }
+            for key, name in x_kinds.items()
+        ],
         "x-kubernetes-version": version,
         "x-kinds": x_kinds,
         "x-source": dict(source_desc, directory=f"{SCHEMA_ROOT}/{vdir}/"),

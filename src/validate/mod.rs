@@ -65,16 +65,6 @@ pub fn schema_findings(
 /// Everything wrong with a rendered bundle: schemas, the job template, cross-object checks.
 pub fn validate_bundle(bundle: &Bundle, schemas: &KubeSchemas) -> Vec<Finding> {
     let worker_job = job_template::worker_job(bundle);
-    let job_kind = worker_job.as_ref().and_then(|(_, _, _, job)| {
-        let job = job.as_ref().ok()?;
-        Some((job.get("apiVersion")?.as_str()?, job.get("kind")?.as_str()?))
-    });
-    schemas.prepare(
-        bundle
-            .documents()
-            .map(|doc| (doc.api_version(), doc.kind()))
-            .chain(job_kind),
-    );
     let mut findings = Vec::new();
     for file in &bundle.files {
         for (index, doc) in file.documents.iter().enumerate() {

@@ -1,0 +1,35 @@
+//! Lists the kinds of each vendored Kubernetes schema (`x-kinds`) as Rust constants, so that
+//! hfgen knows which objects have a schema without parsing the schema documents at run time.
+//! The schemas themselves are compiled into validators by jsonschema's `validator` macro.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const VERSIONS: &[&str] = &["1.25", "1.33", "1.37"];
+
+fn main() {
+    let mut out = String::new();
+    for version in VERSIONS {
+        let path = format!("schema/kubernetes/v{version}.json");
+        println!("cargo::rerun-if-changed={path}");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let doc: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let kinds = doc["x-kinds"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{path}: no x-kinds"));
+        let constant = format!("KINDS_{}", version.replace('.', "_"));
+        writeln!(out, "pub const {constant}: &[(&str, &str)] = &[").unwrap();
+        let mut keys: Vec<&String> = kinds.keys().collect();
+        keys.sort();
+        for key in keys {
+            let (api_version, kind) = key
+                .rsplit_once('/')
+                .unwrap_or_else(|| panic!("{path}: x-kinds key {key:?} is not apiVersion/kind"));
+            writeln!(out, "    ({api_version:?}, {kind:?}),").unwrap();
+        }
+        writeln!(out, "];").unwrap();
+    }
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out_dir).join("kube_kinds.rs"), out).expect("write kube_kinds.rs");
+}
