@@ -320,3 +320,55 @@ fn ignore_missing_schemas_lets_unknown_kinds_pass() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(stdout(&output).contains("1 skipped"), "{}", stdout(&output));
 }
+
+/// The validators compiled into hfgen by jsonschema's macro report exactly what jsonschema's
+/// run-time validator reports for the same vendored document, on every object of the
+/// repository's YAML (golden files, the validation corpus with its broken objects, the
+/// cross-object cases) in every Kubernetes version.
+#[test]
+fn compiled_schemas_report_what_the_run_time_validator_reports() {
+    use hfgen::validate::kube_schema::{KubeSchemas, SUPPORTED_VERSIONS};
+    use serde_json::Value;
+
+    let documents: Vec<Value> = repository_yaml_files()
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .filter_map(|text| serde_saphyr::from_multiple::<Value>(&text).ok())
+        .flatten()
+        .filter(Value::is_object)
+        .collect();
+    assert!(documents.len() > 100, "{} documents", documents.len());
+
+    let mut errors = 0;
+    for version in SUPPORTED_VERSIONS {
+        let compiled = KubeSchemas::load(version).unwrap();
+        let path = repo_root().join(format!("schema/kubernetes/v{version}.json"));
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let run_time = jsonschema::options()
+            .should_validate_formats(false)
+            .build(&schema)
+            .unwrap();
+        for doc in &documents {
+            let Ok(violations) = compiled.validate(doc) else {
+                continue;
+            };
+            let mut actual: Vec<(String, String)> = violations
+                .into_iter()
+                .map(|v| (v.instance_path, v.message))
+                .collect();
+            let mut expected: Vec<(String, String)> = run_time
+                .iter_errors(doc)
+                .map(|e| (e.instance_path().to_string(), e.to_string()))
+                .collect();
+            actual.sort();
+            expected.sort();
+            expected.dedup();
+            errors += expected.len();
+            assert_eq!(actual, expected, "Kubernetes {version}: {doc}");
+        }
+    }
+    assert!(
+        errors >= 50,
+        "the broken documents must have errors: {errors}"
+    );
+}

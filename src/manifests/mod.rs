@@ -1,5 +1,7 @@
 //! Rendered manifests: the text of each file and its documents parsed back into values.
 
+pub mod yaml;
+
 use crate::error::{Error, Result};
 use crate::render::templates::Component;
 use serde_json::Value;
@@ -90,11 +92,14 @@ impl Bundle {
 
 /// Parses rendered YAML back into documents; invalid YAML is an error naming the template.
 pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>> {
-    let values: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| {
-        Error::msg(format!(
-            "template {template} produced invalid YAML (a bug in hfgen's templates): {e}"
-        ))
-    })?;
+    let values = match yaml::documents(text) {
+        Ok(values) => values,
+        Err(yaml::NeedsFullParser) => serde_saphyr::from_multiple(text).map_err(|e| {
+            Error::msg(format!(
+                "template {template} produced invalid YAML (a bug in hfgen's templates): {e}"
+            ))
+        })?,
+    };
     values
         .into_iter()
         .filter(|value| !value.is_null())

@@ -3,7 +3,7 @@
 use super::report::FileReport;
 use super::{kube_schema::KubeSchemas, locate, schema_findings, Finding};
 use crate::error::{Error, Result};
-use crate::manifests::Document;
+use crate::manifests::{yaml, Document};
 use serde_json::Value;
 use std::cell::Cell;
 use std::io::Read;
@@ -69,8 +69,13 @@ pub fn validate_text(
         schemas,
         ignore_missing_schemas,
     }));
-    let parsed =
-        serde_saphyr::from_str_multiple_with_options::<Value, Checked>(text, yaml_options(text));
+    let mut fast = Checked::default();
+    let parsed = match yaml::for_each_document(text, |value| fast.extend([value])) {
+        Ok(()) => Ok(fast),
+        Err(yaml::NeedsFullParser) => {
+            serde_saphyr::from_str_multiple_with_options::<Value, Checked>(text, yaml_options(text))
+        }
+    };
     CONTEXT.set(previous);
     let checked = match parsed {
         Ok(checked) => checked,

@@ -1,6 +1,6 @@
 //! The worker Job template inside ConfigMap `hyperflow-config`, filled in as the engine would.
 
-use crate::manifests::{Bundle, Document};
+use crate::manifests::{yaml, Bundle, Document};
 use serde_json::Value;
 
 /// Representative values for the engine's `${...}` placeholders (facts §3.4).
@@ -47,8 +47,11 @@ pub fn worker_job(bundle: &Bundle) -> Option<WorkerJob<'_>> {
                     )),
                 ));
             }
-            let job = serde_saphyr::from_str::<Value>(&filled)
-                .map_err(|e| format!("the job template is not valid YAML once filled in: {e}"));
+            let job = match yaml::documents(&filled) {
+                Ok(mut documents) if documents.len() == 1 => Ok(documents.remove(0)),
+                _ => serde_saphyr::from_str::<Value>(&filled)
+                    .map_err(|e| format!("the job template is not valid YAML once filled in: {e}")),
+            };
             Some((file.file, index, doc, job))
         })
     })

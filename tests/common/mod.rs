@@ -108,3 +108,21 @@ pub fn refused_profile(subcommand: &str, profile: &Path) -> String {
     assert!(output.stdout.is_empty(), "{}", profile.display());
     stderr
 }
+
+/// Every YAML file of the repository's test data and golden output (`*.yml`, `*.yaml`).
+pub fn repository_yaml_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![repo_root().join("golden"), repo_root().join("tests")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("readable folder") {
+            let path = entry.expect("readable entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}

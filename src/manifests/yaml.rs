@@ -1,0 +1,176 @@
+//! YAML streams into JSON values, the way serde-saphyr reads them, at about twice its speed.
+//!
+//! Parsing YAML back is most of a render and nearly all of `hfgen validate` (BENCHMARKS.md),
+//! and most of serde-saphyr's time goes to its serde layer, not to its parser. Manifests use
+//! a small part of YAML, so this module drives serde-saphyr's own parser (granit-parser)
+//! and builds the values directly for that part: mappings with string keys, sequences, and
+//! scalars without tags, anchors or aliases. Anything else (tags, anchors, aliases, merge
+//! keys, duplicate keys, numbers in unusual notations, deep nesting, syntax errors) makes the
+//! fast path give up, and the caller hands the whole stream to serde-saphyr, which then
+//! decides and words the errors. So a stream reads the same either way; a test compares the
+//! two on every YAML file in the repository and on generated scalars.
+
+use granit_parser::{Event, Parser, ScalarStyle};
+use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
+
+/// serde-saphyr refuses nesting deeper than its budget's `max_depth` (64); stay below it and
+/// let serde-saphyr report deeper documents.
+const MAX_DEPTH: usize = 60;
+
+/// The stream needs serde-saphyr: it uses YAML beyond the fast path, or is not valid YAML.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NeedsFullParser;
+
+type Fast<T> = Result<T, NeedsFullParser>;
+
+enum Frame {
+    Sequence(Vec<Value>),
+    Mapping(Map<String, Value>, Option<String>),
+}
+
+/// Calls `on_document` with every document of `text` that is not empty or null, in order, as
+/// `serde_saphyr::from_multiple::<Value>` would return them. On `Err` the documents passed so
+/// far are not the whole story: read the stream with serde-saphyr instead.
+pub fn for_each_document(text: &str, mut on_document: impl FnMut(Value)) -> Fast<()> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    while let Some(next) = parser.next_event() {
+        let (event, _span) = next.map_err(|_| NeedsFullParser)?;
+        let value = match event {
+            Event::StreamStart | Event::DocumentEnd => continue,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_, None) => continue,
+            Event::Scalar(text, style, 0, None) => {
+                if let Some(Frame::Mapping(_, key @ None)) = stack.last_mut() {
+                    *key = Some(mapping_key(text, style)?);
+                    continue;
+                }
+                scalar(text, style)?
+            }
+            Event::SequenceStart(_, 0, None) | Event::MappingStart(_, 0, None) => {
+                if stack.len() >= MAX_DEPTH || matches!(stack.last(), Some(Frame::Mapping(_, None)))
+                {
+                    return Err(NeedsFullParser);
+                }
+                stack.push(match event {
+                    Event::SequenceStart(..) => Frame::Sequence(Vec::new()),
+                    _ => Frame::Mapping(Map::new(), None),
+                });
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Sequence(items)) => Value::Array(items),
+                _ => return Err(NeedsFullParser),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Mapping(entries, None)) => Value::Object(entries),
+                _ => return Err(NeedsFullParser),
+            },
+            // A `%YAML` directive, tags, anchors, aliases.
+            _ => return Err(NeedsFullParser),
+        };
+        match stack.last_mut() {
+            None if value.is_null() => {}
+            None => on_document(value),
+            Some(Frame::Sequence(items)) => items.push(value),
+            Some(Frame::Mapping(entries, key)) => {
+                let key = key.take().ok_or(NeedsFullParser)?;
+                if entries.insert(key, value).is_some() {
+                    return Err(NeedsFullParser);
+                }
+            }
+        }
+    }
+    if stack.is_empty() {
+        Ok(())
+    } else {
+        Err(NeedsFullParser)
+    }
+}
+
+/// Every document of `text`, as [`for_each_document`] passes them.
+pub fn documents(text: &str) -> Fast<Vec<Value>> {
+    let mut documents = Vec::new();
+    for_each_document(text, |value| documents.push(value))?;
+    Ok(documents)
+}
+
+/// A key is a string: quoted, or plain and not read as anything else (`<<` merges).
+fn mapping_key(text: Cow<'_, str>, style: ScalarStyle) -> Fast<String> {
+    match scalar(text, style)? {
+        Value::String(key) if key != "<<" => Ok(key),
+        _ => Err(NeedsFullParser),
+    }
+}
+
+/// A scalar without a tag, resolved as serde-saphyr resolves it for a `serde_json::Value`:
+/// YAML 1.1 booleans (`on`, `yes`, `y`, ...), null, decimal integers and floats; quoted and
+/// block scalars are strings.
+fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Fast<Value> {
+    if style != ScalarStyle::Plain {
+        return Ok(Value::String(text.into_owned()));
+    }
+    match text.as_ref() {
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
+        t if is_any_case(t, &["true", "yes", "y", "on"]) => return Ok(Value::Bool(true)),
+        t if is_any_case(t, &["false", "no", "n", "off"]) => return Ok(Value::Bool(false)),
+        _ => {}
+    }
+    let t = text.as_ref();
+    let unsigned = t.strip_prefix('-').unwrap_or(t);
+    match unsigned.bytes().next() {
+        // A plus sign makes it a number or a string in ways not worth repeating here.
+        _ if t.starts_with('+') => Err(NeedsFullParser),
+        Some(b'0'..=b'9' | b'.') => match number(t, unsigned) {
+            Some(number) => number.map(Value::Number),
+            None => Ok(Value::String(text.into_owned())),
+        },
+        _ => Ok(Value::String(text.into_owned())),
+    }
+}
+
+/// `Some` when `t` (`unsigned` without its `-`) is a number; `None` when it is a string.
+fn number(t: &str, unsigned: &str) -> Option<Fast<Number>> {
+    let negative = t.len() != unsigned.len();
+    let bytes = unsigned.as_bytes();
+    // Radix prefixes, underscores and `.inf`/`.nan` spellings: serde-saphyr decides.
+    if bytes.len() >= 2 && bytes[0] == b'0' && bytes[1].is_ascii_alphabetic()
+        || bytes.contains(&b'_')
+        || bytes.len() >= 2 && bytes[0] == b'.' && bytes[1].is_ascii_alphabetic()
+    {
+        return Some(Err(NeedsFullParser));
+    }
+    let decimal = !bytes.is_empty() && bytes.iter().all(u8::is_ascii_digit);
+    if decimal && (bytes[0] != b'0' || bytes.len() == 1) {
+        let parsed = if negative {
+            t.parse::<i64>().ok().map(Number::from)
+        } else {
+            t.parse::<u64>().ok().map(Number::from)
+        };
+        // Too big for 64 bits: serde-saphyr reads a float.
+        return Some(parsed.ok_or(NeedsFullParser));
+    }
+    match t.parse::<f64>() {
+        Ok(float) => Some(Number::from_f64(float).ok_or(NeedsFullParser)),
+        Err(_) => None,
+    }
+}
+
+fn is_any_case(text: &str, words: &[&str]) -> bool {
+    words.iter().any(|word| text.eq_ignore_ascii_case(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_keys_need_the_full_parser() {
+        assert_eq!(documents("a: 1\na: 2\n"), Err(NeedsFullParser));
+        assert_eq!(
+            documents("data:\n  a: \"1\"\n  a: \"2\"\n"),
+            Err(NeedsFullParser)
+        );
+    }
+}
