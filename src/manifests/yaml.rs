@@ -118,15 +118,17 @@ fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Fast<Value> {
         _ => {}
     }
     let t = text.as_ref();
+    // A plus sign makes it a number or a string in ways not worth repeating here.
+    if t.starts_with('+') {
+        return Err(NeedsFullParser);
+    }
     let unsigned = t.strip_prefix('-').unwrap_or(t);
-    match unsigned.bytes().next() {
-        // A plus sign makes it a number or a string in ways not worth repeating here.
-        _ if t.starts_with('+') => Err(NeedsFullParser),
-        Some(b'0'..=b'9' | b'.') => match number(t, unsigned) {
-            Some(number) => number.map(Value::Number),
-            None => Ok(Value::String(text.into_owned())),
-        },
-        _ => Ok(Value::String(text.into_owned())),
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return Ok(Value::String(text.into_owned()));
+    }
+    match number(t, unsigned) {
+        Some(number) => number.map(Value::Number),
+        None => Ok(Value::String(text.into_owned())),
     }
 }
 
@@ -159,18 +161,4 @@ fn number(t: &str, unsigned: &str) -> Option<Fast<Number>> {
 
 fn is_any_case(text: &str, words: &[&str]) -> bool {
     words.iter().any(|word| text.eq_ignore_ascii_case(word))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn duplicate_keys_need_the_full_parser() {
-        assert_eq!(documents("a: 1\na: 2\n"), Err(NeedsFullParser));
-        assert_eq!(
-            documents("data:\n  a: \"1\"\n  a: \"2\"\n"),
-            Err(NeedsFullParser)
-        );
-    }
 }
