@@ -2,7 +2,7 @@
 //! control and compared with a fresh render, so a template change shows up as a diff in review
 //! and an unintended one fails CI.
 //!
-//! [`expected_files`] is the one list of what a golden folder holds; [`compare`] finds the
+//! [`expected_files`] is the one list of what a golden folder holds; [`compare()`] finds the
 //! drift between it and a folder on disk; [`diff`] turns the drift into a unified diff.
 
 pub mod compare;
