@@ -5,18 +5,25 @@ use super::yaml_scalar;
 use crate::setup::shell_quote;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use std::sync::OnceLock;
 
 const YAML_ESCAPE: &str = "yaml";
 /// `*.sh.j2` templates (`hfgen setup`): every value becomes one single-quoted shell word.
 const SHELL_ESCAPE: &str = "sh";
 
-/// Builds the environment with every manifest template compiled in.
-pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
-    let mut env = configured();
-    for spec in TEMPLATES.iter().chain(std::iter::once(&JOB_TEMPLATE)) {
-        env.add_template_owned(spec.template_name(), spec.source)?;
-    }
-    Ok(env)
+/// The environment with every manifest template compiled in. The templates do not depend on
+/// the profile, so they are compiled once per process: `hfgen check` renders every profile.
+pub fn environment() -> Result<&'static Environment<'static>, &'static minijinja::Error> {
+    static ENVIRONMENT: OnceLock<Result<Environment<'static>, minijinja::Error>> = OnceLock::new();
+    ENVIRONMENT
+        .get_or_init(|| {
+            let mut env = configured();
+            for spec in TEMPLATES.iter().chain(std::iter::once(&JOB_TEMPLATE)) {
+                env.add_template_owned(spec.template_name(), spec.source)?;
+            }
+            Ok(env)
+        })
+        .as_ref()
 }
 
 /// An environment with hfgen's syntax, strictness and escaping, and no templates yet.

@@ -46,9 +46,9 @@ pub fn render(profile: &Profile, components: &[Component]) -> Result<Bundle> {
 
 /// Renders every component without validating it.
 pub fn render_unchecked(profile: &Profile) -> Result<Bundle> {
-    let env = env::environment().map_err(|e| template_error("(environment)", &e))?;
+    let env = env::environment().map_err(|e| template_error("(environment)", e))?;
     let context = Value::from(Serde(RenderContext::new(profile)));
-    let job_template = render_job_template(&env, &context)?;
+    let job_template = render_job_template(env, &context)?;
     let context = minijinja::context! {
         job_template => Value::from_safe_string(job_template),
         ..context
@@ -57,7 +57,7 @@ pub fn render_unchecked(profile: &Profile) -> Result<Bundle> {
     for spec in TEMPLATES {
         // A template whose objects the profile turns off renders no document and no file.
         let name = spec.template_name();
-        let text = render_template(&env, &name, &context)?;
+        let text = render_template(env, &name, &context)?;
         let documents = parse_documents(&name, &text)?;
         if documents.is_empty() {
             continue;
