@@ -92,14 +92,11 @@ impl Bundle {
 
 /// Parses rendered YAML back into documents; invalid YAML is an error naming the template.
 pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>> {
-    let values = match yaml::documents(text) {
-        Ok(values) => values,
-        Err(yaml::NeedsFullParser) => serde_saphyr::from_multiple(text).map_err(|e| {
-            Error::msg(format!(
-                "template {template} produced invalid YAML (a bug in hfgen's templates): {e}"
-            ))
-        })?,
-    };
+    let values = yaml::from_multiple(text).map_err(|e| {
+        Error::msg(format!(
+            "template {template} produced invalid YAML (a bug in hfgen's templates): {e}"
+        ))
+    })?;
     values
         .into_iter()
         .filter(|value| !value.is_null())

@@ -6,9 +6,9 @@
 //! and builds the values directly for that part: mappings with string keys, sequences, and
 //! scalars without tags, anchors or aliases. Anything else (tags, anchors, aliases, merge
 //! keys, duplicate keys, numbers in unusual notations, deep nesting, syntax errors) makes the
-//! fast path give up, and the caller hands the whole stream to serde-saphyr, which then
-//! decides and words the errors. So a stream reads the same either way; a test compares the
-//! two on every YAML file in the repository and on generated scalars.
+//! fast path give up, and the whole stream goes to serde-saphyr ([`from_multiple`],
+//! [`from_str`]), which then decides and words the errors. So a stream reads the same either
+//! way; a test compares the two on every YAML file in the repository and on generated scalars.
 
 use granit_parser::{Event, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
@@ -94,6 +94,27 @@ pub fn documents(text: &str) -> Fast<Vec<Value>> {
     let mut documents = Vec::new();
     for_each_document(text, |value| documents.push(value))?;
     Ok(documents)
+}
+
+/// The documents of `text` as `serde_saphyr::from_multiple::<Value>` returns them: read by the
+/// fast path when it can, else by serde-saphyr.
+///
+/// # Errors
+/// serde-saphyr's, when `text` is not YAML it can read into values.
+pub fn from_multiple(text: &str) -> Result<Vec<Value>, serde_saphyr::Error> {
+    documents(text).or_else(|NeedsFullParser| serde_saphyr::from_multiple(text))
+}
+
+/// The one document of `text` as `serde_saphyr::from_str::<Value>` returns it: read by the
+/// fast path when it finds exactly one document, else by serde-saphyr.
+///
+/// # Errors
+/// serde-saphyr's, when `text` is not one YAML document it can read into a value.
+pub fn from_str(text: &str) -> Result<Value, serde_saphyr::Error> {
+    match documents(text) {
+        Ok(mut documents) if documents.len() == 1 => Ok(documents.remove(0)),
+        _ => serde_saphyr::from_str(text),
+    }
 }
 
 /// A key is a string: quoted, or plain and not read as anything else (`<<` merges).

@@ -47,11 +47,8 @@ pub fn worker_job(bundle: &Bundle) -> Option<WorkerJob<'_>> {
                     )),
                 ));
             }
-            let job = match yaml::documents(&filled) {
-                Ok(mut documents) if documents.len() == 1 => Ok(documents.remove(0)),
-                _ => serde_saphyr::from_str::<Value>(&filled)
-                    .map_err(|e| format!("the job template is not valid YAML once filled in: {e}")),
-            };
+            let job = yaml::from_str(&filled)
+                .map_err(|e| format!("the job template is not valid YAML once filled in: {e}"));
             Some((file.file, index, doc, job))
         })
     })
