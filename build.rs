@@ -1,20 +1,32 @@
 //! Lists the kinds of each vendored Kubernetes schema (`x-kinds`) as Rust constants, so that
 //! hfgen knows which objects have a schema without parsing the schema documents at run time.
 //! The schemas themselves are compiled into validators by jsonschema's `validator` macro.
+//! Every `schema/kubernetes/*.json` document gets a constant, named after its
+//! `x-kubernetes-version`: `KINDS_1_33` for 1.33.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-const VERSIONS: &[&str] = &["1.25", "1.33", "1.37"];
+const SCHEMA_FOLDER: &str = "schema/kubernetes";
 
 fn main() {
+    println!("cargo::rerun-if-changed={SCHEMA_FOLDER}");
+    let mut paths: Vec<String> = std::fs::read_dir(SCHEMA_FOLDER)
+        .unwrap_or_else(|e| panic!("{SCHEMA_FOLDER}: {e}"))
+        .map(|entry| entry.expect("readable schema folder").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| path.display().to_string())
+        .collect();
+    paths.sort();
     let mut out = String::new();
-    for version in VERSIONS {
-        let path = format!("schema/kubernetes/v{version}.json");
+    for path in paths {
         println!("cargo::rerun-if-changed={path}");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let doc: serde_json::Value =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let version = doc["x-kubernetes-version"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{path}: no x-kubernetes-version"));
         let kinds = doc["x-kinds"]
             .as_object()
             .unwrap_or_else(|| panic!("{path}: no x-kinds"));
