@@ -11,14 +11,20 @@ use hfgen::render::templates::Component;
 use hfgen::validate::{cross, report};
 use std::path::{Path, PathBuf};
 
-fn cases(folder: &str) -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(repo_root().join(folder))
+/// The `*.yaml` files of `dir`, sorted.
+fn yaml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-        .filter(|path| path.with_extension("expected").exists())
         .collect();
-    cases.sort();
+    files.sort();
+    files
+}
+
+fn cases(folder: &str) -> Vec<PathBuf> {
+    let mut cases = yaml_files(&repo_root().join(folder));
+    cases.retain(|path| path.with_extension("expected").exists());
     assert!(!cases.is_empty(), "no cases in {folder}");
     cases
 }
@@ -208,14 +214,7 @@ fn vendored_schemas_match_the_regeneration_script() {
 }
 
 fn corpus(folder: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> =
-        std::fs::read_dir(repo_root().join("tests/manifests").join(folder))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-    files.sort();
-    files
+    yaml_files(&repo_root().join("tests/manifests").join(folder))
 }
 
 /// kubernetes-validate's verdict on one file: its error paths (dotted), or none if it passes.
