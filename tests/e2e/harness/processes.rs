@@ -1,0 +1,85 @@
+//! Processes the harness starts: each in its own process group, killed with the group when its
+//! handle is dropped, so a failed assertion or a panic leaves nothing running.
+
+use rustix::process::{kill_process_group, Pid, Signal};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+pub struct ProcessGroup {
+    child: Child,
+    exit_code: Option<Option<i32>>,
+}
+
+impl ProcessGroup {
+    /// Starts `command` as the leader of a new process group.
+    pub fn spawn(mut command: Command, what: &str) -> ProcessGroup {
+        command.process_group(0);
+        let child = command
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {what}: {err}"));
+        ProcessGroup {
+            child,
+            exit_code: None,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `None` while it runs; `Some(None)` if a signal ended it; `Some(Some(code))` otherwise.
+    pub fn exit_code(&mut self) -> Option<Option<i32>> {
+        if self.exit_code.is_none() {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                self.exit_code = Some(status.code());
+            }
+        }
+        self.exit_code
+    }
+
+    /// Waits at most `limit` for the process to end.
+    pub fn wait_for_exit(&mut self, limit: Duration) -> Option<Option<i32>> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(code) = self.exit_code() {
+                return Some(code);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.exit_code()
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        // The whole group: the shell and everything it started (node, the task, sleep).
+        if let Some(pid) = Pid::from_raw(self.child.id() as i32) {
+            let _ = kill_process_group(pid, Signal::KILL);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port on 127.0.0.1")
+        .port()
+}
+
+/// Polls `ready` every 50 ms for at most `limit`.
+pub fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    loop {
+        if ready() {
+            return true;
+        }
+        if start.elapsed() >= limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
