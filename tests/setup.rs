@@ -544,7 +544,15 @@ fn minikube_ip_script_starts_minikube_with_the_service_range() {
     assert_success(&output);
     let calls = sandbox.calls();
     let start = find_call(&calls, &["minikube", "start"]);
-    assert_eq!(start[2..], ["--service-cluster-ip-range=10.96.0.0/12"]);
+    // The kubelet's seccomp default gives worker pods RuntimeDefault, which the engine's
+    // client library drops from their Jobs (tests/e2e).
+    assert_eq!(
+        start[2..],
+        [
+            "--service-cluster-ip-range=10.96.0.0/12",
+            "--extra-config=kubelet.seccomp-default=true"
+        ]
+    );
     assert_eq!(calls.len(), 3, "status, start, the range check: {calls:#?}");
 }
 

@@ -98,3 +98,7 @@ if "$on_host"; then
 else
   echo "HFGEN_ROOT is set: not restarting dnsmasq" >&2
 fi
+
+# The engine's client library drops seccompProfile from the worker Jobs: worker pods get the
+# RuntimeDefault seccomp profile only from the kubelet's default.
+echo "note: start the kubelet with --seccomp-default (minikube start --extra-config=kubelet.seccomp-default=true) so worker pods run with the RuntimeDefault seccomp profile" >&2

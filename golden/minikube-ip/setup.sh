@@ -16,10 +16,13 @@ nfs_ip='10.96.100.100'
 
 # Start minikube unless it runs. minikube applies --service-cluster-ip-range only when it
 # creates the cluster; an existing cluster keeps its range, hence the check below.
+# seccomp-default: the engine's client library drops seccompProfile from the worker Jobs, so
+# worker pods get the RuntimeDefault profile only from the kubelet's default.
 if minikube status >/dev/null 2>&1; then
   echo "minikube is running; not starting it" >&2
+  echo "note: worker pods get the RuntimeDefault seccomp profile only if this cluster was started with --extra-config=kubelet.seccomp-default=true" >&2
 else
-  minikube start --service-cluster-ip-range="$service_cidr"
+  minikube start --service-cluster-ip-range="$service_cidr" --extra-config=kubelet.seccomp-default=true
 fi
 
 # Read the range the API server really uses from its command line (minikube runs it as the

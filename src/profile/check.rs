@@ -29,6 +29,8 @@ pub const CHECKS: &[Check] = &[
     super::check_network::nfs_node_cidrs,
     super::check_workflow::data_source,
     super::check_workflow::engine_env,
+    super::check_engine::failure_handling,
+    super::check_engine::task_memory_limit,
     rbac,
 ];
 
@@ -193,20 +195,15 @@ fn positive_quantity(findings: &mut Findings, key: &str, text: &str, example: &s
     }
 }
 
+/// Worker pods have requests and no memory limit (see [`super::check_engine::task_memory_limit`]).
 fn task_resources(profile: &Profile, findings: &mut Findings) {
     let tasks = &profile.tasks;
-    requests_and_limit(
+    positive_quantity(findings, "tasks.cpu_request", &tasks.cpu_request, "500m");
+    positive_quantity(
         findings,
-        [
-            "tasks.cpu_request",
-            "tasks.memory_request",
-            "tasks.memory_limit",
-        ],
-        [
-            &tasks.cpu_request,
-            &tasks.memory_request,
-            &tasks.memory_limit,
-        ],
+        "tasks.memory_request",
+        &tasks.memory_request,
+        "512Mi",
     );
 }
 

@@ -96,6 +96,16 @@ pub enum Workflow {
     Genome1000,
 }
 
+impl Workflow {
+    /// Every preset, for whatever must cover each one (the end-to-end tests do).
+    pub const ALL: [Workflow; 4] = [
+        Workflow::Montage,
+        Workflow::Montage2,
+        Workflow::Soykb,
+        Workflow::Genome1000,
+    ];
+}
+
 /// Container images. Unset worker and data images come from the workflow preset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -293,10 +303,12 @@ pub struct Engine {
     /// Do not run the workflow: the engine waits for `kubectl exec ... hflow run .`.
     #[serde(default)]
     pub debug: bool,
-    /// Times the engine retries a failed task (`HF_VAR_BACKOFF_LIMIT`).
+    /// Times the engine submits a failed task again (`HF_VAR_BACKOFF_LIMIT`). Must be 0: the
+    /// engine 1.7 resubmits and then exits at once, or waits forever. Use `tasks.retries`.
     #[serde(default)]
     pub backoff_limit: u32,
-    /// Stop the whole workflow when a task fails.
+    /// Stop the whole workflow when a task fails. Must be true: otherwise the engine 1.7
+    /// never reports the failed task and the run waits forever.
     #[serde(default = "yes")]
     pub stop_on_failure: bool,
     /// Seconds a finished worker Job is kept before Kubernetes deletes it.
@@ -333,10 +345,12 @@ pub struct Tasks {
     /// Memory request of a task (`HF_VAR_MEM_REQUEST`).
     #[serde(default = "default_task_memory")]
     pub memory_request: String,
-    /// Memory limit of a task.
-    #[serde(default = "default_task_memory_limit")]
-    pub memory_limit: String,
-    /// Times the job executor retries a task's command (`HF_VAR_NUMBER_OF_RETRIES`).
+    /// No longer supported (an error if set): a task's memory request comes from the
+    /// workflow, and a fixed limit below it made its Job invalid. Worker pods have no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<String>,
+    /// Times the job executor runs a failed task's command again inside its pod (0: no
+    /// retry). The executor's `HF_VAR_NUMBER_OF_RETRIES` counts attempts: this value + 1.
     #[serde(default = "default_task_retries")]
     pub retries: u32,
 }
@@ -347,9 +361,6 @@ fn default_task_cpu() -> String {
 fn default_task_memory() -> String {
     "500Mi".into()
 }
-fn default_task_memory_limit() -> String {
-    "1Gi".into()
-}
 fn default_task_retries() -> u32 {
     1
 }
@@ -359,7 +370,7 @@ impl Default for Tasks {
         Tasks {
             cpu_request: default_task_cpu(),
             memory_request: default_task_memory(),
-            memory_limit: default_task_memory_limit(),
+            memory_limit: None,
             retries: default_task_retries(),
         }
     }

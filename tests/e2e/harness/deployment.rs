@@ -54,12 +54,6 @@ impl Deployment {
             .expect("the engine has a namespace")
             .to_string()
     }
-
-    /// The engine's container, by the env variable that tells the engine where its template is.
-    pub fn job_template_path(&self) -> String {
-        engine_env_value(self.engine_pod(), "HF_VAR_JOB_TEMPLATE_PATH")
-            .expect("the engine has HF_VAR_JOB_TEMPLATE_PATH")
-    }
 }
 
 /// A literal `value` of the engine container's env.

@@ -35,15 +35,9 @@ pub struct PreparedPod {
     dir: PathBuf,
     command: Command,
     env: Vec<(String, String)>,
-    mounts: Vec<(String, PathBuf)>,
 }
 
 impl PreparedPod {
-    /// The host path of a path inside the pod.
-    pub fn host_path(&self, in_pod: &str) -> PathBuf {
-        PathBuf::from(map_paths(in_pod, &self.mounts))
-    }
-
     /// An env value as the process gets it (paths already mapped).
     pub fn env(&self, name: &str) -> Option<&str> {
         self.env
@@ -155,7 +149,6 @@ impl Node<'_> {
             dir: pod_dir,
             command,
             env,
-            mounts,
         })
     }
 

@@ -25,10 +25,6 @@ impl ProcessGroup {
         }
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// `None` while it runs; `Some(None)` if a signal ended it; `Some(Some(code))` otherwise.
     pub fn exit_code(&mut self) -> Option<Option<i32>> {
         if self.exit_code.is_none() {
@@ -37,18 +33,6 @@ impl ProcessGroup {
             }
         }
         self.exit_code
-    }
-
-    /// Waits at most `limit` for the process to end.
-    pub fn wait_for_exit(&mut self, limit: Duration) -> Option<Option<i32>> {
-        let start = Instant::now();
-        while start.elapsed() < limit {
-            if let Some(code) = self.exit_code() {
-                return Some(code);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        self.exit_code()
     }
 }
 

@@ -13,11 +13,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
+/// A change to the rendered objects before the run.
+type Edit = Box<dyn Fn(&mut Deployment) + Send>;
+
 pub struct Scenario {
     workflow: String,
     render_args: Vec<String>,
     time_bound: Duration,
-    edits: Vec<Box<dyn Fn(&mut Deployment)>>,
+    edits: Vec<Edit>,
 }
 
 /// What a scenario run showed.
@@ -73,7 +76,7 @@ impl Scenario {
     }
 
     /// Changes the rendered objects before the run (a scenario about a broken deployment).
-    pub fn edit(mut self, edit: impl Fn(&mut Deployment) + 'static) -> Scenario {
+    pub fn edit(mut self, edit: impl Fn(&mut Deployment) + Send + 'static) -> Scenario {
         self.edits.push(Box::new(edit));
         self
     }
@@ -250,14 +253,6 @@ impl Run {
         }
         text.push_str(&format!("engine log:\n{}", tail(&self.engine_log, 40)));
         text
-    }
-
-    /// The API requests as `METHOD path -> status`.
-    pub fn request_lines(&self) -> Vec<String> {
-        self.requests
-            .iter()
-            .map(|request| format!("{} {} -> {}", request.method, request.path, request.status))
-            .collect()
     }
 }
 
