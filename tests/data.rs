@@ -55,7 +55,7 @@ fn each_preset_renders_validates_and_uses_the_images_of_the_facts() {
             panic!("bad line {line}");
         };
         let bundle = render_all("gke", &[format!("workflow=\"{workflow}\"")]);
-        let engine = container(&bundle, "Deployment", "hyperflow-engine");
+        let engine = container(&bundle, "Job", "hyperflow-engine");
         assert_eq!(
             env_value(engine, "HF_VAR_WORKER_CONTAINER"),
             Some(worker),
@@ -83,7 +83,7 @@ fn explicit_images_win_over_the_preset() {
         "data.image=\"me/data:3\"".to_string(),
     ];
     let bundle = render_all("gke", &sets);
-    let engine = container(&bundle, "Deployment", "hyperflow-engine");
+    let engine = container(&bundle, "Job", "hyperflow-engine");
     assert_eq!(
         env_value(engine, "HF_VAR_WORKER_CONTAINER"),
         Some("me/worker:2")

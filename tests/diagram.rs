@@ -218,19 +218,19 @@ fn edges_come_from_the_objects() {
     let expected = [
         ("Service/redis", "selects", "Deployment/redis"),
         ("Service/nfs-server", "selects", "Deployment/nfs-server"),
-        ("Deployment/hyperflow-engine", "REDIS_URL", "Service/redis"),
+        ("Job/hyperflow-engine", "REDIS_URL", "Service/redis"),
         (
-            "Deployment/hyperflow-engine",
+            "Job/hyperflow-engine",
             "job template",
             "ConfigMap/hyperflow-config",
         ),
         (
-            "Deployment/hyperflow-engine",
+            "Job/hyperflow-engine",
             "mounts",
             "PersistentVolumeClaim/nfs",
         ),
         (
-            "Deployment/hyperflow-engine",
+            "Job/hyperflow-engine",
             "runs as",
             "ServiceAccount/hyperflow-engine",
         ),
@@ -256,7 +256,7 @@ fn edges_come_from_the_objects() {
             "Role/hyperflow-engine-job-creator",
         ),
         (
-            "Deployment/hyperflow-engine",
+            "Job/hyperflow-engine",
             "creates",
             "Job (one per task)/job${jobName}",
         ),
@@ -279,7 +279,7 @@ fn edges_come_from_the_objects() {
     // Nothing selects the engine, and nothing but the engine runs as its account.
     assert!(!edges
         .iter()
-        .any(|e| e.1 == "selects" && e.2 == "Deployment/hyperflow-engine"));
+        .any(|e| e.1 == "selects" && e.2 == "Job/hyperflow-engine"));
     assert_eq!(edges.iter().filter(|e| e.1 == "runs as").count(), 1);
 }
 

@@ -42,7 +42,7 @@ fn worker_job(bundle: &Bundle) -> Value {
     let config = bundle.find("ConfigMap", "hyperflow-config").unwrap();
     let namespace = config.namespace().unwrap().to_string();
     let template = config.value["data"]["job-template.yaml"].as_str().unwrap();
-    let engine = bundle.find("Deployment", "hyperflow-engine").unwrap();
+    let engine = bundle.find("Job", "hyperflow-engine").unwrap();
     let engine_env: Vec<(String, String)> = engine.value["spec"]["template"]["spec"]["containers"]
         [0]["env"]
         .as_array()
@@ -387,16 +387,19 @@ fn stateful_servers_recreate_probe_and_keep_gke_exports_on_a_claim() {
 fn resources_come_from_the_profile_with_defaults() {
     let sets = ["resources.redis.memory_limit=\"3Gi\"".to_string()];
     let bundle = render_all("minikube-ip", &sets).unwrap();
-    let resources = |deployment: &str| {
-        bundle.find("Deployment", deployment).unwrap().value["spec"]["template"]["spec"]
-            ["containers"][0]["resources"]
+    let resources = |kind: &str, name: &str| {
+        bundle.find(kind, name).unwrap().value["spec"]["template"]["spec"]["containers"][0]
+            ["resources"]
             .clone()
     };
     assert_eq!(
-        resources("redis"),
+        resources("Deployment", "redis"),
         serde_json::json!({"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {"memory": "3Gi"}})
     );
-    assert_eq!(resources("hyperflow-engine")["requests"]["cpu"], "500m");
+    assert_eq!(
+        resources("Job", "hyperflow-engine")["requests"]["cpu"],
+        "500m"
+    );
 }
 
 /// What a document is made of, without its scalar values: keys, list lengths, kinds.
@@ -561,7 +564,7 @@ proptest! {
             Err(error) => prop_assert_eq!(error.exit_code(), 2),
             Ok(loaded) => {
                 let bundle = render::render(&loaded.profile, &Component::ALL).unwrap();
-                let engine = bundle.find("Deployment", "hyperflow-engine").unwrap();
+                let engine = bundle.find("Job", "hyperflow-engine").unwrap();
                 let env = engine.value.pointer("/spec/template/spec/containers/0/env").unwrap();
                 let worker = env
                     .as_array()

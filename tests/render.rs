@@ -177,7 +177,7 @@ fn only_the_engine_gets_an_api_token_and_it_may_only_create_jobs() {
         let yaml = render_all_components(profile, &[]);
         let docs = documents(&yaml);
         for (object, spec) in pod_specs(&docs) {
-            let is_engine = object.starts_with("Deployment/hyperflow-engine ");
+            let is_engine = object.starts_with("Job/hyperflow-engine ");
             assert_eq!(
                 spec["automountServiceAccountToken"], is_engine,
                 "{profile}: {object}"
@@ -315,7 +315,7 @@ fn hostile_values_cannot_add_keys_or_documents() {
         );
         let engine = docs
             .iter()
-            .find(|d| d["kind"] == "Deployment" && d["metadata"]["name"] == "hyperflow-engine")
+            .find(|d| d["kind"] == "Job" && d["metadata"]["name"] == "hyperflow-engine")
             .unwrap();
         let env = engine["spec"]["template"]["spec"]["containers"][0]["env"]
             .as_array()
@@ -403,8 +403,10 @@ fn out_folder_has_one_file_per_template_in_apply_order() {
             "pv-pvc.yml",
             "nfs-server.yml",
             "redis.yml",
-            "hyperflow-engine-deployment.yml",
+            "hyperflow-engine-job.yml",
             "nfs-data-job.yml",
+            "parser-job.yml",
+            "viz-trace-job.yml",
         ]
     );
     let mut on_disk: Vec<String> = std::fs::read_dir(&out)
@@ -552,4 +554,41 @@ fn yamllint_accepts_every_output() {
         "yamllint:\n{}",
         String::from_utf8_lossy(&output.stdout)
     );
+}
+
+/// `kubectl delete -l app.kubernetes.io/instance=<namespace>` (or `hfgen render | kubectl
+/// delete -f -`) finds everything a deployment made: every rendered object, the cluster-wide
+/// ones too, and the worker Jobs the engine creates from the template.
+#[test]
+fn every_object_carries_the_deployments_instance_label() {
+    for profile in BUILTIN_PROFILES {
+        for extra in [
+            &[][..],
+            &[
+                "--set",
+                "namespace=hf-two",
+                "--set",
+                "rbac.mode=cluster-admin",
+            ],
+        ] {
+            let yaml = render_all_components(profile, extra);
+            let mut objects = documents(&yaml);
+            let namespace = objects[0]["metadata"]["name"].as_str().unwrap().to_string();
+            let template = objects
+                .iter()
+                .find(|doc| doc["kind"] == "ConfigMap")
+                .and_then(|config| config["data"]["job-template.yaml"].as_str())
+                .unwrap()
+                .replace("${", "x{");
+            objects.push(serde_saphyr::from_str(&template).unwrap());
+            for object in &objects {
+                assert_eq!(
+                    object["metadata"]["labels"]["app.kubernetes.io/instance"],
+                    namespace.as_str(),
+                    "{profile} {extra:?}: {}",
+                    object_line(object)
+                );
+            }
+        }
+    }
 }

@@ -249,7 +249,7 @@ fn assert_labels_match_selectors(sets: &[String]) {
             .map(|(_, selector)| selector)
             .unwrap_or_else(|| panic!("{owner} has no node selector"))
     };
-    assert_eq!(*selector_of("Deployment/hyperflow-engine"), master);
+    assert_eq!(*selector_of("Job/hyperflow-engine"), master);
     assert_eq!(*selector_of("worker Job template"), worker);
     for (owner, selector) in &selectors {
         assert!(

@@ -34,15 +34,22 @@ pub const POSTPROCESS_FOLDER: &str = "postprocess";
 /// `files.push(("setup.sh".into(), setup::script(loaded)?));`
 pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
     let profile = &loaded.profile;
-    // One render (and validation) of every component, split as `--component` would.
-    let (core, postprocess): (Vec<_>, Vec<_>) = render(profile, &Component::ALL)?
-        .files
-        .into_iter()
-        .partition(|file| file.component == Component::Core);
-    let mut files = folder_files(&Bundle { files: core });
+    // One render (and validation) of every component, selected as `render` and
+    // `render --component postprocess` would.
+    let all = render(profile, &Component::ALL)?;
+    let defaults = Component::defaults(profile);
+    let selected = |component: &dyn Fn(Component) -> bool| Bundle {
+        files: all
+            .files
+            .iter()
+            .filter(|file| component(file.component))
+            .cloned()
+            .collect(),
+    };
+    let mut files = folder_files(&selected(&|component| defaults.contains(&component)));
     files.extend(in_subfolder(
         POSTPROCESS_FOLDER,
-        folder_files(&Bundle { files: postprocess }),
+        folder_files(&selected(&|component| component == Component::Postprocess)),
     ));
     // A GKE profile without [cluster] renders fine but has no cluster to set up.
     if profile.platform != Platform::Gke || profile.cluster.is_some() {

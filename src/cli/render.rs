@@ -18,7 +18,8 @@ pub struct RenderArgs {
     /// Write one file per template and a kustomization.yaml into DIR instead of stdout.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Render only these components: core (default), postprocess.
+    /// Render only these components: core, postprocess (default: core, and postprocess
+    /// unless postprocess.automatic = false).
     #[arg(long = "component", value_name = "NAME", value_parser = parse_component)]
     pub components: Vec<Component>,
 }
@@ -36,7 +37,7 @@ pub fn run(args: RenderArgs) -> Result<u8> {
         eprintln!("{warning}");
     }
     let components = if args.components.is_empty() {
-        vec![Component::Core]
+        Component::defaults(&loaded.profile)
     } else {
         args.components
     };

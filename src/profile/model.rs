@@ -314,6 +314,11 @@ pub struct Engine {
     /// Seconds a finished worker Job is kept before Kubernetes deletes it.
     #[serde(default = "default_job_ttl")]
     pub job_ttl_seconds: u32,
+    /// Seconds the run may take: the engine Job's `activeDeadlineSeconds`. A run still going
+    /// then is stopped and the Job fails with reason DeadlineExceeded (a task killed by the
+    /// OOM killer otherwise leaves the run waiting forever).
+    #[serde(default = "default_deadline")]
+    pub deadline_seconds: u32,
     /// Extra `HF_VAR_*` variables for the engine.
     #[serde(default)]
     pub env: IndexMap<String, String>,
@@ -323,6 +328,10 @@ fn default_job_ttl() -> u32 {
     100
 }
 
+fn default_deadline() -> u32 {
+    86_400
+}
+
 impl Default for Engine {
     fn default() -> Self {
         Engine {
@@ -330,6 +339,7 @@ impl Default for Engine {
             backoff_limit: 0,
             stop_on_failure: true,
             job_ttl_seconds: default_job_ttl(),
+            deadline_seconds: default_deadline(),
             env: IndexMap::new(),
         }
     }
@@ -380,6 +390,11 @@ impl Default for Tasks {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Postprocess {
+    /// Render the post-processing Jobs with the run (`hfgen render` without `--component`):
+    /// they start after a successful run and fail with the run's exit code after a failed one.
+    /// `false`: render them with `--component postprocess` after the run.
+    #[serde(default = "yes")]
+    pub automatic: bool,
     /// Seconds each Job waits for its marker file (postprocStart, parsingFinished) before it fails.
     #[serde(default = "default_postprocess_wait")]
     pub wait_seconds: u32,
@@ -392,6 +407,7 @@ fn default_postprocess_wait() -> u32 {
 impl Default for Postprocess {
     fn default() -> Self {
         Postprocess {
+            automatic: true,
             wait_seconds: default_postprocess_wait(),
         }
     }

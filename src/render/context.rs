@@ -33,6 +33,8 @@ pub struct RenderContext<'a> {
     pub data_staging: Vec<minijinja::Value>,
     /// `data.sha256` in the lowercase that `sha256sum` prints.
     pub data_sha256: Option<String>,
+    /// The engine Job's status-record script (hfgen's own file), carried by the ConfigMap.
+    pub run_status_js: &'static str,
 }
 
 /// Every image, with the workflow preset filling what the profile leaves out.
@@ -105,6 +107,7 @@ impl<'a> RenderContext<'a> {
                 .sha256
                 .as_ref()
                 .map(|sum| sum.to_ascii_lowercase()),
+            run_status_js: include_str!("../../templates/run-status.js"),
         }
     }
 }

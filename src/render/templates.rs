@@ -12,6 +12,16 @@ pub enum Component {
 impl Component {
     pub const ALL: [Component; 2] = [Component::Core, Component::Postprocess];
 
+    /// What `hfgen render` renders without `--component`: the core, and the post-processing
+    /// Jobs too when they follow the run by themselves (`postprocess.automatic`).
+    pub fn defaults(profile: &crate::profile::Profile) -> Vec<Component> {
+        if profile.postprocess.automatic {
+            vec![Component::Core, Component::Postprocess]
+        } else {
+            vec![Component::Core]
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Component::Core => "core",
@@ -51,7 +61,7 @@ macro_rules! template {
 
 /// Every manifest template, in the order `kubectl apply` needs them: namespace, network
 /// policies (before any pod, so no pod starts unprotected), RBAC, ConfigMap, Services, PV,
-/// PVC, Deployments, Jobs.
+/// PVC, Deployments, Jobs (the engine's run, the data it waits for, the post-processing).
 pub const TEMPLATES: &[TemplateSpec] = &[
     template!("namespace.yml", Core),
     template!("network-policy.yml", Core),
@@ -62,7 +72,7 @@ pub const TEMPLATES: &[TemplateSpec] = &[
     template!("pv-pvc.yml", Core),
     template!("nfs-server.yml", Core),
     template!("redis.yml", Core),
-    template!("hyperflow-engine-deployment.yml", Core),
+    template!("hyperflow-engine-job.yml", Core),
     template!("nfs-data-job.yml", Core),
     template!("parser-job.yml", Postprocess),
     template!("viz-trace-job.yml", Postprocess),

@@ -86,7 +86,7 @@ pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
     if let Some(message) = engine_cannot_create_jobs(bundle) {
         let engine = documents
             .iter()
-            .find(|(_, _, doc)| doc.kind() == "Deployment" && doc.name() == ENGINE);
+            .find(|(_, _, doc)| doc.kind() == "Job" && doc.name() == ENGINE);
         if let Some((file, index, doc)) = engine {
             findings.push(Finding::new(
                 file,
@@ -308,7 +308,7 @@ fn check_binding(binding: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&s
 
 /// The engine creates one Job per task; without that permission a workflow hangs.
 fn engine_cannot_create_jobs(bundle: &Bundle) -> Option<String> {
-    let engine = bundle.find("Deployment", ENGINE)?;
+    let engine = bundle.find("Job", ENGINE)?;
     let account =
         str_at(&engine.value, "/spec/template/spec/serviceAccountName").unwrap_or("default");
     let namespace = engine.namespace();

@@ -8,6 +8,7 @@
 mod common;
 mod harness;
 
+use harness::job_controller::JobStatus;
 use harness::run::{Run, Scenario};
 use hfgen::profile::model::Workflow;
 use hfgen::profile::presets::preset;
@@ -29,9 +30,11 @@ fn run_all(scenarios: Vec<Scenario>) -> Vec<Run> {
     })
 }
 
-/// The workflow ran to its end: hflow exit 0, only Job creations, every pod exit 0.
+/// The workflow ran to its end: hflow exit 0, the engine Job Complete, only Job creations,
+/// every pod exit 0.
 fn assert_completed(run: &Run) {
-    assert_eq!(run.hflow_exit_code, Some(0), "{}", run.describe());
+    assert_eq!(run.hflow_exit_code(), Some(0), "{}", run.describe());
+    assert_eq!(run.job_status, JobStatus::Complete, "{}", run.describe());
     for request in &run.requests {
         assert_eq!(
             (request.method.as_str(), request.status),
@@ -202,9 +205,9 @@ fn a_failing_task_stops_the_run_after_its_retries() {
         Scenario::new("failing").set("tasks.retries=0"),
     ]);
     for (run, attempts) in runs.iter().zip([2, 1]) {
-        assert_eq!(run.hflow_exit_code, Some(1), "{}", run.describe());
+        assert_eq!(run.hflow_exit_code(), Some(1), "{}", run.describe());
         assert!(
-            run.engine_log.contains("stopping workflow"),
+            run.engine_output().contains("stopping workflow"),
             "{}",
             run.describe()
         );
@@ -216,7 +219,8 @@ fn a_failing_task_stops_the_run_after_its_retries() {
         );
         assert!(jobs_of_task(run, "after").is_empty(), "{}", run.describe());
         assert!(
-            run.engine_log.contains("hflow run ended with exit code 1"),
+            run.engine_output()
+                .contains("hflow run ended with exit code 1"),
             "the start-up script reports the end\n{}",
             run.describe()
         );
@@ -236,9 +240,7 @@ fn engine_retry_settings_that_hang_or_end_early_are_refused_and_the_harness_show
     }
     let set_engine_env = |name: &'static str, value: &'static str| {
         move |deployment: &mut harness::deployment::Deployment| {
-            let engine = deployment
-                .find_mut("Deployment", "hyperflow-engine")
-                .unwrap();
+            let engine = deployment.find_mut("Job", "hyperflow-engine").unwrap();
             let env = engine["spec"]["template"]["spec"]["containers"][0]["env"]
                 .as_array_mut()
                 .unwrap();
@@ -254,15 +256,15 @@ fn engine_retry_settings_that_hang_or_end_early_are_refused_and_the_harness_show
     ]);
     // Not stopping on failure: the failed task is never reported, the run never ends.
     let waiting = &runs[0];
-    assert_eq!(waiting.hflow_exit_code, None, "{}", waiting.describe());
+    assert_eq!(waiting.hflow_exit_code(), None, "{}", waiting.describe());
     let failing = jobs_of_task(waiting, "failing");
     assert_eq!(failing.len(), 1, "{}", waiting.describe());
     // Resubmission with stop-on-failure: the task goes back to the buffer, then the engine
     // exits before submitting it again.
     let early = &runs[1];
-    assert_eq!(early.hflow_exit_code, Some(1), "{}", early.describe());
+    assert_eq!(early.hflow_exit_code(), Some(1), "{}", early.describe());
     assert!(
-        early.engine_log.contains("Readding task"),
+        early.engine_output().contains("Readding task"),
         "{}",
         early.describe()
     );
@@ -275,14 +277,21 @@ fn engine_retry_settings_that_hang_or_end_early_are_refused_and_the_harness_show
 }
 
 #[test]
-fn a_task_killed_by_a_signal_leaves_the_run_waiting() {
+fn a_task_killed_by_a_signal_never_reports_and_the_deadline_ends_the_run() {
     // What the OOM killer does: the executor gets exit code null, its Redis report fails, it
-    // dies without reporting, and the engine waits without a time limit (README, "Runs that
-    // do not end"). Upstream: job-executor 1.4.2 handler.js notifyJobCompletion.
+    // dies without reporting, and the engine would wait without a time limit (upstream:
+    // job-executor 1.4.2 handler.js, notifyJobCompletion). The Job's deadline ends the run.
     let run = Scenario::new("killed")
-        .time_bound(Duration::from_secs(35))
+        .set("engine.deadline_seconds=25")
+        .time_bound(Duration::from_secs(60))
         .run();
-    assert_eq!(run.hflow_exit_code, None, "{}", run.describe());
+    assert_eq!(
+        run.job_status,
+        JobStatus::Failed("DeadlineExceeded"),
+        "{}",
+        run.describe()
+    );
+    assert!(run.elapsed < Duration::from_secs(40), "{}", run.describe());
     assert_eq!(
         lines_of(&run, "attempts.txt"),
         2,
@@ -300,6 +309,109 @@ fn a_task_killed_by_a_signal_leaves_the_run_waiting() {
         run.describe()
     );
     assert!(jobs_of_task(&run, "after").is_empty(), "{}", run.describe());
+    let record = run.status_record();
+    assert_eq!(record["state"], "Failed", "{}", run.describe());
+    assert_eq!(record["exitCode"], 143, "{}", run.describe());
+    assert!(
+        record["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("engine.deadline_seconds"),
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn a_successful_run_completes_records_its_status_and_is_post_processed_once() {
+    let run = Scenario::new("fanout").restart_engine_after_the_run().run();
+    assert_completed(&run);
+    let record = run.status_record();
+    assert_eq!(record["state"], "Succeeded", "{}", run.describe());
+    assert_eq!(record["exitCode"], 0, "{}", run.describe());
+    assert_eq!(
+        record["tasks"],
+        serde_json::json!({"succeeded": 5, "failed": 0}),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        record["started"].as_str() < record["ended"].as_str(),
+        "{}",
+        run.describe()
+    );
+    // The post-processing Jobs, applied with the run, followed it.
+    for pod in &run.postprocess {
+        assert_eq!(pod.exit, Some(Some(0)), "{}\n{}", pod.name, run.describe());
+    }
+    assert_eq!(run.postprocess.len(), 2, "{}", run.describe());
+    assert!(
+        run.postprocess_calls.starts_with("parser /parser.py -s"),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        run.postprocess_calls.contains("\nviz "),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        run.file("parsed/workflow/trace.png").is_some(),
+        "{}",
+        run.describe()
+    );
+    // A pod of the same Job that starts again (its node came back) does not run it again.
+    let (status, pod) = run.restarted.as_ref().unwrap();
+    assert_eq!(*status, JobStatus::Complete, "{}", run.describe());
+    assert!(
+        pod.log.contains("already ran the workflow"),
+        "{}",
+        run.describe()
+    );
+    assert_eq!(run.hflow_runs, [0], "{}", run.describe());
+    assert_eq!(run.requests.len(), 5, "{}", run.describe());
+}
+
+#[test]
+fn a_failed_run_ends_failed_and_post_processing_says_why() {
+    let run = Scenario::new("failing").set("tasks.retries=0").run();
+    assert_eq!(
+        run.job_status,
+        JobStatus::Failed("BackoffLimitExceeded"),
+        "{}",
+        run.describe()
+    );
+    let record = run.status_record();
+    assert_eq!(record["state"], "Failed", "{}", run.describe());
+    assert_eq!(record["exitCode"], 1, "{}", run.describe());
+    assert_eq!(
+        record["tasks"],
+        serde_json::json!({"succeeded": 1, "failed": 1}),
+        "{}",
+        run.describe()
+    );
+    assert_eq!(run.postprocess.len(), 2, "{}", run.describe());
+    for pod in &run.postprocess {
+        assert_eq!(pod.exit, Some(Some(1)), "{}\n{}", pod.name, run.describe());
+        assert!(
+            pod.log.contains("The workflow run failed"),
+            "{}",
+            run.describe()
+        );
+    }
+    assert_eq!(run.postprocess_calls, "", "{}", run.describe());
+}
+
+#[test]
+fn debug_mode_keeps_the_engine_pod_up_without_running_the_workflow() {
+    let run = Scenario::new("fanout")
+        .set("engine.debug=true")
+        .time_bound(Duration::from_secs(8))
+        .run();
+    assert_eq!(run.job_status, JobStatus::Active, "{}", run.describe());
+    assert!(run.hflow_runs.is_empty(), "{}", run.describe());
+    assert!(run.requests.is_empty(), "{}", run.describe());
+    assert!(run.engine.log.contains("Debug mode"), "{}", run.describe());
 }
 
 #[test]
@@ -319,9 +431,13 @@ fn a_role_without_create_on_jobs_fails_the_run_visibly() {
         run.describe()
     );
     assert!(
-        matches!(run.hflow_exit_code, Some(code) if code != 0),
+        matches!(run.hflow_exit_code(), Some(code) if code != 0),
         "the engine must end, not hang\n{}",
         run.describe()
     );
-    assert!(run.engine_log.contains("forbidden"), "{}", run.describe());
+    assert!(
+        run.engine_output().contains("forbidden"),
+        "{}",
+        run.describe()
+    );
 }

@@ -7,12 +7,6 @@ pub struct Deployment {
     pub objects: Vec<Value>,
 }
 
-/// The object that runs the engine: today a Deployment, a Job once the run has a lifecycle.
-const ENGINE_WORKLOADS: &[(&str, &str)] = &[
-    ("Job", "hyperflow-engine"),
-    ("Deployment", "hyperflow-engine"),
-];
-
 impl Deployment {
     /// `hfgen render ARGS...`; a refused render fails the test with hfgen's message.
     pub fn render(args: &[&str]) -> Deployment {
@@ -36,11 +30,10 @@ impl Deployment {
             .find(|object| object["kind"] == kind && object["metadata"]["name"] == name)
     }
 
+    /// The Job that runs the workflow.
     pub fn engine_workload(&self) -> &Value {
-        ENGINE_WORKLOADS
-            .iter()
-            .find_map(|(kind, name)| self.find(kind, name))
-            .expect("the render has the engine workload")
+        self.find("Job", "hyperflow-engine")
+            .expect("the render has the engine Job")
     }
 
     /// The engine's pod template (`spec.template`).

@@ -129,7 +129,7 @@ impl Node<'_> {
                     }
                     value
                 }
-                (_, Value::String(field)) => self.field_ref(name, spec, field)?,
+                (_, Value::String(field)) => self.field_ref(name, pod, field)?,
                 _ => {
                     return Err(PodSpecError(format!(
                         "pod {name}: env {var_name} is neither a value nor a fieldRef"
@@ -226,7 +226,18 @@ impl Node<'_> {
     }
 
     /// The downward API fields the rendered pods use.
-    fn field_ref(&self, pod_name: &str, spec: &Value, field: &str) -> Result<String, PodSpecError> {
+    fn field_ref(&self, pod_name: &str, pod: &Value, field: &str) -> Result<String, PodSpecError> {
+        let spec = &pod["spec"];
+        if let Some(key) = field
+            .strip_prefix("metadata.labels['")
+            .and_then(|rest| rest.strip_suffix("']"))
+        {
+            // A label the pod does not have gives an empty value.
+            return Ok(pod["metadata"]["labels"][key]
+                .as_str()
+                .unwrap_or_default()
+                .to_string());
+        }
         Ok(match field {
             "metadata.name" => pod_name.to_string(),
             "metadata.namespace" => self.deployment.namespace(),
@@ -247,14 +258,14 @@ impl Node<'_> {
 
 /// `text` with every mount path replaced by its host folder, in one pass (a host folder may
 /// itself start with a mount path such as `/tmp`). A mount path counts only as a whole path:
-/// `/tmp` in `/usr/tmp` or `/tmpfile` stays.
+/// `/tmp` in `/usr/tmp`, `x_/tmp` or `/tmpfile` stays; in `${DIR:-/tmp}` it is mapped.
 fn map_paths(text: &str, mounts: &[(String, PathBuf)]) -> String {
     let is_path_char = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
     let mut mapped = String::with_capacity(text.len());
     let mut rest = text;
     let mut previous: Option<char> = None;
     'scan: while let Some(next) = rest.chars().next() {
-        if previous.is_none_or(|c| !is_path_char(c) && c != '/') {
+        if previous.is_none_or(|c| !(c.is_ascii_alphanumeric() || "._/".contains(c))) {
             for (mount_path, host_path) in mounts {
                 if let Some(after) = rest.strip_prefix(mount_path.as_str()) {
                     if after.chars().next().is_none_or(|c| !is_path_char(c)) {

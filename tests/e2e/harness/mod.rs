@@ -5,6 +5,7 @@
 
 pub mod api_server;
 pub mod deployment;
+pub mod job_controller;
 pub mod kubelet;
 pub mod node;
 pub mod processes;

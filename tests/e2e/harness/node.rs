@@ -58,20 +58,40 @@ impl NodePackages {
     }
 
     /// A folder with `hflow` as the engine image has it: the npm engine under Node 12. It also
-    /// writes hflow's exit code to `exit_file`, which the rendered start-up script may not show.
+    /// appends hflow's exit code to `exit_file`, one line per run.
     pub fn engine_bin(&self, dir: &Path, exit_file: &Path) -> PathBuf {
         let script = format!(
             "#!/bin/sh\n\
              # Stands in for the engine image's hflow: the npm engine under the image's Node major.\n\
              '{node}' '{hflow}' \"$@\"\n\
              code=$?\n\
-             echo \"$code\" > '{exit}'\n\
+             echo \"$code\" >> '{exit}'\n\
              exit \"$code\"\n",
             node = self.node12().display(),
             hflow = self.hflow_js().display(),
             exit = exit_file.display(),
         );
         write_executable(dir, "hflow", &script);
+        dir.to_path_buf()
+    }
+
+    /// A folder with stand-ins for the post-processing images' programs: `python3` (the log
+    /// parser's `python3 /parser.py -s LOGS -d PARSED -w WORKFLOW`) and `hflow-viz-trace`. Each
+    /// appends its call to `calls` and writes a placeholder of what the real one writes.
+    pub fn postprocess_bin(&self, dir: &Path, calls: &Path) -> PathBuf {
+        let calls = calls.display();
+        write_executable(
+            dir,
+            "python3",
+            &format!(
+                "#!/bin/sh\necho \"parser $*\" >> '{calls}'\nmkdir -p \"$5/workflow\"\necho '{{}}' > \"$5/workflow/trace.jsonl\"\n"
+            ),
+        );
+        write_executable(
+            dir,
+            "hflow-viz-trace",
+            &format!("#!/bin/sh\necho \"viz $PWD\" >> '{calls}'\necho png > trace.png\n"),
+        );
         dir.to_path_buf()
     }
 

@@ -1,7 +1,7 @@
 //! Processes the harness starts: each in its own process group, killed with the group when its
 //! handle is dropped, so a failed assertion or a panic leaves nothing running.
 
-use rustix::process::{kill_process_group, Pid, Signal};
+use rustix::process::{kill_process, kill_process_group, Pid, Signal};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command};
@@ -33,6 +33,15 @@ impl ProcessGroup {
             }
         }
         self.exit_code
+    }
+}
+
+impl ProcessGroup {
+    /// SIGTERM to the leader only, as a container runtime signals a container's main process.
+    pub fn terminate(&self) {
+        if let Some(pid) = Pid::from_raw(self.child.id() as i32) {
+            let _ = kill_process(pid, Signal::TERM);
+        }
     }
 }
 

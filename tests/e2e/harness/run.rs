@@ -3,7 +3,9 @@
 
 use super::api_server::{ApiServer, LoggedRequest, PodHost};
 use super::deployment::{engine_env_value, Deployment};
+use super::job_controller::{self, JobStatus};
 use super::kubelet::Node;
+use super::kubelet::Pod;
 use super::node::NodePackages;
 use super::processes::wait_until;
 use super::rbac::ServiceAccount;
@@ -21,17 +23,28 @@ pub struct Scenario {
     render_args: Vec<String>,
     time_bound: Duration,
     edits: Vec<Edit>,
+    restart_engine: bool,
 }
 
 /// What a scenario run showed.
 pub struct Run {
-    /// hflow's exit code; `None` if it was still running when the time bound passed.
-    pub hflow_exit_code: Option<i32>,
-    pub engine_log: String,
+    /// The engine Job's state when its pod ended (or `Active` at the time bound).
+    pub job_status: JobStatus,
+    /// The engine pod: its exit code and log.
+    pub engine: PodOutcome,
+    /// hflow's exit code of each time the engine ran the workflow.
+    pub hflow_runs: Vec<i32>,
     pub requests: Vec<LoggedRequest>,
     /// Every Job the stand-in admitted, as the engine's client library sent it.
     pub jobs: Vec<Value>,
+    /// The worker pods.
     pub pods: Vec<PodOutcome>,
+    /// The post-processing pods (log parser, viz-trace), when the render has them.
+    pub postprocess: Vec<PodOutcome>,
+    /// What the post-processing images' programs were asked to do, one line a call.
+    pub postprocess_calls: String,
+    /// A second pod of the same engine Job, started after the first ended (a node came back).
+    pub restarted: Option<(JobStatus, PodOutcome)>,
     pub elapsed: Duration,
     /// The shared workflow volume (`/work_dir` in the pods).
     pub work_dir: PathBuf,
@@ -46,6 +59,29 @@ pub struct PodOutcome {
     pub log: String,
 }
 
+impl Run {
+    /// hflow's exit code of the first run; `None` if it never ended.
+    pub fn hflow_exit_code(&self) -> Option<i32> {
+        self.hflow_runs.first().copied()
+    }
+
+    /// Everything the engine said: its pod's log and hflow's own log on the shared volume.
+    pub fn engine_output(&self) -> String {
+        format!(
+            "{}\n{}",
+            self.engine.log,
+            self.file("hfgen-engine.log").unwrap_or_default()
+        )
+    }
+
+    /// The run's status record (`hfgen-run.json` on the shared volume).
+    pub fn status_record(&self) -> Value {
+        self.file("hfgen-run.json")
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or(Value::Null)
+    }
+}
+
 impl Scenario {
     /// The workflow folder `tests/e2e/workflows/<workflow>`, run with the `gke` profile unless
     /// [`Scenario::profile`] says otherwise.
@@ -55,6 +91,7 @@ impl Scenario {
             render_args: Vec::new(),
             time_bound: Duration::from_secs(60),
             edits: Vec::new(),
+            restart_engine: false,
         }
     }
 
@@ -78,6 +115,12 @@ impl Scenario {
     /// Changes the rendered objects before the run (a scenario about a broken deployment).
     pub fn edit(mut self, edit: impl Fn(&mut Deployment) + Send + 'static) -> Scenario {
         self.edits.push(Box::new(edit));
+        self
+    }
+
+    /// After the engine pod ends, start another pod of the same Job, as if its node came back.
+    pub fn restart_engine_after_the_run(mut self) -> Scenario {
+        self.restart_engine = true;
         self
     }
 
@@ -125,77 +168,134 @@ impl Scenario {
             },
         );
 
-        // The engine pod, with the in-cluster Redis address swapped for the local one.
-        let exit_file = tmp.path().join("hflow-exit-code");
-        let engine_path = packages.engine_bin(&tmp.path().join("engine-bin"), &exit_file);
-        let swaps: Vec<(String, String)> = engine_env_value(&engine_pod, "REDIS_URL")
-            .map(|cluster_url| (cluster_url, redis.url()))
-            .into_iter()
-            .collect();
         let node = Node {
             deployment: &deployment,
             shared_volume: &work_dir,
             pods_dir: &tmp.path().join("pods"),
         };
-        let prepared = node
-            .prepare_pod("hyperflow-engine-0", &engine_pod, &engine_path, &swaps)
-            .unwrap_or_else(|problem| {
-                panic!("{scenario}: the engine pod cannot start: {}", problem.0)
-            });
-        if mounts_token(&deployment, &engine_pod, &service_account) {
-            // In the cluster the client library reads the mounted token; here it reads a
-            // kubeconfig in $HOME with the same identity.
-            let home = prepared
-                .env("HOME")
-                .unwrap_or_else(|| panic!("{scenario}: the engine pod sets no HOME"));
-            let kube = Path::new(home).join(".kube");
-            std::fs::create_dir_all(&kube).expect("create $HOME/.kube");
-            std::fs::write(kube.join("config"), api.kubeconfig()).expect("write the kubeconfig");
-        }
-        let mut engine = prepared.start();
-
+        let exit_file = tmp.path().join("hflow-exit-codes");
+        let engine_pod = EnginePod {
+            template: engine_pod,
+            path: packages.engine_bin(&tmp.path().join("engine-bin"), &exit_file),
+            // The in-cluster Redis address, swapped for the local one.
+            swaps: engine_env_value(deployment.engine_pod(), "REDIS_URL")
+                .map(|cluster_url| (cluster_url, redis.url()))
+                .into_iter()
+                .collect(),
+            kubeconfig: mounts_token(&deployment, deployment.engine_pod(), &service_account)
+                .then(|| api.kubeconfig()),
+        };
         let start = Instant::now();
-        let ended = wait_until(self.time_bound, || {
-            exit_file.exists() || engine.process.exit_code().is_some()
-        });
-        let elapsed = start.elapsed();
-        if ended {
-            // What the start-up script does after hflow (the postprocStart marker) takes a moment.
-            wait_until(Duration::from_secs(2), || {
-                engine.process.exit_code().is_some()
-            });
-        }
-        let hflow_exit_code = std::fs::read_to_string(&exit_file)
-            .ok()
-            .and_then(|code| code.trim().parse().ok());
-        drop(engine.process);
-        let engine_log = std::fs::read_to_string(&engine.log).unwrap_or_default();
-
-        let mut state = api.state.lock().expect("cluster state");
-        let pods = state
-            .pods
-            .iter_mut()
-            .map(|pod| PodOutcome {
-                name: pod.name.clone(),
-                exit: pod.process.exit_code(),
-                log: std::fs::read_to_string(&pod.log).unwrap_or_default(),
+        let mut engine = engine_pod.start(&node, "hyperflow-engine-1", &scenario);
+        // Applied with the run, the post-processing Jobs start at once and wait for its end.
+        let calls = tmp.path().join("postprocess-calls");
+        let postprocess_path =
+            packages.postprocess_bin(&tmp.path().join("postprocess-bin"), &calls);
+        let mut postprocess: Vec<Pod> = ["logs-parser", "viz-exec-trace"]
+            .into_iter()
+            .filter_map(|name| deployment.find("Job", name))
+            .map(|job| {
+                let name = format!("{}-1", job["metadata"]["name"].as_str().unwrap());
+                node.prepare_pod(&name, &job["spec"]["template"], &postprocess_path, &[])
+                    .unwrap_or_else(|problem| panic!("{scenario}: {}", problem.0))
+                    .start()
             })
             .collect();
+
+        let job = deployment.engine_workload();
+        let job_status = job_controller::run_to_end(job, &mut engine, self.time_bound);
+        let elapsed = start.elapsed();
+        if job_status != JobStatus::Active {
+            // They poll every 5 s.
+            wait_until(Duration::from_secs(20), || {
+                postprocess
+                    .iter_mut()
+                    .all(|pod| pod.process.exit_code().is_some())
+            });
+        }
+        let engine = PodOutcome::of(engine);
+        let restarted = self.restart_engine.then(|| {
+            let mut pod = engine_pod.start(&node, "hyperflow-engine-2", &scenario);
+            let status = job_controller::run_to_end(job, &mut pod, Duration::from_secs(30));
+            (status, PodOutcome::of(pod))
+        });
+        let postprocess = postprocess.into_iter().map(PodOutcome::of).collect();
+        let hflow_runs = std::fs::read_to_string(&exit_file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|code| code.trim().parse().ok())
+            .collect();
+
+        let mut state = api.state.lock().expect("cluster state");
+        let pods = state.pods.drain(..).map(PodOutcome::of).collect();
         let requests = state.requests.clone();
         let jobs = state.jobs.clone();
         drop(state);
         drop(api);
         drop(redis);
         Run {
-            hflow_exit_code,
-            engine_log,
+            job_status,
+            engine,
+            hflow_runs,
             requests,
             jobs,
             pods,
+            postprocess,
+            postprocess_calls: std::fs::read_to_string(&calls).unwrap_or_default(),
+            restarted,
             elapsed,
             work_dir,
             scenario,
             _tmp: tmp,
+        }
+    }
+}
+
+/// How the harness starts a pod of the engine Job.
+struct EnginePod {
+    template: Value,
+    path: PathBuf,
+    swaps: Vec<(String, String)>,
+    /// In the cluster the client library reads the mounted token; here it reads a kubeconfig
+    /// in $HOME with the same identity (`None`: the pod gets no token).
+    kubeconfig: Option<String>,
+}
+
+/// The uid Kubernetes gives the engine Job, as its pods' label.
+const ENGINE_JOB_UID: &str = "00000000-0000-0000-0000-0000000e2e01";
+
+impl EnginePod {
+    fn start(&self, node: &Node, name: &str, scenario: &str) -> Pod {
+        let mut template = self.template.clone();
+        // The Job controller labels every pod of a Job with the Job's uid.
+        template["metadata"]["labels"]["batch.kubernetes.io/controller-uid"] =
+            Value::from(ENGINE_JOB_UID);
+        let prepared = node
+            .prepare_pod(name, &template, &self.path, &self.swaps)
+            .unwrap_or_else(|problem| {
+                panic!("{scenario}: the engine pod cannot start: {}", problem.0)
+            });
+        if let Some(kubeconfig) = &self.kubeconfig {
+            let home = prepared
+                .env("HOME")
+                .unwrap_or_else(|| panic!("{scenario}: the engine pod sets no HOME"));
+            let kube = Path::new(home).join(".kube");
+            std::fs::create_dir_all(&kube).expect("create $HOME/.kube");
+            std::fs::write(kube.join("config"), kubeconfig).expect("write the kubeconfig");
+        }
+        prepared.start()
+    }
+}
+
+impl PodOutcome {
+    /// Stops the pod (if it still runs) and keeps how it ended and what it logged.
+    fn of(mut pod: Pod) -> PodOutcome {
+        let exit = pod.process.exit_code();
+        drop(pod.process);
+        PodOutcome {
+            name: pod.name,
+            exit,
+            log: std::fs::read_to_string(&pod.log).unwrap_or_default(),
         }
     }
 }
@@ -235,15 +335,17 @@ impl Run {
     /// each pod's end and log tail, and the engine log's tail.
     pub fn describe(&self) -> String {
         let mut text = format!(
-            "{}\nhflow exit code: {:?} after {:.1} s\nAPI requests:\n",
+            "{}\nengine Job {:?} after {:.1} s, hflow runs {:?}, status record {}\nAPI requests:\n",
             self.scenario,
-            self.hflow_exit_code,
-            self.elapsed.as_secs_f64()
+            self.job_status,
+            self.elapsed.as_secs_f64(),
+            self.hflow_runs,
+            self.status_record()
         );
         for request in &self.requests {
             text.push_str(&format!("  {request}\n"));
         }
-        for pod in &self.pods {
+        for pod in self.pods.iter().chain(&self.postprocess) {
             text.push_str(&format!(
                 "pod {} exit {:?}:\n{}\n",
                 pod.name,
@@ -251,7 +353,18 @@ impl Run {
                 tail(&pod.log, 15)
             ));
         }
-        text.push_str(&format!("engine log:\n{}", tail(&self.engine_log, 40)));
+        if let Some((status, pod)) = &self.restarted {
+            text.push_str(&format!(
+                "restarted engine pod: {status:?}, exit {:?}:\n{}\n",
+                pod.exit,
+                tail(&pod.log, 10)
+            ));
+        }
+        text.push_str(&format!(
+            "engine pod exit {:?}, log:\n{}",
+            self.engine.exit,
+            tail(&self.engine.log, 40)
+        ));
         text
     }
 }
