@@ -25,6 +25,8 @@ pub const CHECKS: &[Check] = &[
     storage_class,
     platform_sections,
     dns,
+    super::check_cluster::cluster,
+    int32_fields,
     node_selectors,
     super::check_network::nfs_node_cidrs,
     super::check_workflow::data_source,
@@ -141,6 +143,7 @@ fn images(profile: &Profile, findings: &mut Findings) {
         ("images.nfs_server", Some(&images.nfs_server)),
         ("images.log_parser", Some(&images.log_parser)),
         ("images.viz_trace", Some(&images.viz_trace)),
+        ("images.downloader", Some(&images.downloader)),
         ("data.image", profile.data.image.as_ref()),
     ];
     for (key, reference) in written {
@@ -149,7 +152,10 @@ fn images(profile: &Profile, findings: &mut Findings) {
             Some(ImageProblem::Malformed(why)) => {
                 findings.error(
                     key,
-                    format!("{key} `{reference}` is not an image reference: it {why}"),
+                    format!(
+                        "{key} `{}` is not an image reference: it {why}",
+                        crate::validate::report::printable(reference)
+                    ),
                 );
             }
             Some(ImageProblem::NoTag) => {
@@ -174,9 +180,20 @@ fn images(profile: &Profile, findings: &mut Findings) {
     }
 }
 
+/// The largest quantity Kubernetes stores (an int64 count of milli-units would overflow past
+/// this many units, and the API server rejects it).
+const MAX_QUANTITY: f64 = 9.2e15;
+
 /// `key` must be a Kubernetes quantity greater than zero; returns its value.
 fn positive_quantity(findings: &mut Findings, key: &str, text: &str, example: &str) -> Option<f64> {
     match formats::parse_quantity(text) {
+        Some(value) if !value.is_finite() || value.abs() > MAX_QUANTITY => {
+            findings.error(
+                key,
+                format!("{key} `{text}` is too large for a Kubernetes quantity"),
+            );
+            None
+        }
         None => {
             findings
                 .error(key, format!("{key} `{text}` is not a Kubernetes quantity"))
@@ -238,6 +255,8 @@ fn requests_and_limit(findings: &mut Findings, keys: [&str; 3], values: [&str; 3
     positive_quantity(findings, cpu_key, cpu, "500m");
     let request = positive_quantity(findings, request_key, request_text, "512Mi");
     let limit = positive_quantity(findings, limit_key, limit_text, "1Gi");
+    at_least_a_mebibyte(findings, request_key, request_text, request);
+    at_least_a_mebibyte(findings, limit_key, limit_text, limit);
     if let (Some(request), Some(limit)) = (request, limit) {
         if limit < request {
             findings.error(
@@ -248,8 +267,45 @@ fn requests_and_limit(findings: &mut Findings, keys: [&str; 3], values: [&str; 3
     }
 }
 
+/// The least memory or volume size that makes sense: 1Mi.
+const MIN_BYTES: f64 = 1024.0 * 1024.0;
+
 fn nfs_size(profile: &Profile, findings: &mut Findings) {
-    positive_quantity(findings, "nfs.size", &profile.nfs.size, "20Gi");
+    let text = &profile.nfs.size;
+    let bytes = positive_quantity(findings, "nfs.size", text, "20Gi");
+    at_least_a_mebibyte(findings, "nfs.size", text, bytes);
+}
+
+/// A byte count under 1Mi is a quantity whose unit was left out (`20` is 20 bytes): no volume
+/// or container works with that little.
+fn at_least_a_mebibyte(findings: &mut Findings, key: &str, text: &str, bytes: Option<f64>) {
+    if bytes.is_some_and(|bytes| bytes < MIN_BYTES) {
+        findings
+            .error(
+                key,
+                format!("{key} `{text}` is less than 1Mi: did you leave out the unit?"),
+            )
+            .help = Some(format!("write the unit, e.g. `{text}Gi` or `{text}Mi`"));
+    }
+}
+
+/// Values that land in int32 fields of Kubernetes objects (or that the engine puts there): the
+/// profile's unsigned 32-bit integers reach twice as far, and the API server would refuse.
+fn int32_fields(profile: &Profile, findings: &mut Findings) {
+    for (key, value) in [
+        ("engine.job_ttl_seconds", profile.engine.job_ttl_seconds),
+        ("engine.backoff_limit", profile.engine.backoff_limit),
+    ] {
+        if i32::try_from(value).is_err() {
+            findings.error(
+                key,
+                format!(
+                    "{key} {value} does not fit the int32 field it fills (at most {})",
+                    i32::MAX
+                ),
+            );
+        }
+    }
 }
 
 fn nfs_address(profile: &Profile, findings: &mut Findings) {
@@ -295,7 +351,7 @@ fn pinned_ip(profile: &Profile, findings: &mut Findings) {
         return;
     };
     match formats::placement(ip, network, prefix) {
-        Placement::Usable => {}
+        Placement::Usable => reserved_ip(findings, ip, network, prefix, cidr_text),
         Placement::Outside => {
             findings.error(
                 "nfs.ip",
@@ -311,15 +367,53 @@ fn pinned_ip(profile: &Profile, findings: &mut Findings) {
     }
 }
 
+/// The addresses of a service range that Kubernetes gives away itself: the first to the
+/// `kubernetes` API Service, the tenth to the cluster DNS Service (kubeadm and minikube).
+fn reserved_ip(findings: &mut Findings, ip: Ipv4Addr, network: Ipv4Addr, prefix: u32, cidr: &str) {
+    let first = u32::from(network) & formats::mask(prefix);
+    let taken_by = match u32::from(ip).wrapping_sub(first) {
+        1 => "the `kubernetes` API Service",
+        10 => "the cluster DNS Service",
+        _ => return,
+    };
+    findings
+        .error(
+            "nfs.ip",
+            format!("nfs.ip {ip} is the address of {cidr} that {taken_by} gets"),
+        )
+        .help = Some("pick another address of the range, e.g. its 100th".into());
+}
+
+/// The prefix lengths the API server takes for an IPv4 service range (a /12 holds 2^20
+/// addresses, the most it allows) that still leave addresses to pin.
+const SERVICE_PREFIXES: std::ops::RangeInclusive<u32> = 12..=28;
+
 fn service_cidr(findings: &mut Findings, cidr_text: &str) -> Option<(Ipv4Addr, u32)> {
     let parsed = formats::parse_cidr(cidr_text);
-    if parsed.is_none() {
-        findings.error(
-            "nfs.service_cidr",
-            format!("nfs.service_cidr `{cidr_text}` is not an IPv4 CIDR like 10.96.0.0/12"),
-        );
+    match parsed {
+        None => {
+            findings.error(
+                "nfs.service_cidr",
+                format!(
+                    "nfs.service_cidr `{}` is not an IPv4 CIDR like 10.96.0.0/12",
+                    crate::validate::report::printable(cidr_text)
+                ),
+            );
+            None
+        }
+        Some((_, prefix)) if !SERVICE_PREFIXES.contains(&prefix) => {
+            findings.error(
+                "nfs.service_cidr",
+                format!(
+                    "nfs.service_cidr {cidr_text}: the prefix length must be {} to {} for a service range",
+                    SERVICE_PREFIXES.start(),
+                    SERVICE_PREFIXES.end()
+                ),
+            );
+            None
+        }
+        parsed => parsed,
     }
-    parsed
 }
 
 fn storage_class(profile: &Profile, findings: &mut Findings) {
