@@ -75,7 +75,11 @@ pub fn validate_text(
     let parsed = match yaml::for_each_document(text, |value| fast.extend([value])) {
         Ok(()) => Ok(fast),
         Err(yaml::NeedsFullParser) => {
-            serde_saphyr::from_str_multiple_with_options::<Value, Checked>(text, yaml_options(text))
+            let text = yaml::as_the_api_server_reads(text);
+            serde_saphyr::from_str_multiple_with_options::<Value, Checked>(
+                &text,
+                yaml_options(&text),
+            )
         }
     };
     CONTEXT.set(previous);
