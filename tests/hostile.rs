@@ -365,3 +365,48 @@ fn every_hostile_case_holds() {
         failures.join("\n\n")
     );
 }
+
+/// SIGTERM at every moment of `render --out` (spread over the time one run takes): each run
+/// leaves the old folder or the new one, complete, and no staging folder beside it.
+#[cfg(unix)]
+#[test]
+fn interrupted_renders_leave_a_whole_folder_and_nothing_else() {
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
+    let args: Vec<String> = words("render --profile gke --out out");
+    let start = Instant::now();
+    assert_eq!(run(dir, &args, "", "", "").code, Some(0));
+    let one_run = start.elapsed();
+    let tries = 40u32;
+    for attempt in 0..tries {
+        let mut child = Command::new(HFGEN)
+            .args(&args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(one_run * attempt / tries);
+        // SAFETY: kill(2) on the child we started and have not reaped.
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+        child.wait().unwrap();
+        let leftovers: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".hfgen-"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "attempt {attempt}: left {leftovers:?}"
+        );
+        let kustomization = fs::read_to_string(dir.join("out/kustomization.yaml")).unwrap();
+        for file in kustomization.lines().filter_map(|l| l.strip_prefix("  - ")) {
+            assert!(
+                dir.join("out").join(file).is_file(),
+                "attempt {attempt}: no {file}"
+            );
+        }
+    }
+}
