@@ -2,5 +2,6 @@
 
 pub mod out_dir;
 mod signals;
+mod swap;
 
 pub use out_dir::write_out_dir;

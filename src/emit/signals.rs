@@ -11,7 +11,7 @@ pub struct Held {
 
 /// Blocks SIGINT, SIGTERM, SIGHUP and SIGQUIT for this thread (hfgen has one) until the
 /// returned value is dropped. SIGKILL cannot be held: what it leaves, the next run removes
-/// (see `out_dir::remove_stale`).
+/// (see `swap::remove_stale`).
 pub fn hold() -> Held {
     #[cfg(unix)]
     {
