@@ -70,6 +70,21 @@ pub fn write_folders(folders: &[(PathBuf, Vec<(String, String)>)], replace: Repl
     }
     // Declared first, so dropped last: signals wait until the staging folders are gone.
     let _held = signals::hold();
+    // Folders above the outputs that this run creates, removed again if it fails.
+    let mut created = Vec::new();
+    for (dir, _) in folders {
+        created.extend(missing_ancestors(&parent_of(dir)?));
+    }
+    let result = stage_and_swap(folders);
+    if result.is_err() {
+        for folder in created.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+    result
+}
+
+fn stage_and_swap(folders: &[(PathBuf, Vec<(String, String)>)]) -> Result<()> {
     let mut staged = Vec::new();
     for (dir, files) in folders {
         staged.push(Staged::new(dir, files)?);
@@ -90,6 +105,18 @@ pub fn write_folders(folders: &[(PathBuf, Vec<(String, String)>)], replace: Repl
         done.finish();
     }
     Ok(())
+}
+
+/// `folder` and its ancestors that do not exist yet, outermost first.
+fn missing_ancestors(folder: &Path) -> Vec<PathBuf> {
+    let mut missing: Vec<PathBuf> = folder
+        .ancestors()
+        .filter(|path| !path.as_os_str().is_empty())
+        .take_while(|path| fs::symlink_metadata(path).is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    missing
 }
 
 /// Writes a rendered bundle as a kustomize folder.
