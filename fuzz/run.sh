@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the AFL++ targets and fuzzes one for SECONDS (default 600) from fuzz/seeds/TARGET,
-# with the dictionary TARGET.dict. TARGET is profile_render (default) or yaml_fast_path.
+# with the dictionary TARGET.dict. TARGET is profile_render (default), out_check or
+# yaml_fast_path.
 # Needs cargo-afl (`cargo install cargo-afl`); findings land in fuzz/out/TARGET/default/crashes.
 set -euo pipefail
 cd "$(dirname "$0")"

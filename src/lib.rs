@@ -9,6 +9,7 @@ pub mod diag;
 pub mod diagram;
 pub mod emit;
 pub mod error;
+pub mod input;
 pub mod manifests;
 pub mod profile;
 pub mod render;

@@ -1,7 +1,7 @@
 //! Text for XML documents (JUnit reports, SVG pictures): the one escaping rule both need.
 
 /// `text` as XML character data or attribute value. XML 1.0 cannot carry most control
-/// characters even as references, so they become `?`.
+/// characters, nor U+FFFE and U+FFFF, even as references, so they become `?`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -12,6 +12,7 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('?'),
             c => out.push(c),
         }
     }
@@ -26,5 +27,6 @@ mod tests {
             super::escape("<a href=\"x\">'&'</a>\u{1}\t"),
             "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;?\t"
         );
+        assert_eq!(super::escape("a\u{FFFE}b\u{FFFF}"), "a?b?");
     }
 }

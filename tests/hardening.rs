@@ -444,8 +444,8 @@ const STRING_KEYS: &[(&str, &str)] = &[
     ("resources.redis.memory", "256Mi"),
     ("resources.data.memory_limit", "512Mi"),
     ("resources.log_parser.cpu", "250m"),
-    ("cluster.project", "plain"),
-    ("cluster.zone", "plain"),
+    ("cluster.project", "my-project"),
+    ("cluster.zone", "europe-west2-a"),
     ("cluster.name", "plain"),
 ];
 

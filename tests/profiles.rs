@@ -214,7 +214,7 @@ fn huge_profiles_are_refused_before_reading() {
     assert!(output.stdout.is_empty());
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "error: cannot read profile huge.toml: it is 2097152 bytes; a profile may be at most 1048576 bytes\n"
+        "error: cannot read profile huge.toml: it is larger than 1048576 bytes, the most a profile may be\n"
     );
 }
 

@@ -1,5 +1,6 @@
-//! The fast YAML reader (`manifests::yaml`) reads every stream as serde-saphyr does, or hands
-//! it over: it never returns different values.
+//! The fast YAML reader (`manifests::yaml`) reads every stream as serde-saphyr does (after
+//! `as_the_api_server_reads`, which makes serde-saphyr's booleans go-yaml's), or hands it over:
+//! it never returns different values.
 
 mod common;
 
@@ -11,7 +12,7 @@ use serde_json::Value;
 /// What the fast path and serde-saphyr make of `text`; `None` when the fast path hands over.
 fn compare(text: &str) -> Option<Vec<Value>> {
     let fast = yaml::documents(text).ok()?;
-    let full = serde_saphyr::from_multiple::<Value>(text);
+    let full = serde_saphyr::from_multiple::<Value>(&yaml::as_the_api_server_reads(text));
     match full {
         Ok(full) => assert_eq!(fast, full, "fast path and serde-saphyr differ on {text:?}"),
         Err(e) => panic!("the fast path accepted what serde-saphyr refuses ({e}): {text:?}"),
@@ -212,4 +213,24 @@ proptest! {
         compare(&format!("{scalar}: value\n"));
         compare(&format!("- [{scalar}, x]\n"));
     }
+}
+
+/// The API server decodes YAML with go-yaml v2: `tRuE` and `oN` are strings there (only three
+/// spellings of each YAML 1.1 word are booleans), on the fast path and on serde-saphyr's alike.
+#[test]
+fn booleans_are_the_api_servers() {
+    let plain = "a: tRuE\nb: oN\nc: Yes\nd: OFF\ne: nO\n";
+    let expected = serde_json::json!({"a": "tRuE", "b": "oN", "c": true, "d": false, "e": "nO"});
+    assert_eq!(yaml::documents(plain).unwrap(), [expected]);
+    // An anchor sends the stream to serde-saphyr.
+    let anchored = format!("{plain}f: &x 1\ng: *x\n");
+    assert_eq!(yaml::documents(&anchored), Err(NeedsFullParser));
+    let full = yaml::from_multiple(&anchored).unwrap();
+    assert_eq!(full[0]["a"], "tRuE");
+    assert_eq!(full[0]["c"], true);
+    assert_eq!(full[0]["e"], "nO");
+    assert_eq!(
+        yaml::as_the_api_server_reads("k: [tRuE, 'oN', True]\n"),
+        "k: [\"tRuE\", 'oN', True]\n"
+    );
 }

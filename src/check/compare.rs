@@ -1,6 +1,8 @@
 //! Comparing a golden folder on disk with the files a render expects there.
 
 use crate::error::{Error, Result};
+use crate::input;
+use crate::validate::report::printable;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -77,8 +79,9 @@ pub fn compare(folder: &Path, expected: &[(String, String)]) -> Result<Vec<FileD
     Ok(drift)
 }
 
-/// Every file under `folder`, keyed by its `/`-separated path relative to `folder`. Symbolic
-/// links are listed as files, never followed into folders, so a link cannot loop the walk.
+/// Every file under `folder`, keyed by its `/`-separated path relative to `folder`. A symbolic
+/// link, FIFO, socket or device is an error: hfgen writes only regular files, and following a
+/// link would show (or block on) whatever it points at.
 fn list_files(folder: &Path) -> Result<BTreeMap<String, PathBuf>> {
     let mut files = BTreeMap::new();
     let mut pending = vec![(folder.to_path_buf(), String::new())];
@@ -89,20 +92,36 @@ fn list_files(folder: &Path) -> Result<BTreeMap<String, PathBuf>> {
             let entry =
                 entry.map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
             let relative = format!("{prefix}{}", entry.file_name().to_string_lossy());
-            let is_dir = entry
+            let kind = entry
                 .file_type()
-                .map_err(|e| Error::msg(format!("cannot read {}: {e}", entry.path().display())))?
-                .is_dir();
-            if is_dir {
+                .map_err(|e| Error::msg(format!("cannot read {}: {e}", entry.path().display())))?;
+            if kind.is_dir() {
                 pending.push((entry.path(), format!("{relative}/")));
-            } else {
+            } else if kind.is_file() {
                 files.insert(relative, entry.path());
+            } else {
+                let what = match kind.is_symlink() {
+                    true => "a symbolic link",
+                    false => "not a regular file (a FIFO, socket or device)",
+                };
+                return Err(Error::msg(format!(
+                    "{} is {what}; a golden folder holds only the files hfgen writes, so hfgen does not follow or read it",
+                    printable(&entry.path().to_string_lossy())
+                )));
             }
         }
     }
     Ok(files)
 }
 
+/// The most bytes of one golden file read: hfgen's files are a few kilobytes.
+pub const MAX_GOLDEN_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 fn read(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| Error::msg(format!("cannot read {}: {e}", path.display())))
+    input::read_bytes(path, MAX_GOLDEN_FILE_BYTES, input::Kind::RegularOnly).map_err(|e| {
+        Error::msg(format!(
+            "cannot read {}: {e}",
+            printable(&path.to_string_lossy())
+        ))
+    })
 }

@@ -35,19 +35,19 @@ pub fn unified_diff(shown_folder: &str, drift: &[FileDrift], colour: bool) -> St
             FileDrift::Changed {
                 golden, rendered, ..
             } => (
-                format!("a/{path}"),
-                format!("b/{path}"),
+                quoted(&format!("a/{path}")),
+                quoted(&format!("b/{path}")),
                 golden.as_slice(),
                 rendered.as_bytes(),
             ),
             FileDrift::Missing { rendered, .. } => (
                 "/dev/null".to_string(),
-                format!("b/{path}"),
+                quoted(&format!("b/{path}")),
                 &[][..],
                 rendered.as_bytes(),
             ),
             FileDrift::Extra { golden, .. } => (
-                format!("a/{path}"),
+                quoted(&format!("a/{path}")),
                 "/dev/null".to_string(),
                 golden.as_slice(),
                 &[][..],
@@ -89,11 +89,49 @@ pub fn unified_diff(shown_folder: &str, drift: &[FileDrift], colour: bool) -> St
     out
 }
 
+/// A path as git writes it in a diff header: as it is, unless it holds a control character, a
+/// `"` or a `\\`; then in double quotes with C escapes, which `git apply` reads back. (A tab or
+/// newline in a bare path would end the header line early.)
+pub fn quoted(path: &str) -> String {
+    if !path
+        .chars()
+        .any(|c| c.is_ascii_control() || c == '"' || c == '\\')
+    {
+        return path.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in path.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\{:03o}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn push_line(out: &mut String, line: &str, style: Style, colour: bool) {
     if colour && !style.is_plain() {
         out.push_str(&format!("{style}{line}{style:#}\n"));
     } else {
         out.push_str(line);
         out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn paths_with_controls_or_quotes_are_quoted_as_git_quotes_them() {
+        assert_eq!(quoted("a/golden/gke/cm.yml"), "a/golden/gke/cm.yml");
+        assert_eq!(quoted("a/g\tx/cm.yml"), "\"a/g\\tx/cm.yml\"");
+        assert_eq!(quoted("a/\"q\"\\\n\u{1}"), "\"a/\\\"q\\\"\\\\\\n\\001\"");
     }
 }

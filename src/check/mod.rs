@@ -11,7 +11,7 @@ pub mod diff;
 pub use compare::{compare, FileDrift};
 
 use crate::emit::out_dir::folder_files;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::manifests::Bundle;
 use crate::profile::model::Platform;
 use crate::profile::LoadedProfile;
@@ -67,9 +67,22 @@ pub fn folder_name(loaded: &LoadedProfile) -> String {
         .unwrap_or_else(|| loaded.name.clone())
 }
 
-/// The golden folder of `loaded` under `golden_dir`.
-pub fn folder(golden_dir: &Path, loaded: &LoadedProfile) -> PathBuf {
-    golden_dir.join(folder_name(loaded))
+/// The golden folder of `loaded` under `golden_dir`: a folder of its own, never `golden_dir`
+/// itself or its parent (a profile file named `..toml` has the stem `.`), and a name that
+/// diffs and `git apply` carry as it is (no control characters).
+pub fn folder(golden_dir: &Path, loaded: &LoadedProfile) -> Result<PathBuf> {
+    let name = folder_name(loaded);
+    let plain = !matches!(name.as_str(), "" | "." | "..")
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control);
+    if !plain {
+        return Err(Error::msg(format!(
+            "{}: the golden folder would be named {:?}, which is not a folder name of its own; rename the profile file",
+            crate::validate::report::printable(&loaded.name),
+            name
+        )));
+    }
+    Ok(golden_dir.join(name))
 }
 
 fn in_subfolder(subfolder: &str, files: Vec<(String, String)>) -> Vec<(String, String)> {

@@ -6,7 +6,7 @@
 
 use crate::check::{self, compare::counts, diff};
 use crate::diag::Diagnostic;
-use crate::emit::out_dir::{write_folder, written_by_hfgen};
+use crate::emit::out_dir::{write_folders, written_by_hfgen, Replace};
 use crate::error::{Error, Result, EXIT_BAD_INPUT};
 use crate::profile::{self, builtin, LoadedProfile};
 use clap::Args;
@@ -41,16 +41,14 @@ struct Target {
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let targets = prepare(&args)?;
+    if args.update {
+        return update_all(&targets);
+    }
     // Honours NO_COLOR and CLICOLOR_FORCE; otherwise colour only when stdout is a terminal.
     let colour = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
     let mut code = 0;
     for target in &targets {
-        let result = if args.update {
-            update(target)
-        } else {
-            compare(target, &args, colour)
-        };
-        match result {
+        match compare(target, &args, colour) {
             Ok(outcome) => code = code.max(outcome),
             Err(error) => {
                 super::report(&error);
@@ -86,9 +84,15 @@ fn prepare(args: &CheckArgs) -> Result<Vec<Target>> {
             }
         };
         for warning in &loaded.warnings {
-            eprintln!("{warning}");
+            super::say(warning);
         }
-        let folder = check::folder(&args.golden, &loaded);
+        let folder = match check::folder(&args.golden, &loaded) {
+            Ok(folder) => folder,
+            Err(error) => {
+                problems.extend(error.diagnostics);
+                continue;
+            }
+        };
         if let Some(other) = targets.iter().find(|t| t.folder == folder) {
             problems.push(Diagnostic::error(format!(
                 "profiles `{}` and `{spec}` would share the golden folder {}",
@@ -130,61 +134,101 @@ fn compare(target: &Target, args: &CheckArgs, colour: bool) -> Result<u8> {
     require_folder(target)?;
     let drift = check::compare(&target.folder, &target.files)?;
     if drift.is_empty() {
-        eprintln!(
+        super::say(format_args!(
             "{}: {} is up to date ({} files)",
             target.loaded.name,
             target.shown,
             target.files.len()
-        );
+        ));
         return Ok(0);
     }
     super::write_stdout(&diff::unified_diff(&target.shown, &drift, colour))?;
     let (changed, missing, extra) = counts(&drift);
-    eprintln!(
+    super::say(format_args!(
         "{}: {} has drifted: {changed} changed, {missing} missing, {extra} extra; rerun with --update to accept the render",
         target.loaded.name, target.shown
-    );
+    ));
     Ok(EXIT_DRIFT)
 }
 
-/// Rewrites one golden folder in a single swap, removing stale files; creates it if absent.
-fn update(target: &Target) -> Result<u8> {
-    let name = &target.loaded.name;
-    if !target.folder.exists() {
-        write_folder(&target.folder, &target.files)?;
-        eprintln!(
-            "{name}: created {} ({} files)",
-            target.shown,
-            target.files.len()
-        );
-        return Ok(0);
+/// What `--update` does to one golden folder.
+enum Update {
+    Create,
+    UpToDate,
+    Replace(Vec<check::FileDrift>),
+}
+
+/// Rewrites every drifting golden folder, all or nothing: each folder is compared and checked
+/// first, and only when none is refused are they written, together (see [`write_folders`]).
+fn update_all(targets: &[Target]) -> Result<u8> {
+    let mut plans = Vec::new();
+    let mut problems = Vec::new();
+    for target in targets {
+        match plan_update(target) {
+            Ok(plan) => plans.push((target, plan)),
+            Err(error) => problems.extend(error.diagnostics),
+        }
+    }
+    if !problems.is_empty() {
+        let mut error = Error::from(problems);
+        error.diagnostics.push(Diagnostic::error(
+            "no golden folder was changed: --update rewrites all of them or none",
+        ));
+        return Err(error);
+    }
+    let writes: Vec<(PathBuf, Vec<(String, String)>)> = plans
+        .iter()
+        .filter(|(_, plan)| !matches!(plan, Update::UpToDate))
+        .map(|(target, _)| (target.folder.clone(), target.files.clone()))
+        .collect();
+    write_folders(&writes, Replace::ReviewedFolder)?;
+    for (target, plan) in &plans {
+        let (name, shown, count) = (&target.loaded.name, &target.shown, target.files.len());
+        match plan {
+            Update::Create => super::say(format_args!("{name}: created {shown} ({count} files)")),
+            Update::UpToDate => super::say(format_args!(
+                "{name}: {shown} is up to date ({count} files)"
+            )),
+            Update::Replace(drift) => {
+                let (changed, added, removed) = counts(drift);
+                let mut line = format!(
+                    "{name}: updated {shown}: {changed} changed, {added} added, {removed} removed"
+                );
+                let extra: Vec<String> = drift
+                    .iter()
+                    .filter(|file| matches!(file, check::FileDrift::Extra { .. }))
+                    .map(|file| crate::validate::report::printable(file.path()))
+                    .collect();
+                if !extra.is_empty() {
+                    line.push_str(&format!(" ({})", extra.join(", ")));
+                }
+                super::say(line)
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// Decides what `--update` does to one golden folder, refusing one hfgen did not write.
+fn plan_update(target: &Target) -> Result<Update> {
+    if std::fs::symlink_metadata(&target.folder).is_err() {
+        return Ok(Update::Create);
     }
     require_folder(target)?;
     let drift = check::compare(&target.folder, &target.files)?;
     if drift.is_empty() {
-        eprintln!(
-            "{name}: {} is up to date ({} files)",
-            target.shown,
-            target.files.len()
-        );
-        return Ok(0);
+        return Ok(Update::UpToDate);
     }
     if !written_by_hfgen(&target.folder) {
         return Err(Error::new(
             Diagnostic::error(format!(
-                "{name}: {} has no kustomization.yaml written by hfgen; refusing to replace a folder hfgen did not write",
-                target.shown
+                "{}: {} has no kustomization.yaml written by hfgen; refusing to replace a folder hfgen did not write",
+                target.loaded.name, target.shown
             ))
             .with_help("move its files away, or pass --golden with another folder"),
         ));
     }
-    write_folder(&target.folder, &target.files)?;
-    let (changed, added, removed) = counts(&drift);
-    eprintln!(
-        "{name}: updated {}: {changed} changed, {added} added, {removed} removed",
-        target.shown
-    );
-    Ok(0)
+    Ok(Update::Replace(drift))
 }
 
 fn require_folder(target: &Target) -> Result<()> {

@@ -22,7 +22,7 @@ pub struct DiagramArgs {
 pub fn run(args: DiagramArgs) -> Result<u8> {
     let loaded = profile::load(&args.profile, &args.sets)?;
     for warning in &loaded.warnings {
-        eprintln!("{warning}");
+        super::say(warning);
     }
     // The picture shows everything a profile deploys, post-processing included.
     let bundle = render::render(&loaded.profile, &Component::ALL)?;

@@ -71,11 +71,22 @@ pub fn main() -> u8 {
 
 /// Prints every diagnostic of `error` on stderr.
 pub fn report(error: &Error) {
-    eprintln!("{error}");
+    say(error);
+}
+
+/// Writes one message to stderr. A message that cannot be written (stderr closed, full, or a
+/// closed pipe) is dropped: `eprintln!` would panic instead, losing the product on stdout and
+/// the exit code that tells a script what happened.
+pub fn say(message: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
 /// Writes the product to stdout; a closed pipe (`hfgen render | head`) is not an error.
 pub fn write_stdout(text: &str) -> Result<(), Error> {
+    // `hfgen render >&-` must not exit 0 having written nothing.
+    if crate::input::stdio_was_closed(1) {
+        return Err(Error::msg("cannot write to stdout: it is closed"));
+    }
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())

@@ -34,7 +34,7 @@ fn parse_component(name: &str) -> std::result::Result<Component, String> {
 pub fn run(args: RenderArgs) -> Result<u8> {
     let loaded = profile::load(&args.profile, &args.sets)?;
     for warning in &loaded.warnings {
-        eprintln!("{warning}");
+        super::say(warning);
     }
     let components = if args.components.is_empty() {
         Component::defaults(&loaded.profile)
@@ -45,11 +45,11 @@ pub fn run(args: RenderArgs) -> Result<u8> {
     match args.out {
         Some(dir) => {
             emit::write_out_dir(&bundle, &dir)?;
-            eprintln!(
+            super::say(format_args!(
                 "wrote {} files and kustomization.yaml to {}",
                 bundle.files.len(),
                 dir.display()
-            );
+            ));
         }
         None => super::write_stdout(&bundle.to_stream())?,
     }

@@ -17,7 +17,7 @@ pub struct SetupArgs {
 pub fn run(args: SetupArgs) -> Result<u8> {
     let loaded = profile::load(&args.profile, &args.sets)?;
     for warning in &loaded.warnings {
-        eprintln!("{warning}");
+        super::say(warning);
     }
     let script = crate::setup::script(&loaded)?;
     super::write_stdout(&script)?;

@@ -1,7 +1,8 @@
 //! `hfgen validate`.
 
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::validate::files::{read_input, validate_text};
+use crate::validate::files::{read_input, shown, validate_text};
 use crate::validate::kube_schema::{KubeSchemas, DEFAULT_VERSION};
 use crate::validate::report::{self, Format};
 use clap::Args;
@@ -36,6 +37,12 @@ pub fn run(args: ValidateArgs) -> Result<u8> {
         match read_input(file)
             .map(|text| validate_text(file, &text, schemas, args.ignore_missing_schemas))
         {
+            // `kubectl kustomize missing/ | hfgen validate -` must not pass having checked
+            // nothing; kubectl too refuses to apply no objects.
+            Ok(report) if report.documents.is_empty() => errors.push(Diagnostic::error(format!(
+                "{}: no YAML documents (the input is empty), so nothing was validated",
+                shown(file)
+            ))),
             Ok(report) => reports.push(report),
             Err(error) => errors.extend(error.diagnostics),
         }

@@ -1,7 +1,15 @@
 //! `--out DIR`: one file per template plus `kustomization.yaml`, swapped into place whole.
+//!
+//! The promises: a folder is replaced only when everything in it is a file hfgen writes
+//! (anything else is named in an error and nothing changes); the new files appear all at once
+//! or not at all; and no run, failed or interrupted, leaves a staging folder behind.
 
+use super::signals;
+use super::swap::{Staged, Swapped};
 use crate::error::{Error, Result};
+use crate::input;
 use crate::manifests::Bundle;
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -32,30 +40,83 @@ pub fn kustomization(bundle: &Bundle) -> String {
     out
 }
 
+/// The most bytes of an existing kustomization.yaml read to see whether hfgen wrote it.
+const MAX_KUSTOMIZATION_BYTES: u64 = 1024 * 1024;
+
+/// What of an existing folder hfgen may remove when it replaces the folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// Only files hfgen writes (`render --out`): anything else is named and refused.
+    OwnFilesOnly,
+    /// Everything in a folder that hfgen wrote (`check --update`, whose diff and summary have
+    /// shown the user each extra file it removes).
+    ReviewedFolder,
+}
+
 /// Writes `files` into `dir` atomically: staged in a sibling folder, then swapped in, so on
 /// any error `dir` stays as it was.
 pub fn write_folder(dir: &Path, files: &[(String, String)]) -> Result<()> {
-    let io_error = |what: &str, path: &Path, e: std::io::Error| {
-        Error::msg(format!("cannot {what} {}: {e}", path.display()))
-    };
-    check_replaceable(dir)?;
-    let parent = match dir.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| io_error("create", &parent, e))?;
-    let stage = tempfile::Builder::new()
-        .prefix(".hfgen-stage-")
-        .tempdir_in(&parent)
-        .map_err(|e| io_error("create a staging folder in", &parent, e))?;
-    for (name, content) in files {
-        let path = stage.path().join(name);
-        if let Some(folder) = path.parent() {
-            fs::create_dir_all(folder).map_err(|e| io_error("create", folder, e))?;
-        }
-        fs::write(&path, content).map_err(|e| io_error("write", &path, e))?;
+    write_folders(
+        &[(dir.to_path_buf(), files.to_vec())],
+        Replace::OwnFilesOnly,
+    )
+}
+
+/// Writes several folders all or nothing (`hfgen check --update`): every folder is checked and
+/// staged before the first is swapped in, and a failed swap puts the earlier ones back.
+pub fn write_folders(folders: &[(PathBuf, Vec<(String, String)>)], replace: Replace) -> Result<()> {
+    for (dir, files) in folders {
+        check_replaceable(dir, files, replace)?;
     }
-    swap_into_place(stage, dir).map_err(|e| io_error("replace", dir, e))
+    // Declared first, so dropped last: signals wait until the staging folders are gone.
+    let _held = signals::hold();
+    // Folders above the outputs that this run creates, removed again if it fails.
+    let mut created = Vec::new();
+    for (dir, _) in folders {
+        created.extend(missing_ancestors(&parent_of(dir)?));
+    }
+    let result = stage_and_swap(folders);
+    if result.is_err() {
+        for folder in created.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+    result
+}
+
+fn stage_and_swap(folders: &[(PathBuf, Vec<(String, String)>)]) -> Result<()> {
+    let mut staged = Vec::new();
+    for (dir, files) in folders {
+        staged.push(Staged::new(dir, files)?);
+    }
+    let mut swapped: Vec<Swapped> = Vec::new();
+    for stage in staged {
+        match stage.swap() {
+            Ok(done) => swapped.push(done),
+            Err(error) => {
+                for done in swapped.into_iter().rev() {
+                    done.undo();
+                }
+                return Err(error);
+            }
+        }
+    }
+    for done in swapped {
+        done.finish();
+    }
+    Ok(())
+}
+
+/// `folder` and its ancestors that do not exist yet, outermost first.
+fn missing_ancestors(folder: &Path) -> Vec<PathBuf> {
+    let mut missing: Vec<PathBuf> = folder
+        .ancestors()
+        .filter(|path| !path.as_os_str().is_empty())
+        .take_while(|path| fs::symlink_metadata(path).is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    missing.reverse();
+    missing
 }
 
 /// Writes a rendered bundle as a kustomize folder.
@@ -63,8 +124,34 @@ pub fn write_out_dir(bundle: &Bundle, dir: &Path) -> Result<()> {
     write_folder(dir, &folder_files(bundle))
 }
 
-/// Only an absent folder, an empty one or one hfgen wrote may be replaced: never a user's.
-fn check_replaceable(dir: &Path) -> Result<()> {
+pub(super) fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::msg(format!("cannot {what} {}: {e}", path.display()))
+}
+
+/// The folder `dir` is in. `dir` must end in a name: `.`, `..` or `/` cannot be swapped.
+pub(super) fn parent_of(dir: &Path) -> Result<PathBuf> {
+    let text = dir.to_string_lossy();
+    let last = text
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    if matches!(last, "" | "." | "..") {
+        return Err(Error::msg(format!(
+            "cannot write {}: name a folder of its own (e.g. out/), which hfgen replaces whole",
+            dir.display()
+        )));
+    }
+    Ok(match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    })
+}
+
+/// Only an absent folder, an empty one, or one holding nothing but files hfgen writes may be
+/// replaced: a file or folder the user added is named, and nothing is written.
+fn check_replaceable(dir: &Path, files: &[(String, String)], replace: Replace) -> Result<()> {
+    parent_of(dir)?;
     let Ok(metadata) = fs::symlink_metadata(dir) else {
         return Ok(());
     };
@@ -74,55 +161,102 @@ fn check_replaceable(dir: &Path) -> Result<()> {
             dir.display()
         )));
     }
-    let mut entries =
-        fs::read_dir(dir).map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
+    let mut entries = fs::read_dir(dir).map_err(|e| io_error("read", dir, e))?;
     if entries.next().is_none() {
         return Ok(());
     }
-    if written_by_hfgen(dir) {
-        Ok(())
-    } else {
-        Err(Error::msg(format!(
+    if !written_by_hfgen(dir) {
+        return Err(Error::msg(format!(
             "--out {}: the folder has files that hfgen did not write; refusing to replace it (use an empty or new folder)",
             dir.display()
-        )))
+        )));
     }
+    if replace == Replace::ReviewedFolder {
+        return Ok(());
+    }
+    let own: BTreeSet<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    let mut foreign = Vec::new();
+    foreign_entries(dir, "", &own, &mut foreign)?;
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let shown: Vec<String> = foreign
+        .iter()
+        .map(|path| crate::validate::report::printable(&dir.join(path).to_string_lossy()))
+        .collect();
+    Err(Error::new(
+        crate::diag::Diagnostic::error(format!(
+            "--out {}: hfgen did not write {}; refusing to replace the folder, which would delete them",
+            dir.display(),
+            shown.join(", ")
+        ))
+        .with_help("move them out of the folder, or write to another folder"),
+    ))
+}
+
+/// Adds to `foreign` every entry under `dir` (as a path relative to the output folder) that
+/// hfgen does not write. hfgen writes the files of `own`, the files of every template, the
+/// kustomization.yaml and setup.sh, the files its old kustomization.yaml lists, and the same
+/// one level down in `postprocess/`.
+fn foreign_entries(
+    dir: &Path,
+    prefix: &str,
+    own: &BTreeSet<String>,
+    foreign: &mut Vec<String>,
+) -> Result<()> {
+    let listed = listed_resources(dir);
+    for entry in fs::read_dir(dir).map_err(|e| io_error("read", dir, e))? {
+        let entry = entry.map_err(|e| io_error("read", dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let relative = format!("{prefix}{name}");
+        let kind = entry
+            .file_type()
+            .map_err(|e| io_error("read", &entry.path(), e))?;
+        if kind.is_dir() && prefix.is_empty() && name == crate::check::POSTPROCESS_FOLDER {
+            foreign_entries(&entry.path(), &format!("{relative}/"), own, foreign)?;
+            continue;
+        }
+        let owned = kind.is_file()
+            && (own.contains(&relative) || listed.contains(&name) || hfgen_file_name(&name));
+        if !owned {
+            foreign.push(relative);
+        }
+    }
+    Ok(())
+}
+
+/// A file name that some hfgen output folder holds.
+pub(super) fn hfgen_file_name(name: &str) -> bool {
+    name == "kustomization.yaml"
+        || name == crate::check::SETUP_SCRIPT
+        || crate::render::templates::TEMPLATES
+            .iter()
+            .any(|template| template.file == name)
+}
+
+/// The `resources` of the kustomization.yaml hfgen wrote in `dir` (empty if it wrote none).
+fn listed_resources(dir: &Path) -> BTreeSet<String> {
+    let Some(text) = hfgen_kustomization(dir) else {
+        return BTreeSet::new();
+    };
+    text.lines()
+        .filter_map(|line| line.strip_prefix("  - "))
+        .map(String::from)
+        .collect()
 }
 
 /// Does `dir` hold a kustomization.yaml that hfgen wrote (so [`write_folder`] may replace it)?
 pub fn written_by_hfgen(dir: &Path) -> bool {
-    fs::read_to_string(dir.join("kustomization.yaml"))
-        .map(|text| text.starts_with(KUSTOMIZATION_MARKER))
-        .unwrap_or(false)
+    hfgen_kustomization(dir).is_some()
 }
 
-fn swap_into_place(stage: tempfile::TempDir, dir: &Path) -> std::io::Result<()> {
-    if fs::symlink_metadata(dir).is_err() {
-        let staged = stage.keep();
-        return fs::rename(&staged, dir).inspect_err(|_| {
-            let _ = fs::remove_dir_all(&staged);
-        });
-    }
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{renameat_with, RenameFlags, CWD};
-        // One atomic step: readers see the old folder or the new one, never neither.
-        if renameat_with(CWD, stage.path(), CWD, dir, RenameFlags::EXCHANGE).is_ok() {
-            // `stage` now holds the old folder and is removed when dropped.
-            return Ok(());
-        }
-    }
-    let staged = stage.keep();
-    let old = dir.with_file_name(format!(
-        ".hfgen-old-{}",
-        dir.file_name().and_then(|n| n.to_str()).unwrap_or("out")
-    ));
-    let _ = fs::remove_dir_all(&old);
-    fs::rename(dir, &old)?;
-    if let Err(e) = fs::rename(&staged, dir) {
-        let _ = fs::rename(&old, dir);
-        let _ = fs::remove_dir_all(&staged);
-        return Err(e);
-    }
-    fs::remove_dir_all(&old)
+fn hfgen_kustomization(dir: &Path) -> Option<String> {
+    input::read_text(
+        &dir.join("kustomization.yaml"),
+        MAX_KUSTOMIZATION_BYTES,
+        input::Kind::RegularOnly,
+    )
+    .ok()
+    .filter(|text| text.starts_with(KUSTOMIZATION_MARKER))
 }

@@ -102,7 +102,8 @@ pub fn documents(text: &str) -> Fast<Vec<Value>> {
 /// # Errors
 /// serde-saphyr's, when `text` is not YAML it can read into values.
 pub fn from_multiple(text: &str) -> Result<Vec<Value>, serde_saphyr::Error> {
-    documents(text).or_else(|NeedsFullParser| serde_saphyr::from_multiple(text))
+    documents(text)
+        .or_else(|NeedsFullParser| serde_saphyr::from_multiple(&as_the_api_server_reads(text)))
 }
 
 /// The one document of `text` as `serde_saphyr::from_str::<Value>` returns it: read by the
@@ -113,7 +114,7 @@ pub fn from_multiple(text: &str) -> Result<Vec<Value>, serde_saphyr::Error> {
 pub fn from_str(text: &str) -> Result<Value, serde_saphyr::Error> {
     match documents(text) {
         Ok(mut documents) if documents.len() == 1 => Ok(documents.remove(0)),
-        _ => serde_saphyr::from_str(text),
+        _ => serde_saphyr::from_str(&as_the_api_server_reads(text)),
     }
 }
 
@@ -126,16 +127,16 @@ fn mapping_key(text: Cow<'_, str>, style: ScalarStyle) -> Fast<String> {
 }
 
 /// A scalar without a tag, resolved as serde-saphyr resolves it for a `serde_json::Value`:
-/// YAML 1.1 booleans (`on`, `yes`, `y`, ...), null, decimal integers and floats; quoted and
-/// block scalars are strings.
+/// YAML 1.1 booleans (`on`, `yes`, `y`, ... in the spellings of [`TRUE_WORDS`]), null, decimal
+/// integers and floats; quoted and block scalars are strings.
 fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Fast<Value> {
     if style != ScalarStyle::Plain {
         return Ok(Value::String(text.into_owned()));
     }
     match text.as_ref() {
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
-        t if is_any_case(t, &["true", "yes", "y", "on"]) => return Ok(Value::Bool(true)),
-        t if is_any_case(t, &["false", "no", "n", "off"]) => return Ok(Value::Bool(false)),
+        t if TRUE_WORDS.contains(&t) => return Ok(Value::Bool(true)),
+        t if FALSE_WORDS.contains(&t) => return Ok(Value::Bool(false)),
         _ => {}
     }
     let t = text.as_ref();
@@ -180,6 +181,58 @@ fn number(t: &str, unsigned: &str) -> Option<Fast<Number>> {
     }
 }
 
-fn is_any_case(text: &str, words: &[&str]) -> bool {
-    words.iter().any(|word| text.eq_ignore_ascii_case(word))
+/// The plain scalars that the API server and kubectl read as `true`: they decode YAML with
+/// sigs.k8s.io/yaml, that is go-yaml v2, whose YAML 1.1 table has each word in three spellings
+/// only. serde-saphyr takes any case (`tRuE`, `oN`), which go-yaml reads as a string.
+pub const TRUE_WORDS: [&str; 11] = [
+    "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
+];
+
+/// The plain scalars read as `false`, likewise.
+pub const FALSE_WORDS: [&str; 11] = [
+    "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
+];
+
+/// `text` with every plain, untagged scalar that serde-saphyr would read as a boolean but
+/// go-yaml reads as a string (`tRuE`, `oN`) put in double quotes, so that serde-saphyr reads
+/// the stream as the API server does. Lines do not move. A stream that does not parse is
+/// rewritten up to where it fails; serde-saphyr then reports the failure.
+pub fn as_the_api_server_reads(text: &str) -> Cow<'_, str> {
+    let mut spans = Vec::new();
+    let mut parser = Parser::new_from_str(text);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let Event::Scalar(word, ScalarStyle::Plain, _, None) = event else {
+            continue;
+        };
+        let any_case = |words: &[&str]| words.iter().any(|w| word.eq_ignore_ascii_case(w));
+        let exact = TRUE_WORDS.contains(&word.as_ref()) || FALSE_WORDS.contains(&word.as_ref());
+        if !exact && (any_case(&TRUE_WORDS) || any_case(&FALSE_WORDS)) {
+            let start = byte_offset(text, span.start);
+            if text.get(start..start + word.len()) == Some(word.as_ref()) {
+                spans.push(start..start + word.len());
+            }
+        }
+    }
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 2 * spans.len());
+    let mut done = 0;
+    for span in spans {
+        out.push_str(&text[done..span.start]);
+        out.push('"');
+        out.push_str(&text[span.clone()]);
+        out.push('"');
+        done = span.end;
+    }
+    out.push_str(&text[done..]);
+    Cow::Owned(out)
+}
+
+fn byte_offset(text: &str, marker: granit_parser::Marker) -> usize {
+    marker.byte_offset().unwrap_or_else(|| {
+        text.char_indices()
+            .nth(marker.index())
+            .map_or(text.len(), |(index, _)| index)
+    })
 }

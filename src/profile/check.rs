@@ -21,10 +21,12 @@ pub const CHECKS: &[Check] = &[
     task_resources,
     component_resources,
     nfs_size,
-    nfs_address,
+    super::check_network::nfs_address,
     storage_class,
     platform_sections,
     dns,
+    super::check_cluster::cluster,
+    int32_fields,
     node_selectors,
     super::check_network::nfs_node_cidrs,
     super::check_workflow::data_source,
@@ -143,6 +145,7 @@ fn images(profile: &Profile, findings: &mut Findings) {
         ("images.nfs_server", Some(&images.nfs_server)),
         ("images.log_parser", Some(&images.log_parser)),
         ("images.viz_trace", Some(&images.viz_trace)),
+        ("images.downloader", Some(&images.downloader)),
         ("data.image", profile.data.image.as_ref()),
     ];
     for (key, reference) in written {
@@ -151,7 +154,10 @@ fn images(profile: &Profile, findings: &mut Findings) {
             Some(ImageProblem::Malformed(why)) => {
                 findings.error(
                     key,
-                    format!("{key} `{reference}` is not an image reference: it {why}"),
+                    format!(
+                        "{key} `{}` is not an image reference: it {why}",
+                        crate::validate::report::printable(reference)
+                    ),
                 );
             }
             Some(ImageProblem::NoTag) => {
@@ -176,9 +182,20 @@ fn images(profile: &Profile, findings: &mut Findings) {
     }
 }
 
+/// The largest quantity Kubernetes stores (an int64 count of milli-units would overflow past
+/// this many units, and the API server rejects it).
+const MAX_QUANTITY: f64 = 9.2e15;
+
 /// `key` must be a Kubernetes quantity greater than zero; returns its value.
 fn positive_quantity(findings: &mut Findings, key: &str, text: &str, example: &str) -> Option<f64> {
     match formats::parse_quantity(text) {
+        Some(value) if !value.is_finite() || value.abs() > MAX_QUANTITY => {
+            findings.error(
+                key,
+                format!("{key} `{text}` is too large for a Kubernetes quantity"),
+            );
+            None
+        }
         None => {
             findings
                 .error(key, format!("{key} `{text}` is not a Kubernetes quantity"))
@@ -199,11 +216,17 @@ fn positive_quantity(findings: &mut Findings, key: &str, text: &str, example: &s
 fn task_resources(profile: &Profile, findings: &mut Findings) {
     let tasks = &profile.tasks;
     positive_quantity(findings, "tasks.cpu_request", &tasks.cpu_request, "500m");
-    positive_quantity(
+    let memory = positive_quantity(
         findings,
         "tasks.memory_request",
         &tasks.memory_request,
         "512Mi",
+    );
+    at_least_a_mebibyte(
+        findings,
+        "tasks.memory_request",
+        &tasks.memory_request,
+        memory,
     );
 }
 
@@ -235,6 +258,8 @@ fn requests_and_limit(findings: &mut Findings, keys: [&str; 3], values: [&str; 3
     positive_quantity(findings, cpu_key, cpu, "500m");
     let request = positive_quantity(findings, request_key, request_text, "512Mi");
     let limit = positive_quantity(findings, limit_key, limit_text, "1Gi");
+    at_least_a_mebibyte(findings, request_key, request_text, request);
+    at_least_a_mebibyte(findings, limit_key, limit_text, limit);
     if let (Some(request), Some(limit)) = (request, limit) {
         if limit < request {
             findings.error(
@@ -245,78 +270,45 @@ fn requests_and_limit(findings: &mut Findings, keys: [&str; 3], values: [&str; 3
     }
 }
 
+/// The least memory or volume size that makes sense: 1Mi.
+const MIN_BYTES: f64 = 1024.0 * 1024.0;
+
 fn nfs_size(profile: &Profile, findings: &mut Findings) {
-    positive_quantity(findings, "nfs.size", &profile.nfs.size, "20Gi");
+    let text = &profile.nfs.size;
+    let bytes = positive_quantity(findings, "nfs.size", text, "20Gi");
+    at_least_a_mebibyte(findings, "nfs.size", text, bytes);
 }
 
-fn nfs_address(profile: &Profile, findings: &mut Findings) {
-    let nfs = &profile.nfs;
-    match nfs.address {
-        NfsAddress::Dns => {
-            if nfs.ip.is_some() {
-                findings
-                    .error("nfs.ip", "nfs.ip is only used with nfs.address = \"ip\"")
-                    .help = Some("remove nfs.ip, or set nfs.address = \"ip\"".into());
-            }
-        }
-        NfsAddress::Ip => pinned_ip(profile, findings),
-    }
-}
-
-fn pinned_ip(profile: &Profile, findings: &mut Findings) {
-    let nfs = &profile.nfs;
-    let Some(ip_text) = &nfs.ip else {
-        findings.error(
-            "nfs.address",
-            "nfs.address = \"ip\" needs nfs.ip, the ClusterIP to pin on the nfs-server Service",
-        );
-        return;
-    };
-    let Ok(ip) = ip_text.parse::<Ipv4Addr>() else {
-        findings.error(
-            "nfs.ip",
-            format!("nfs.ip `{ip_text}` is not an IPv4 address"),
-        );
-        return;
-    };
-    let Some(cidr_text) = &nfs.service_cidr else {
+/// A byte count under 1Mi is a quantity whose unit was left out (`20` is 20 bytes): no volume
+/// or container works with that little.
+fn at_least_a_mebibyte(findings: &mut Findings, key: &str, text: &str, bytes: Option<f64>) {
+    if bytes.is_some_and(|bytes| bytes < MIN_BYTES) {
         findings
             .error(
-                "nfs.address",
-                "nfs.address = \"ip\" needs nfs.service_cidr, the cluster's service range",
+                key,
+                format!("{key} `{text}` is less than 1Mi: did you leave out the unit?"),
             )
-            .help = Some("minikube's default is nfs.service_cidr = \"10.96.0.0/12\"".into());
-        return;
-    };
-    let Some((network, prefix)) = service_cidr(findings, cidr_text) else {
-        return;
-    };
-    match formats::placement(ip, network, prefix) {
-        Placement::Usable => {}
-        Placement::Outside => {
-            findings.error(
-                "nfs.ip",
-                format!("nfs.ip {ip} is outside nfs.service_cidr {cidr_text}"),
-            );
-        }
-        Placement::NetworkOrBroadcast => {
-            findings.error(
-                "nfs.ip",
-                format!("nfs.ip {ip} is the network or broadcast address of {cidr_text}"),
-            );
-        }
+            .help = Some(format!("write the unit, e.g. `{text}Gi` or `{text}Mi`"));
     }
 }
 
-fn service_cidr(findings: &mut Findings, cidr_text: &str) -> Option<(Ipv4Addr, u32)> {
-    let parsed = formats::parse_cidr(cidr_text);
-    if parsed.is_none() {
-        findings.error(
-            "nfs.service_cidr",
-            format!("nfs.service_cidr `{cidr_text}` is not an IPv4 CIDR like 10.96.0.0/12"),
-        );
+/// Values that land in int32 fields of Kubernetes objects (or that the engine puts there): the
+/// profile's unsigned 32-bit integers reach twice as far, and the API server would refuse.
+fn int32_fields(profile: &Profile, findings: &mut Findings) {
+    for (key, value) in [
+        ("engine.job_ttl_seconds", profile.engine.job_ttl_seconds),
+        ("engine.backoff_limit", profile.engine.backoff_limit),
+    ] {
+        if i32::try_from(value).is_err() {
+            findings.error(
+                key,
+                format!(
+                    "{key} {value} does not fit the int32 field it fills (at most {})",
+                    i32::MAX
+                ),
+            );
+        }
     }
-    parsed
 }
 
 fn storage_class(profile: &Profile, findings: &mut Findings) {

@@ -217,11 +217,23 @@ pub fn image_problem(reference: &str) -> Option<ImageProblem> {
     }
 }
 
-/// `a.b.c.d/n` as the network address and prefix length.
+/// `a.b.c.d/n` as the network address and prefix length. The prefix is one or two digits:
+/// Rust's integer parser would also take `+12`, which minikube and Kubernetes do not.
 pub fn parse_cidr(text: &str) -> Option<(Ipv4Addr, u32)> {
     let (address, prefix) = text.split_once('/')?;
+    if !(1..=2).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let prefix: u32 = prefix.parse().ok()?;
     (prefix <= 32).then_some((address.parse().ok()?, prefix))
+}
+
+/// The network mask of a prefix length.
+pub fn mask(prefix: u32) -> u32 {
+    match prefix {
+        0 => 0,
+        prefix => u32::MAX << (32 - prefix.min(32)),
+    }
 }
 
 /// Where `ip` lies relative to the range `network/prefix`.
@@ -233,11 +245,7 @@ pub enum Placement {
 }
 
 pub fn placement(ip: Ipv4Addr, network: Ipv4Addr, prefix: u32) -> Placement {
-    let mask = if prefix == 0 {
-        0
-    } else {
-        u32::MAX << (32 - prefix)
-    };
+    let mask = mask(prefix);
     let first = u32::from(network) & mask;
     let last = first | !mask;
     let address = u32::from(ip);
@@ -327,5 +335,7 @@ mod tests {
             Placement::NetworkOrBroadcast
         );
         assert!(parse_cidr("10.96.0.0/33").is_none());
+        assert!(parse_cidr("10.96.0.0/+12").is_none());
+        assert!(parse_cidr("10.96.0.0/012").is_none());
     }
 }

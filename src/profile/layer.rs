@@ -128,6 +128,11 @@ impl Layer {
             .at(site(key_span.clone(), value_span.clone()).key_origin())
         })?;
         let raw = &arg[value_span.clone()];
+        if !is_string_key(&path) && parse_value(raw).is_none() && looks_like_integer(raw) {
+            return Err(Diagnostic::error(format!("`{raw}` {OUT_OF_RANGE}"))
+                .at(site(key_span.clone(), value_span.clone()).value_origin())
+                .into());
+        }
         let value = match parse_value(raw) {
             Some(Value::String(text)) => Value::String(text),
             Some(_) if is_string_key(&path) => Value::String(raw.to_string()),
@@ -283,6 +288,17 @@ fn parse_key(text: &str) -> Option<KeyPath> {
     }
 }
 
+/// Why an integer that TOML cannot hold is refused.
+const OUT_OF_RANGE: &str =
+    "is out of range: TOML integers are 64-bit (-9223372036854775808 to 9223372036854775807)";
+
+/// Digits with an optional sign (and TOML's `_` separators): an integer, even if too large.
+fn looks_like_integer(raw: &str) -> bool {
+    let digits = raw.strip_prefix(['+', '-']).unwrap_or(raw);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+}
+
 fn parse_value(raw: &str) -> Option<Value> {
     toml::from_str::<Table>(&format!("value = {raw}"))
         .ok()
@@ -297,11 +313,51 @@ fn trimmed(text: &str, span: Range<usize>) -> Range<usize> {
 }
 
 fn syntax_error(source: &ProfileSource, error: &toml::de::Error) -> Error {
-    let message = error.message().trim().to_string();
-    Error::new(match error.span() {
+    let mut message = error.message().trim().to_string();
+    // The toml crate reads integers as i128 first and says so.
+    if message.starts_with("invalid type: integer") && message.contains("as i128") {
+        let number = error.span().map_or("", |span| &source.text[span]);
+        message = format!("integer `{number}` {OUT_OF_RANGE}");
+    }
+    if message == "recursion limit" {
+        message = "keys, tables or arrays nest too deep: the TOML reader stops at 80 levels".into();
+    }
+    let span = error
+        .span()
+        .or_else(|| first_failing_line(&source.text, error.message()));
+    Error::new(match span {
         Some(span) => Diagnostic::error(message).at(source.origin(span)),
         None => Diagnostic::error(format!("{}: {message}", source.name)),
     })
+}
+
+/// The line where parsing first fails with `message`, for the errors the toml crate gives
+/// without a place (a dotted key of 80 parts or more: "recursion limit"). Found by parsing ever
+/// longer runs of whole lines, halving the range each time.
+fn first_failing_line(text: &str, message: &str) -> Option<Range<usize>> {
+    let ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(index, _)| index + 1)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let fails = |lines: usize| {
+        DeTable::parse(&text[..ends[lines - 1]]).is_err_and(|error| error.message() == message)
+    };
+    let (mut low, mut high) = (1, ends.len());
+    if !fails(high) {
+        return None;
+    }
+    while low < high {
+        let middle = (low + high) / 2;
+        if fails(middle) {
+            high = middle;
+        } else {
+            low = middle + 1;
+        }
+    }
+    let start = if low == 1 { 0 } else { ends[low - 2] };
+    let line = &text[start..ends[low - 1]];
+    Some(start..start + line.trim_end().len())
 }
 
 #[cfg(test)]

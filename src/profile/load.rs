@@ -33,6 +33,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
     // table checked against the schema, which finds every problem with its place. (The schema
     // admits what the model reads, so a typed profile has nothing for the schema to report,
     // and a valid profile skips compiling the schema validator.)
+    errors.extend(nul_characters(&layer));
     let typed = Value::Table(layer.table.clone()).try_into::<Profile>();
     if typed.is_err() || !errors.is_empty() || has_datetime(&layer.table) {
         errors.extend(validate::validate(&layer, &root.name));
@@ -79,6 +80,18 @@ fn in_set_order(mut diagnostics: Vec<Diagnostic>, sets: &[String]) -> Vec<Diagno
 
 fn set_layer(set: &str) -> Result<Layer> {
     let layer = Layer::from_set(set, schema::is_string_at)?;
+    // `--set nfs=1` would replace the profile's whole [nfs] table, and a later
+    // `--set nfs.size=1Gi` would then build a new one: the profile's other nfs keys would be
+    // dropped without a word.
+    if let Some((path, site)) = scalar_for_table(&layer) {
+        let key = path.join(".");
+        return Err(Diagnostic::error(format!(
+            "`{key}` is a table; --set changes one of its keys"
+        ))
+        .at(site.value_origin())
+        .with_help(format!("e.g. --set {key}.KEY=VALUE"))
+        .into());
+    }
     if layer.table.contains_key("extends") {
         let site = layer
             .origins
@@ -90,6 +103,55 @@ fn set_layer(set: &str) -> Result<Layer> {
             .into());
     }
     Ok(layer)
+}
+
+/// The most profiles an `extends` chain may hold: real chains are two or three long, and each
+/// level is a stack frame and a file read.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// The first key of a `--set` layer whose value is not a table where the profile has a table.
+fn scalar_for_table(layer: &Layer) -> Option<(Vec<String>, &super::layer::Site)> {
+    let mut path = Vec::new();
+    let mut table = &layer.table;
+    while let Some((key, value)) = table.iter().next() {
+        path.push(key.clone());
+        match value {
+            Value::Table(inner) => table = inner,
+            _ if schema::is_table_at(&path) => {
+                return layer.origins.get(&path).map(|site| (path, site));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Every string value holding a NUL character, which no Kubernetes object, file name or command
+/// argument can carry: an error where it was written, before anything tries to use it.
+fn nul_characters(layer: &Layer) -> Vec<Diagnostic> {
+    fn walk(table: &toml::Table, path: &mut Vec<String>, layer: &Layer, out: &mut Vec<Diagnostic>) {
+        for (key, value) in table {
+            path.push(key.clone());
+            match value {
+                Value::Table(inner) => walk(inner, path, layer, out),
+                Value::String(text) if text.contains('\0') => {
+                    let mut diagnostic = Diagnostic::error(format!(
+                        "`{}` holds a NUL character, which no Kubernetes object or command argument can carry",
+                        path.join(".")
+                    ));
+                    if let Some(site) = layer.origins.nearest(path) {
+                        diagnostic = diagnostic.at(site.value_origin());
+                    }
+                    out.push(diagnostic);
+                }
+                _ => {}
+            }
+            path.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(&layer.table, &mut Vec::new(), layer, &mut out);
+    out
 }
 
 /// The layer of `source` on top of the layers of the profiles it extends. `chain` holds the
@@ -116,10 +178,18 @@ fn load_chain(
         .at(site)
         .into());
     };
+    if chain.len() >= MAX_EXTENDS_DEPTH {
+        return Err(Diagnostic::error(format!(
+            "`extends` goes deeper than {MAX_EXTENDS_DEPTH} profiles; hfgen stops here"
+        ))
+        .at(site)
+        .with_help("extend a built-in profile, or a profile that does, directly")
+        .into());
+    }
     // A name is a built-in; a path is relative to the extending file, never to the cwd.
     let parent = match &source.base_dir {
         Some(dir) if source::looks_like_path(parent_spec) => {
-            source::read_file(&dir.join(parent_spec))
+            source::read_file(&dir.join(parent_spec), crate::input::Kind::RegularOnly)
         }
         _ => source::resolve_builtin(parent_spec),
     }

@@ -6,6 +6,7 @@
 
 pub mod builtin;
 pub mod check;
+pub mod check_cluster;
 pub mod check_engine;
 pub mod check_network;
 pub mod check_workflow;

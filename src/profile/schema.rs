@@ -123,6 +123,11 @@ pub fn is_string_at(path: &[String]) -> bool {
     schema_at(path).and_then(|schema| schema.get("type")) == Some(&Value::from("string"))
 }
 
+/// Is the value at `path` a table (a section like `nfs`, or a map like `nodes.master`)?
+pub fn is_table_at(path: &[String]) -> bool {
+    schema_at(path).and_then(|schema| schema.get("type")) == Some(&Value::from("object"))
+}
+
 /// One key of the profile, for the reference table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyDoc {

@@ -3,6 +3,7 @@
 use super::builtin;
 use crate::diag::{Diagnostic, Origin};
 use crate::error::{Error, Result};
+use crate::input;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,7 +40,7 @@ pub fn resolve(spec: &str) -> Result<ProfileSource> {
     if !looks_like_path(spec) && (builtin::find(spec).is_some() || !Path::new(spec).exists()) {
         return resolve_builtin(spec);
     }
-    read_file(Path::new(spec))
+    read_file(Path::new(spec), input::Kind::AnyStream)
 }
 
 /// The built-in profile `name`, or an error that suggests the nearest one.
@@ -63,31 +64,22 @@ pub fn resolve_builtin(name: &str) -> Result<ProfileSource> {
     ))
 }
 
-/// Reads a profile file, refusing huge, binary or non-UTF-8 files with a clear message.
-pub fn read_file(path: &Path) -> Result<ProfileSource> {
+/// Reads a profile file, refusing huge, binary or non-UTF-8 files with a clear message. The
+/// profile the user names may be a pipe (`--profile <(...)`); a file named by `extends` must be
+/// a regular file, since a FIFO there would block forever.
+pub fn read_file(path: &Path, kind: input::Kind) -> Result<ProfileSource> {
     let name = path.display().to_string();
-    let unreadable = |why: String| Error::msg(format!("cannot read profile {name}: {why}"));
-    let metadata = std::fs::metadata(path).map_err(|e| unreadable(e.to_string()))?;
-    if metadata.is_dir() {
-        return Err(unreadable("it is a directory".into()));
-    }
-    if metadata.len() > MAX_PROFILE_BYTES {
-        return Err(unreadable(format!(
-            "it is {} bytes; a profile may be at most {MAX_PROFILE_BYTES} bytes",
-            metadata.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
-    if bytes.contains(&0) {
-        return Err(unreadable(
-            "it contains NUL bytes (a binary file?); a profile is TOML text".into(),
-        ));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        unreadable(format!(
-            "it is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
+    let text = input::read_text(path, MAX_PROFILE_BYTES, kind).map_err(|why| {
+        let why = match why {
+            input::ReadError::Nul => {
+                "it contains NUL bytes (a binary file?); a profile is TOML text".to_string()
+            }
+            input::ReadError::TooLarge { limit } => {
+                format!("it is larger than {limit} bytes, the most a profile may be")
+            }
+            other => other.to_string(),
+        };
+        Error::msg(format!("cannot read profile {name}: {why}"))
     })?;
     Ok(ProfileSource {
         name,

@@ -3,32 +3,33 @@
 use super::report::FileReport;
 use super::{kube_schema::KubeSchemas, locate, schema_findings, Finding};
 use crate::error::{Error, Result};
+use crate::input;
 use crate::manifests::{yaml, Document};
 use serde_json::Value;
 use std::cell::Cell;
-use std::io::Read;
+use std::path::Path;
 
-/// Manifests larger than this are not a mistake to catch early, but they are not ours either.
-const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
+/// The most `hfgen validate` reads of one input. Beyond it the input is refused with a message
+/// that says so (exit 2): validating only its start could pass a stream whose later documents
+/// are invalid.
+pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
 
-/// Reads `path` (`-` is stdin) as text.
+/// Reads `path` (`-` is stdin) as text: at most [`MAX_INPUT_BYTES`], no NUL bytes, UTF-8.
 pub fn read_input(path: &str) -> Result<String> {
-    let mut bytes = Vec::new();
     let result = if path == "-" {
-        std::io::stdin()
-            .take(MAX_INPUT_BYTES)
-            .read_to_end(&mut bytes)
-            .map(|_| ())
+        input::read_stdin_text(MAX_INPUT_BYTES)
     } else {
-        std::fs::File::open(path).and_then(|file| {
-            file.take(MAX_INPUT_BYTES)
-                .read_to_end(&mut bytes)
-                .map(|_| ())
-        })
+        input::read_text(Path::new(path), MAX_INPUT_BYTES, input::Kind::AnyStream)
     };
-    result.map_err(|e| Error::msg(format!("cannot read {path}: {e}")))?;
-    String::from_utf8(bytes)
-        .map_err(|_| Error::msg(format!("cannot read {path}: it is not UTF-8 text")))
+    result.map_err(|why| Error::msg(format!("cannot read {}: {why}", shown(path))))
+}
+
+/// An input's name in messages: `-` as `stdin`, control characters escaped.
+pub fn shown(path: &str) -> String {
+    match path {
+        "-" => "stdin".to_string(),
+        path => super::report::printable(path),
+    }
 }
 
 /// serde-saphyr's default budget caps a whole input at 1,024 documents, 250,000 nodes and
@@ -74,7 +75,11 @@ pub fn validate_text(
     let parsed = match yaml::for_each_document(text, |value| fast.extend([value])) {
         Ok(()) => Ok(fast),
         Err(yaml::NeedsFullParser) => {
-            serde_saphyr::from_str_multiple_with_options::<Value, Checked>(text, yaml_options(text))
+            let text = yaml::as_the_api_server_reads(text);
+            serde_saphyr::from_str_multiple_with_options::<Value, Checked>(
+                &text,
+                yaml_options(&text),
+            )
         }
     };
     CONTEXT.set(previous);

@@ -49,10 +49,14 @@ pub fn text(reports: &[FileReport]) -> String {
     out
 }
 
+/// One finding as one line of text. File names, object names, paths and messages come from
+/// the input, so their control characters are escaped: a terminal must not act on them and a
+/// newline must not start a line that reads as another finding.
 pub fn text_line(finding: &Finding) -> String {
+    let file = printable(&finding.file);
     let location = match finding.line {
-        Some(line) => format!("{}:{line}", finding.file),
-        None => finding.file.clone(),
+        Some(line) => format!("{file}:{line}"),
+        None => file,
     };
     let path = if finding.path.is_empty() {
         "/"
@@ -60,11 +64,30 @@ pub fn text_line(finding: &Finding) -> String {
         &finding.path
     };
     format!(
-        "{location}: document {} {}: {path}: {}",
+        "{location}: document {} {}: {}: {}",
         finding.document + 1,
-        finding.object,
-        finding.message
+        printable(&finding.object),
+        printable(path),
+        printable(&finding.message)
     )
+}
+
+/// `text` with every control character (C0, DEL, C1) written as Rust writes it in a string
+/// literal (`\n`, `\u{1b}`), so the line stays one line and
+/// reads the same on any terminal.
+pub fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 struct Totals {

@@ -1,0 +1,159 @@
+//! Semantic checks of `[cluster]`: every value becomes an argument of a `gcloud` command in the
+//! setup script, so each must mean what gcloud takes it for. A cluster name such as
+//! `--flags-file=/tmp/x.yaml` would be read by gcloud as an option, not a name; the formats
+//! below all start with a letter or digit, so no value can.
+
+use super::check::Findings;
+use super::model::Profile;
+
+/// One error per `[cluster]` value that is not what gcloud expects there.
+pub fn cluster(profile: &Profile, findings: &mut Findings) {
+    let Some(cluster) = &profile.cluster else {
+        return;
+    };
+    let mut expect = |key: &str, value: &str, valid: bool, what: &str| {
+        if !valid {
+            findings.error(
+                key,
+                format!(
+                    "{key} `{}` is not {what}",
+                    crate::validate::report::printable(value)
+                ),
+            );
+        }
+    };
+    expect(
+        "cluster.name",
+        &cluster.name,
+        is_cluster_name(&cluster.name),
+        "a GKE cluster name (1-40 lowercase letters, digits and '-', starting with a letter and not ending with '-')",
+    );
+    expect(
+        "cluster.project",
+        &cluster.project,
+        is_project_id(&cluster.project),
+        "a Google Cloud project id (6-30 lowercase letters, digits and '-', starting with a letter and not ending with '-', optionally after `domain:`)",
+    );
+    expect(
+        "cluster.zone",
+        &cluster.zone,
+        is_zone(&cluster.zone),
+        "a Compute Engine zone like europe-west2-a",
+    );
+    if let Some(version) = &cluster.version {
+        expect(
+            "cluster.version",
+            version,
+            is_gke_version(version),
+            "a GKE version like 1.33 or 1.33.2-gke.1043000, or `latest`",
+        );
+    }
+    for (key, pool) in [
+        ("cluster.master_pool.machine_type", &cluster.master_pool),
+        ("cluster.worker_pool.machine_type", &cluster.worker_pool),
+    ] {
+        expect(
+            key,
+            &pool.machine_type,
+            is_machine_type(&pool.machine_type),
+            "a machine type like e2-standard-4 (lowercase letters, digits and '-')",
+        );
+    }
+}
+
+fn lower_alnum_dash(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn starts_with_letter_ends_alnum(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_lowercase()) && !text.ends_with('-')
+}
+
+/// GKE: at most 40 characters of `[a-z0-9-]`, a letter first, not `-` last.
+fn is_cluster_name(text: &str) -> bool {
+    (1..=40).contains(&text.len()) && lower_alnum_dash(text) && starts_with_letter_ends_alnum(text)
+}
+
+/// 6-30 characters of `[a-z0-9-]`, a letter first, not `-` last; or `domain.com:project`.
+fn is_project_id(text: &str) -> bool {
+    let id = match text.rsplit_once(':') {
+        Some((domain, id)) if super::formats::is_dns_subdomain(domain) => id,
+        Some(_) => return false,
+        None => text,
+    };
+    (6..=30).contains(&id.len()) && lower_alnum_dash(id) && starts_with_letter_ends_alnum(id)
+}
+
+/// `region-location<digit>-<letter>`, e.g. `europe-west2-a`, `us-central1-f`.
+fn is_zone(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let letters = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase());
+    match parts.as_slice() {
+        [region, location, zone] => {
+            letters(region)
+                && location.starts_with(|c: char| c.is_ascii_lowercase())
+                && location.ends_with(|c: char| c.is_ascii_digit())
+                && location
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                && zone.len() == 1
+                && letters(zone)
+        }
+        _ => false,
+    }
+}
+
+/// `latest`, `1.33`, `1.33.2` or `1.33.2-gke.1043000`.
+fn is_gke_version(text: &str) -> bool {
+    if text == "latest" {
+        return true;
+    }
+    let (numbers, gke) = match text.split_once("-gke.") {
+        Some((numbers, build)) => (numbers, Some(build)),
+        None => (text, None),
+    };
+    let number = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = numbers.split('.').collect();
+    (1..=3).contains(&parts.len())
+        && parts.iter().all(|part| number(part))
+        && gke.is_none_or(number)
+}
+
+/// `e2-standard-4`, `n2-custom-4-8192`, `custom-2-4096`: `[a-z0-9]` words joined by `-`.
+fn is_machine_type(text: &str) -> bool {
+    (1..=64).contains(&text.len())
+        && text.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && lower_alnum_dash(text)
+        && !text.ends_with('-')
+        && !text.contains("--")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gcloud_values() {
+        assert!(is_cluster_name("hyperflow"));
+        assert!(!is_cluster_name("--flags-file=/tmp/x.yaml"));
+        assert!(!is_cluster_name("-x"));
+        assert!(!is_cluster_name(&"a".repeat(41)));
+        assert!(is_project_id("my-project-123"));
+        assert!(is_project_id("example.com:my-project"));
+        assert!(!is_project_id("--project=x"));
+        assert!(!is_project_id("short"));
+        assert!(is_zone("europe-west2-a"));
+        assert!(is_zone("us-central1-f"));
+        assert!(!is_zone("--zone"));
+        assert!(!is_zone("europe-west2"));
+        assert!(is_gke_version("1.33"));
+        assert!(is_gke_version("1.33.2-gke.1043000"));
+        assert!(is_gke_version("latest"));
+        assert!(!is_gke_version("--version"));
+        assert!(!is_gke_version("1..2"));
+        assert!(is_machine_type("e2-standard-4"));
+        assert!(is_machine_type("n2-custom-4-8192"));
+        assert!(!is_machine_type("--machine-type=x"));
+    }
+}
