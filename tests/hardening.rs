@@ -149,8 +149,8 @@ fn every_pod_follows_the_restricted_baseline_or_a_listed_exception() {
             }
         }
         assert_eq!(
-            pods, 7,
-            "{}: engine, redis, nfs-server, 3 Jobs, worker",
+            pods, 8,
+            "{}: engine, redis, nfs-server, 4 Jobs, worker",
             builtin.name
         );
     }

@@ -620,3 +620,59 @@ fn cli_prints_the_script_on_stdout_only() {
     assert_eq!(stdout, script("minikube-ip", &["nfs.ip=10.96.0.7".into()]));
     assert!(stdout.contains("\nnfs_ip='10.96.0.7'\n"));
 }
+
+#[test]
+fn gke_script_deletes_the_cluster_it_created_and_lets_gcloud_ask_first() {
+    let (_sandbox, calls) = gke_calls(&[], &["delete"]);
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    let delete = find_call(&calls, &["gcloud", "container", "clusters", "delete"]);
+    let create_args = {
+        let (_sandbox, calls) = gke_calls(&[], &[]);
+        find_call(&calls, &["gcloud", "container", "clusters", "create"]).clone()
+    };
+    // The same cluster, project and zone as `create`.
+    assert_eq!(delete[4], create_args[4]);
+    for name in ["--project", "--zone"] {
+        assert_eq!(flag(delete, name), flag(&create_args, name), "{name}");
+    }
+    assert!(!delete.iter().any(|arg| arg == "--quiet"), "{delete:?}");
+}
+
+#[test]
+fn minikube_dnsmasq_undo_removes_exactly_what_the_script_added() {
+    let sandbox = Sandbox::new(&[("apt-get", ""), ("systemctl", "")]);
+    let root = sandbox.path("root");
+    let before = data("minikube-dnsmasq/before/etc");
+    fs::create_dir(root.join("etc")).unwrap();
+    for entry in fs::read_dir(&before).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), root.join("etc").join(entry.file_name())).unwrap();
+    }
+    // A line the user adds after the set-up stays after the undo.
+    let text = script("minikube-dnsmasq", &[]);
+    assert_success(&sandbox.run(&text, &[], &[("HFGEN_ROOT", &root)]));
+    let mut hosts = fs::read_to_string(root.join("etc/hosts")).unwrap();
+    hosts.push_str("10.0.0.7 mine\n");
+    fs::write(root.join("etc/hosts"), &hosts).unwrap();
+    assert_success(&sandbox.run(&text, &["undo"], &[("HFGEN_ROOT", &root)]));
+    for file in ["dnsmasq.conf", "hosts", "resolv.conf"] {
+        let mut expected = fs::read_to_string(before.join(file)).unwrap_or_default();
+        // The newline the set-up put after a last line that had none stays.
+        if !expected.is_empty() && !expected.ends_with('\n') {
+            expected.push('\n');
+        }
+        if file == "hosts" {
+            expected.push_str("10.0.0.7 mine\n");
+        }
+        assert_eq!(
+            fs::read_to_string(root.join("etc").join(file)).unwrap(),
+            expected,
+            "{file}"
+        );
+    }
+    assert!(!root.join("etc/hfgen-dnsmasq.added").exists());
+    // Nothing left to undo: a second undo changes nothing and says so.
+    let again = sandbox.run(&text, &["undo"], &[("HFGEN_ROOT", &root)]);
+    assert_success(&again);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to undo"));
+}

@@ -5,8 +5,11 @@
 #   bash setup.sh                   create the cluster and its node pools, skipping what
 #                                   exists, and point kubectl at the cluster
 #   bash setup.sh resize-to-zero    scale both node pools to 0 nodes: nothing to pay for
-#                                   nodes while no workflow runs
+#                                   nodes while no workflow runs (a run in progress fails:
+#                                   its Job does not start it again)
 #   bash setup.sh resize            scale both node pools back to the profile's node counts
+#   bash setup.sh delete            delete the cluster, its nodes and disks (the NFS export's
+#                                   disk too); gcloud asks before it deletes
 #
 # Then deploy: hfgen render --profile ... | kubectl apply -f -
 set -euo pipefail
@@ -88,6 +91,11 @@ resize_to_profile() {
   resize_pool "$worker_pool" "$worker_node_count"
 }
 
+# gcloud asks for confirmation: this removes every workload and disk of the cluster.
+delete_cluster() {
+  gcloud container clusters delete "$cluster" "${scope[@]}"
+}
+
 case "${1:-create}" in
   create)
     create_cluster
@@ -97,8 +105,9 @@ case "${1:-create}" in
     ;;
   resize-to-zero) resize_to_zero ;;
   resize) resize_to_profile ;;
+  delete) delete_cluster ;;
   *)
-    echo "usage: bash setup.sh [create|resize-to-zero|resize]" >&2
+    echo "usage: bash setup.sh [create|resize-to-zero|resize|delete]" >&2
     exit 2
     ;;
 esac

@@ -4,7 +4,9 @@
 # whose kubelet mounts the NFS volume (bare metal or `minikube --driver=none`; with a VM or
 # container driver, inside the node: `minikube ssh`):
 #
-#   sudo bash setup.sh
+#   sudo bash setup.sh          make the changes below
+#   sudo bash setup.sh undo     remove exactly the lines this script added (it keeps a list in
+#                               /etc/hfgen-dnsmasq.added) and restart dnsmasq; the packages stay
 #
 # Why: the PersistentVolume names the NFS server nfs-server.<namespace>.svc.<cluster domain>.
 # The kubelet mounts it with the host's resolver, which does not know cluster DNS, so the host
@@ -27,6 +29,9 @@ if "$on_host" && [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
+# What this script added, one "FILE<tab>LINE" a line: `undo` removes exactly those lines.
+added="$root/etc/hfgen-dnsmasq.added"
+
 # Creates FILE if missing; succeeds if FILE has LINE as a whole line.
 has_line() {
   local line=$1 file=$2
@@ -46,6 +51,7 @@ add_line() {
     printf '\n' >>"$file"
   fi
   printf '%s\n' "$line" >>"$file"
+  printf '%s\t%s\n' "$file" "$line" >>"$added"
 }
 
 # Puts LINE first in FILE unless FILE already has it.
@@ -59,7 +65,51 @@ prepend_line() {
   local rest
   rest=$(cat "$file"; printf x)
   printf '%s\n%s' "$line" "${rest%x}" >"$file"
+  printf '%s\t%s\n' "$file" "$line" >>"$added"
 }
+
+# Removes the first line of FILE equal to LINE, in place (resolv.conf may be a symlink).
+remove_line() {
+  local line=$1 file=$2 rest
+  [ -f "$file" ] || return 0
+  rest=$(LINE="$line" awk '!done && $0 == ENVIRON["LINE"] { done = 1; next } { print }' "$file"; printf x)
+  printf '%s' "${rest%x}" >"$file"
+}
+
+restart_dnsmasq() {
+  # dnsmasq reads its configuration only when it starts.
+  if "$on_host"; then
+    systemctl restart dnsmasq
+  else
+    echo "HFGEN_ROOT is set: not restarting dnsmasq" >&2
+  fi
+}
+
+undo() {
+  if [ ! -f "$added" ]; then
+    echo "nothing to undo: $added does not exist" >&2
+    return
+  fi
+  local file line
+  while IFS=$'\t' read -r file line; do
+    remove_line "$line" "$file"
+  done <"$added"
+  rm -f "$added"
+  restart_dnsmasq
+  echo "removed the lines this script added; nfs-common and dnsmasq stay installed" >&2
+}
+
+case "${1:-apply}" in
+  apply) ;;
+  undo)
+    undo
+    exit 0
+    ;;
+  *)
+    echo "usage: sudo bash setup.sh [apply|undo]" >&2
+    exit 2
+    ;;
+esac
 
 # Packages. nfs-common is the NFS client that the kubelet's mount needs. The seed README
 # installs nfs-kernel-server, a host NFS server, which pulls nfs-common in; the server itself
@@ -92,12 +142,7 @@ prepend_line 'nameserver 127.0.0.1' "$root/etc/resolv.conf"
 add_line 'search svc.cluster.local' "$root/etc/resolv.conf"
 add_line 'options ndots:5 timeout:1' "$root/etc/resolv.conf"
 
-# dnsmasq reads its configuration only when it starts.
-if "$on_host"; then
-  systemctl restart dnsmasq
-else
-  echo "HFGEN_ROOT is set: not restarting dnsmasq" >&2
-fi
+restart_dnsmasq
 
 # The engine's client library drops seccompProfile from the worker Jobs: worker pods get the
 # RuntimeDefault seccomp profile only from the kubelet's default.

@@ -22,8 +22,16 @@ use std::path::{Path, PathBuf};
 /// The `hfgen setup` script, kept beside the manifests it prepares the cluster for.
 pub const SETUP_SCRIPT: &str = "setup.sh";
 
-/// Subfolder of a golden folder holding what `render --component postprocess --out` writes.
-pub const POSTPROCESS_FOLDER: &str = "postprocess";
+/// Subfolders of a golden folder holding what `render --component NAME --out` writes, for
+/// each component but the core.
+pub const COMPONENT_FOLDERS: [Component; 2] = [Component::Postprocess, Component::Results];
+
+/// Whether `name` is the subfolder of one of [`COMPONENT_FOLDERS`].
+pub fn is_component_folder(name: &str) -> bool {
+    COMPONENT_FOLDERS
+        .iter()
+        .any(|component| component.name() == name)
+}
 
 /// Every file the golden folder of `loaded` must hold, as (path relative to the folder with `/`
 /// separators, content), in a fixed order.
@@ -35,7 +43,7 @@ pub const POSTPROCESS_FOLDER: &str = "postprocess";
 pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
     let profile = &loaded.profile;
     // One render (and validation) of every component, selected as `render` and
-    // `render --component postprocess` would.
+    // `render --component NAME` would.
     let all = render(profile, &Component::ALL)?;
     let defaults = Component::defaults(profile);
     let selected = |component: &dyn Fn(Component) -> bool| Bundle {
@@ -47,10 +55,12 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
             .collect(),
     };
     let mut files = folder_files(&selected(&|component| defaults.contains(&component)));
-    files.extend(in_subfolder(
-        POSTPROCESS_FOLDER,
-        folder_files(&selected(&|component| component == Component::Postprocess)),
-    ));
+    for only in COMPONENT_FOLDERS {
+        files.extend(in_subfolder(
+            only.name(),
+            folder_files(&selected(&|component| component == only)),
+        ));
+    }
     // A GKE profile without [cluster] renders fine but has no cluster to set up.
     if profile.platform != Platform::Gke || profile.cluster.is_some() {
         files.push((SETUP_SCRIPT.into(), setup::script(loaded)?));

@@ -24,8 +24,9 @@ pub fn run(args: DiagramArgs) -> Result<u8> {
     for warning in &loaded.warnings {
         super::say(warning);
     }
-    // The picture shows everything a profile deploys, post-processing included.
-    let bundle = render::render(&loaded.profile, &Component::ALL)?;
+    // The picture shows everything a profile deploys for a run, post-processing included
+    // (not the pod that copies results out afterwards).
+    let bundle = render::render(&loaded.profile, &[Component::Core, Component::Postprocess])?;
     super::write_stdout(&diagram::draw(&bundle, args.format)?)?;
     Ok(0)
 }

@@ -18,8 +18,8 @@ pub struct RenderArgs {
     /// Write one file per template and a kustomization.yaml into DIR instead of stdout.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Render only these components: core, postprocess (default: core, and postprocess
-    /// unless postprocess.automatic = false).
+    /// Render only these components: core, postprocess, results (default: core, and
+    /// postprocess unless postprocess.automatic = false).
     #[arg(long = "component", value_name = "NAME", value_parser = parse_component)]
     pub components: Vec<Component>,
 }

@@ -213,7 +213,7 @@ fn foreign_entries(
         let kind = entry
             .file_type()
             .map_err(|e| io_error("read", &entry.path(), e))?;
-        if kind.is_dir() && prefix.is_empty() && name == crate::check::POSTPROCESS_FOLDER {
+        if kind.is_dir() && prefix.is_empty() && crate::check::is_component_folder(&name) {
             foreign_entries(&entry.path(), &format!("{relative}/"), own, foreign)?;
             continue;
         }

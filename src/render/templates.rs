@@ -5,12 +5,14 @@
 pub enum Component {
     /// Everything needed to run a workflow.
     Core,
-    /// The log-parser and viz-trace Jobs, applied after a run.
+    /// The log-parser and viz-trace Jobs: with the core unless `postprocess.automatic = false`.
     Postprocess,
+    /// A pod that mounts the shared volume read-only, for `kubectl cp` of the results.
+    Results,
 }
 
 impl Component {
-    pub const ALL: [Component; 2] = [Component::Core, Component::Postprocess];
+    pub const ALL: [Component; 3] = [Component::Core, Component::Postprocess, Component::Results];
 
     /// What `hfgen render` renders without `--component`: the core, and the post-processing
     /// Jobs too when they follow the run by themselves (`postprocess.automatic`).
@@ -26,6 +28,7 @@ impl Component {
         match self {
             Component::Core => "core",
             Component::Postprocess => "postprocess",
+            Component::Results => "results",
         }
     }
 
@@ -76,6 +79,7 @@ pub const TEMPLATES: &[TemplateSpec] = &[
     template!("nfs-data-job.yml", Core),
     template!("parser-job.yml", Postprocess),
     template!("viz-trace-job.yml", Postprocess),
+    template!("results-job.yml", Results),
 ];
 
 /// The worker Job template that the ConfigMap carries; rendered before `cm.yml`.

@@ -106,8 +106,15 @@ fn every_builtin_profile_runs_a_fanout_workflow_to_its_end() {
             "{}",
             run.describe()
         );
-        // The engine's start-up script marks a finished run for the post-processing Jobs.
-        assert!(run.file("postprocStart").is_some(), "{}", run.describe());
+        // The engine marked the finished run for the post-processing Jobs, which followed.
+        assert!(run.file("parsingFinished").is_none(), "{}", run.describe());
+        assert_eq!(
+            run.status_record()["state"],
+            "Succeeded",
+            "{}",
+            run.describe()
+        );
+        assert!(run.postprocess_calls.contains("viz "), "{}", run.describe());
     }
 }
 
