@@ -458,8 +458,9 @@ fn expected(dir: &str, file: &str) -> String {
         .replace("{hostname}", hostname.trim_end())
 }
 
-#[test]
-fn minikube_dnsmasq_script_edits_each_file_once() {
+/// A sandbox for the minikube-dnsmasq script, its root holding the `before` files of
+/// `tests/setup/minikube-dnsmasq/before/etc`: (sandbox, root, that `before` folder).
+fn dnsmasq_sandbox() -> (Sandbox, PathBuf, PathBuf) {
     let sandbox = Sandbox::new(&[("apt-get", ""), ("systemctl", "")]);
     let root = sandbox.path("root");
     let before = data("minikube-dnsmasq/before/etc");
@@ -468,6 +469,12 @@ fn minikube_dnsmasq_script_edits_each_file_once() {
         let entry = entry.unwrap();
         fs::copy(entry.path(), root.join("etc").join(entry.file_name())).unwrap();
     }
+    (sandbox, root, before)
+}
+
+#[test]
+fn minikube_dnsmasq_script_edits_each_file_once() {
+    let (sandbox, root, before) = dnsmasq_sandbox();
     let text = script("minikube-dnsmasq", &[]);
     let files = ["etc/dnsmasq.conf", "etc/hosts", "etc/resolv.conf"];
     let mut first_run = Vec::new();
@@ -640,14 +647,7 @@ fn gke_script_deletes_the_cluster_it_created_and_lets_gcloud_ask_first() {
 
 #[test]
 fn minikube_dnsmasq_undo_removes_exactly_what_the_script_added() {
-    let sandbox = Sandbox::new(&[("apt-get", ""), ("systemctl", "")]);
-    let root = sandbox.path("root");
-    let before = data("minikube-dnsmasq/before/etc");
-    fs::create_dir(root.join("etc")).unwrap();
-    for entry in fs::read_dir(&before).unwrap() {
-        let entry = entry.unwrap();
-        fs::copy(entry.path(), root.join("etc").join(entry.file_name())).unwrap();
-    }
+    let (sandbox, root, before) = dnsmasq_sandbox();
     // A line the user adds after the set-up stays after the undo.
     let text = script("minikube-dnsmasq", &[]);
     assert_success(&sandbox.run(&text, &[], &[("HFGEN_ROOT", &root)]));
