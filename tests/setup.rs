@@ -474,7 +474,7 @@ fn dnsmasq_sandbox() -> (Sandbox, PathBuf, PathBuf) {
 
 #[test]
 fn minikube_dnsmasq_script_edits_each_file_once() {
-    let (sandbox, root, before) = dnsmasq_sandbox();
+    let (sandbox, root, _) = dnsmasq_sandbox();
     let text = script("minikube-dnsmasq", &[]);
     let files = ["etc/dnsmasq.conf", "etc/hosts", "etc/resolv.conf"];
     let mut first_run = Vec::new();
