@@ -164,6 +164,7 @@ fn cross_object_checks_find_what_schemas_cannot() {
                     .collect(),
                 text,
             }],
+            provided_claims: Vec::new(),
         };
         let findings = cross::check(&bundle, &[]);
         let actual: String = findings

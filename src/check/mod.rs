@@ -47,6 +47,7 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
     let all = render(profile, &Component::ALL)?;
     let defaults = Component::defaults(profile);
     let selected = |component: &dyn Fn(Component) -> bool| Bundle {
+        provided_claims: all.provided_claims.clone(),
         files: all
             .files
             .iter()

@@ -54,6 +54,9 @@ impl Document {
 #[derive(Debug, Clone, Default)]
 pub struct Bundle {
     pub files: Vec<ManifestFile>,
+    /// Claims the pods mount that the cluster provides, not the bundle (`storage.type =
+    /// "existing-claim"`).
+    pub provided_claims: Vec<String>,
 }
 
 impl Bundle {

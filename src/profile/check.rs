@@ -20,15 +20,12 @@ pub const CHECKS: &[Check] = &[
     images,
     task_resources,
     component_resources,
-    nfs_size,
-    super::check_network::nfs_address,
-    storage_class,
+    super::check_storage::storage,
     platform_sections,
     dns,
     super::check_cluster::cluster,
     int32_fields,
     node_selectors,
-    super::check_network::nfs_node_cidrs,
     super::check_workflow::data_source,
     super::check_workflow::engine_env,
     super::check_engine::failure_handling,
@@ -273,10 +270,18 @@ fn requests_and_limit(findings: &mut Findings, keys: [&str; 3], values: [&str; 3
 /// The least memory or volume size that makes sense: 1Mi.
 const MIN_BYTES: f64 = 1024.0 * 1024.0;
 
-fn nfs_size(profile: &Profile, findings: &mut Findings) {
-    let text = &profile.nfs.size;
-    let bytes = positive_quantity(findings, "nfs.size", text, "20Gi");
-    at_least_a_mebibyte(findings, "nfs.size", text, bytes);
+/// `[nfs]` and the NFS node CIDRs: only where hfgen runs its own NFS server.
+pub fn nfs(profile: &Profile, findings: &mut Findings) {
+    volume_size(findings, "nfs.size", &profile.nfs.size);
+    super::check_network::nfs_address(profile, findings);
+    storage_class(profile, findings);
+    super::check_network::nfs_node_cidrs(profile, findings);
+}
+
+/// A volume size: a positive quantity of at least 1Mi.
+pub fn volume_size(findings: &mut Findings, key: &str, text: &str) {
+    let bytes = positive_quantity(findings, key, text, "20Gi");
+    at_least_a_mebibyte(findings, key, text, bytes);
 }
 
 /// A byte count under 1Mi is a quantity whose unit was left out (`20` is 20 bytes): no volume

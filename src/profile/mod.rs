@@ -9,6 +9,7 @@ pub mod check;
 pub mod check_cluster;
 pub mod check_engine;
 pub mod check_network;
+pub mod check_storage;
 pub mod check_workflow;
 pub mod formats;
 pub mod layer;

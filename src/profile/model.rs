@@ -33,7 +33,11 @@ pub struct Profile {
     /// Where the workflow data (workflow.json and inputs) comes from.
     #[serde(default)]
     pub data: Data,
-    /// The NFS server that shares the workflow directory between the engine and the workers.
+    /// Where the workflow directory that the engine and the workers share lives.
+    #[serde(default)]
+    pub storage: Storage,
+    /// hfgen's own NFS server, which shares the workflow directory (`storage.type =
+    /// "nfs-server"`; ignored with the other storage types).
     #[serde(default)]
     pub nfs: Nfs,
     /// Permissions of the engine.
@@ -77,6 +81,41 @@ pub enum Platform {
     Gke,
     /// minikube or a bare-metal cluster.
     Minikube,
+}
+
+/// The shared workflow directory.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Storage {
+    /// `nfs-server`: hfgen's own NFS server pod (privileged; see `[nfs]`) exports it;
+    /// `storage-class`: a ReadWriteMany claim on `storage.class`; `existing-claim`: a claim
+    /// that someone else made (`storage.claim`), used as it is.
+    #[serde(default, rename = "type")]
+    pub kind: StorageType,
+    /// StorageClass of the claim (`type = "storage-class"`); it must offer ReadWriteMany
+    /// (e.g. GKE Filestore `standard-rwx`, or `nfs` from nfs-server-provisioner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// Size of the claim (`type = "storage-class"`; default `20Gi`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Name of the existing claim in the profile's namespace (`type = "existing-claim"`); it
+    /// must be ReadWriteMany.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+}
+
+/// Who provides the shared workflow directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StorageType {
+    /// hfgen's NFS server pod, a PersistentVolume on it and the claim `nfs`.
+    #[default]
+    NfsServer,
+    /// A ReadWriteMany claim `workflow-data` on a StorageClass.
+    StorageClass,
+    /// A claim made by someone else.
+    ExistingClaim,
 }
 
 /// A known workflow whose images hfgen knows.

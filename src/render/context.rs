@@ -1,7 +1,9 @@
 //! What templates see: the profile, with presets applied and derived names computed once.
 
+use super::plan::DeploymentPlan;
 use crate::profile::model::{
-    Data, Engine, NetworkPolicy, Nfs, NfsAddress, Nodes, Postprocess, Profile, RbacMode, Tasks,
+    Data, Engine, NetworkPolicy, Nfs, NfsAddress, Nodes, Postprocess, Profile, RbacMode, Storage,
+    Tasks,
 };
 use crate::profile::presets::preset;
 use crate::profile::resources::ResolvedResources;
@@ -35,6 +37,9 @@ pub struct RenderContext<'a> {
     pub data_sha256: Option<String>,
     /// The engine Job's status-record script (hfgen's own file), carried by the ConfigMap.
     pub run_status_js: &'static str,
+    /// What this profile deploys, decided once.
+    pub plan: DeploymentPlan,
+    pub storage: &'a Storage,
 }
 
 /// Every image, with the workflow preset filling what the profile leaves out.
@@ -108,6 +113,8 @@ impl<'a> RenderContext<'a> {
                 .as_ref()
                 .map(|sum| sum.to_ascii_lowercase()),
             run_status_js: include_str!("../../templates/run-status.js"),
+            plan: DeploymentPlan::new(profile),
+            storage: &profile.storage,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod context;
 pub mod env;
+pub mod plan;
 pub mod templates;
 pub mod yaml_scalar;
 
@@ -47,15 +48,22 @@ pub fn render(profile: &Profile, components: &[Component]) -> Result<Bundle> {
 /// Renders every component without validating it.
 pub fn render_unchecked(profile: &Profile) -> Result<Bundle> {
     let env = env::environment().map_err(|e| template_error("(environment)", e))?;
-    let context = Value::from(Serde(RenderContext::new(profile)));
+    let render_context = RenderContext::new(profile);
+    let plan = render_context.plan.clone();
+    let context = Value::from(Serde(render_context));
     let job_template = render_job_template(env, &context)?;
     let context = minijinja::context! {
         job_template => Value::from_safe_string(job_template),
         ..context
     };
-    let mut bundle = Bundle::default();
+    let mut bundle = Bundle {
+        provided_claims: plan.provided_claims(),
+        ..Bundle::default()
+    };
     for spec in TEMPLATES {
-        // A template whose objects the profile turns off renders no document and no file.
+        if !(spec.enabled)(&plan) {
+            continue;
+        }
         let name = spec.template_name();
         let text = render_template(env, &name, &context)?;
         let documents = parse_documents(&name, &text)?;

@@ -1,5 +1,7 @@
 //! The templates, one per upstream manifest file, in apply order.
 
+use super::plan::DeploymentPlan;
+
 /// A group of objects a user renders together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Component {
@@ -43,6 +45,8 @@ pub struct TemplateSpec {
     /// Output file name, e.g. `redis.yml`; the template is `<file>.j2`.
     pub file: &'static str,
     pub component: Component,
+    /// Whether the plan deploys this file's objects at all.
+    pub enabled: fn(&DeploymentPlan) -> bool,
     pub source: &'static str,
 }
 
@@ -54,9 +58,13 @@ impl TemplateSpec {
 
 macro_rules! template {
     ($file:literal, $component:ident) => {
+        template!($file, $component, |_| true)
+    };
+    ($file:literal, $component:ident, $enabled:expr) => {
         TemplateSpec {
             file: $file,
             component: Component::$component,
+            enabled: $enabled,
             source: include_str!(concat!("../../templates/", $file, ".j2")),
         }
     };
@@ -66,14 +74,14 @@ macro_rules! template {
 /// policies (before any pod, so no pod starts unprotected), RBAC, ConfigMap, Services, PV,
 /// PVC, Deployments, Jobs (the engine's run, the data it waits for, the post-processing).
 pub const TEMPLATES: &[TemplateSpec] = &[
-    template!("namespace.yml", Core),
-    template!("network-policy.yml", Core),
+    template!("namespace.yml", Core, |plan| plan.create_namespace),
+    template!("network-policy.yml", Core, |plan| plan.network_policy),
     template!("rbac.yml", Core),
     template!("cm.yml", Core),
-    template!("nfs-server-service.yml", Core),
+    template!("nfs-server-service.yml", Core, |plan| plan.nfs_server),
     template!("redis-service.yml", Core),
-    template!("pv-pvc.yml", Core),
-    template!("nfs-server.yml", Core),
+    template!("pv-pvc.yml", Core, |plan| plan.renders_claim),
+    template!("nfs-server.yml", Core, |plan| plan.nfs_server),
     template!("redis.yml", Core),
     template!("hyperflow-engine-job.yml", Core),
     template!("nfs-data-job.yml", Core),

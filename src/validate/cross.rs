@@ -187,7 +187,8 @@ fn pod_references(spec: &Value, bundle: &Bundle) -> Vec<(String, String)> {
             }
         }
         if let Some(name) = str_at(volume, "/persistentVolumeClaim/claimName") {
-            if bundle.find("PersistentVolumeClaim", name).is_none() {
+            let provided = bundle.provided_claims.iter().any(|claim| claim == name);
+            if bundle.find("PersistentVolumeClaim", name).is_none() && !provided {
                 problems.push((
                     format!("/volumes/{index}/persistentVolumeClaim/claimName"),
                     format!("PersistentVolumeClaim `{name}` is not in the bundle"),

@@ -1,0 +1,73 @@
+//! The deployment plan: what a profile deploys, derived once, for the templates and the
+//! render loop. Each mode is matched exhaustively here, so a new one shows every decision.
+
+use crate::profile::model::{Profile, StorageType};
+use serde::Serialize;
+
+/// The claim name of the storage types where hfgen renders the claim.
+const NFS_CLAIM: &str = "nfs";
+const STORAGE_CLASS_CLAIM: &str = "workflow-data";
+const DEFAULT_CLAIM_SIZE: &str = "20Gi";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeploymentPlan {
+    pub storage: StorageType,
+    /// The claim every pod mounts the workflow directory from.
+    pub claim_name: String,
+    /// Size of the claim hfgen renders (empty when it renders none).
+    pub claim_size: String,
+    /// hfgen runs its own NFS server: its Service, Deployment, PersistentVolume, NetworkPolicy.
+    pub nfs_server: bool,
+    /// hfgen renders the claim (and, with its NFS server, the PersistentVolume).
+    pub renders_claim: bool,
+    pub create_namespace: bool,
+    pub network_policy: bool,
+    /// The Pod Security Standards level the Namespace enforces: the strictest that every pod
+    /// hfgen renders (and the worker pods the engine creates) passes.
+    pub pod_security_enforce: &'static str,
+}
+
+impl DeploymentPlan {
+    pub fn new(profile: &Profile) -> DeploymentPlan {
+        let storage = &profile.storage;
+        let (claim_name, claim_size, nfs_server, renders_claim) = match storage.kind {
+            StorageType::NfsServer => (NFS_CLAIM.to_string(), profile.nfs.size.clone(), true, true),
+            StorageType::StorageClass => (
+                STORAGE_CLASS_CLAIM.to_string(),
+                storage
+                    .size
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_CLAIM_SIZE.to_string()),
+                false,
+                true,
+            ),
+            StorageType::ExistingClaim => (
+                storage.claim.clone().unwrap_or_default(),
+                String::new(),
+                false,
+                false,
+            ),
+        };
+        DeploymentPlan {
+            storage: storage.kind,
+            claim_name,
+            claim_size,
+            nfs_server,
+            renders_claim,
+            create_namespace: profile.create_namespace,
+            network_policy: profile.network_policy.enabled,
+            // The NFS server pod is privileged; without it, root pods (engine, data, post-
+            // processing, workers) still pass baseline, not restricted.
+            pod_security_enforce: if nfs_server { "privileged" } else { "baseline" },
+        }
+    }
+
+    /// Claims the pods mount that the cluster provides, not the render.
+    pub fn provided_claims(&self) -> Vec<String> {
+        if self.renders_claim {
+            Vec::new()
+        } else {
+            vec![self.claim_name.clone()]
+        }
+    }
+}
