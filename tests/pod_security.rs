@@ -171,7 +171,7 @@ fn worker_job(documents: &[Value]) -> Value {
 #[test]
 fn the_namespace_enforces_the_strictest_level_every_pod_passes() {
     let rules = rules();
-    let mut cases: Vec<(String, Vec<&str>)> = BUILTIN_PROFILES
+    let mut cases: Vec<(String, Vec<&str>)> = builtin_profiles()
         .iter()
         .map(|profile| (profile.to_string(), vec![]))
         .collect();

@@ -26,7 +26,7 @@ fn render_all_components(profile: &str, extra: &[&str]) -> String {
 /// The objects of each built-in profile, in apply order, as listed in tests/render/<profile>.objects.
 #[test]
 fn builtin_profiles_render_the_expected_objects_in_order() {
-    for profile in BUILTIN_PROFILES {
+    for profile in builtin_profiles() {
         let yaml = hfgen_ok(&["render", "--profile", profile]);
         let actual: Vec<String> = documents(&yaml).iter().map(object_line).collect();
         let expected_path = repo_root().join(format!("tests/render/{profile}.objects"));
@@ -38,7 +38,7 @@ fn builtin_profiles_render_the_expected_objects_in_order() {
 
 #[test]
 fn two_renders_are_byte_identical() {
-    for profile in BUILTIN_PROFILES {
+    for profile in builtin_profiles() {
         for component in ["core", "postprocess"] {
             let args = ["render", "--profile", profile, "--component", component];
             assert_eq!(hfgen_ok(&args), hfgen_ok(&args), "{profile}/{component}");
@@ -63,7 +63,7 @@ fn documents_come_in_apply_order() {
         "Deployment",
         "Job",
     ];
-    for profile in BUILTIN_PROFILES {
+    for profile in builtin_profiles() {
         let yaml = render_all_components(profile, &["--set", "rbac.mode=cluster-admin"]);
         let ranks: Vec<usize> = documents(&yaml)
             .iter()
@@ -85,7 +85,7 @@ fn documents_come_in_apply_order() {
 #[test]
 fn kubernetes_validate_strict_accepts_every_builtin_profile() {
     let dir = tempfile::tempdir().unwrap();
-    for profile in BUILTIN_PROFILES {
+    for profile in builtin_profiles() {
         for component in ["core", "postprocess"] {
             let yaml = hfgen_ok(&["render", "--profile", profile, "--component", component]);
             let file = write_file(dir.path(), &format!("{profile}-{component}.yaml"), &yaml);
@@ -98,7 +98,7 @@ fn kubernetes_validate_strict_accepts_every_builtin_profile() {
 #[test]
 fn kubernetes_validate_strict_accepts_the_filled_in_job_template() {
     let dir = tempfile::tempdir().unwrap();
-    for profile in BUILTIN_PROFILES {
+    for profile in builtin_profiles() {
         let yaml = hfgen_ok(&["render", "--profile", profile]);
         let filled = hfgen::validate::job_template::fill(&job_template(&yaml));
         assert!(!filled.contains("${"), "unfilled placeholder in {filled}");
@@ -173,7 +173,7 @@ fn pod_specs(docs: &[Value]) -> Vec<(String, &Value)> {
 
 #[test]
 fn only_the_engine_gets_an_api_token_and_it_may_only_create_jobs() {
-    for profile in BUILTIN_PROFILES {
+    for profile in builtin_profiles() {
         let yaml = render_all_components(profile, &[]);
         let docs = documents(&yaml);
         for (object, spec) in pod_specs(&docs) {
@@ -354,7 +354,7 @@ fn postprocess_jobs_run_each_step_on_its_own_line() {
 fn out_folder_is_a_kustomization_that_kubectl_accepts() {
     let kubectl = external_tool("kubectl");
     let dir = tempfile::tempdir().unwrap();
-    for profile in BUILTIN_PROFILES {
+    for profile in builtin_profiles() {
         let out = dir.path().join(profile);
         let out_arg = out.display().to_string();
         hfgen_ok(&["render", "--profile", profile, "--out", &out_arg]);
@@ -489,7 +489,7 @@ fn unknown_profile_and_component_are_bad_input() {
     assert!(stderr(&output).contains("unknown profile `gkee`"));
     assert!(stderr(&output).contains("did you mean `gke`?"));
     let output = hfgen(&["render", "--profile", "nothing-like-it"]);
-    assert!(stderr(&output).contains("gke, minikube-dnsmasq, minikube-ip"));
+    assert!(stderr(&output).contains("gke, kind, minikube-dnsmasq, minikube-ip"));
     assert!(stdout(&output).is_empty());
 
     let output = hfgen(&["render", "--profile", "gke", "--component", "extras"]);
@@ -529,7 +529,7 @@ fn dns_names_follow_the_profile_cluster_domain() {
 fn yamllint_accepts_every_output() {
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
-    for profile in BUILTIN_PROFILES {
+    for profile in builtin_profiles() {
         let yaml = render_all_components(profile, &[]);
         files.push(write_file(dir.path(), &format!("{profile}.yaml"), &yaml));
         let out = dir.path().join(profile);
@@ -561,7 +561,7 @@ fn yamllint_accepts_every_output() {
 /// ones too, and the worker Jobs the engine creates from the template.
 #[test]
 fn every_object_carries_the_deployments_instance_label() {
-    for profile in BUILTIN_PROFILES {
+    for profile in builtin_profiles() {
         for extra in [
             &[][..],
             &[

@@ -676,3 +676,69 @@ fn minikube_dnsmasq_undo_removes_exactly_what_the_script_added() {
     assert_success(&again);
     assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to undo"));
 }
+
+/// A `kind` stub: no cluster exists yet; `create` keeps its config (stdin) in the sandbox;
+/// the new cluster has two nodes.
+const KIND_STUB: &str = "case \"$1 $2\" in\n  'get clusters') ;;\n  'create cluster') cat > \"$STUB_LOG/../kind-config.yaml\" ;;\n  'get nodes') printf 'hyperflow-worker\\nhyperflow-worker2\\n' ;;\nesac";
+
+#[test]
+fn kind_script_creates_labelled_nodes_with_the_service_range_and_seccomp_default() {
+    let sandbox = Sandbox::new(&[("kind", KIND_STUB), ("docker", ""), ("kubectl", "")]);
+    assert_success(&sandbox.run(&script("kind", &[]), &[], &[]));
+    let calls = sandbox.calls();
+    let create = find_call(&calls, &["kind", "create", "cluster"]);
+    assert_eq!(create[3..], ["--name", "hyperflow", "--config=-"]);
+    // The NFS client goes into every node the cluster has.
+    let execs: Vec<&Call> = calls.iter().filter(|call| call[0] == "docker").collect();
+    assert_eq!(execs.len(), 2, "{calls:#?}");
+    assert!(execs
+        .iter()
+        .all(|call| call[1] == "exec" && call[5].contains("nfs-common")));
+
+    let config: Value =
+        serde_saphyr::from_str(&fs::read_to_string(sandbox.path("kind-config.yaml")).unwrap())
+            .unwrap();
+    let loaded = profile::load("kind", &[]).unwrap();
+    let profile = &loaded.profile;
+    assert_eq!(
+        config["networking"]["serviceSubnet"],
+        profile.nfs.service_cidr.as_deref().unwrap()
+    );
+    let workers: Vec<&Value> = config["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|node| node["role"] == "worker")
+        .collect();
+    let labels_of = |node: &&Value| serde_json::to_string(&node["labels"]).unwrap();
+    let master = serde_json::to_string(&profile.nodes.master).unwrap();
+    let worker = serde_json::to_string(&profile.nodes.worker).unwrap();
+    assert_eq!(
+        workers
+            .iter()
+            .filter(|node| labels_of(node) == master)
+            .count(),
+        1
+    );
+    assert_eq!(
+        workers
+            .iter()
+            .filter(|node| labels_of(node) == worker)
+            .count(),
+        2
+    );
+    for node in workers {
+        let patch = node["kubeadmConfigPatches"][0].as_str().unwrap();
+        assert!(patch.contains("seccomp-default: \"true\""), "{patch}");
+    }
+}
+
+#[test]
+fn kind_script_deletes_its_cluster() {
+    let sandbox = Sandbox::new(&[("kind", KIND_STUB)]);
+    assert_success(&sandbox.run(&script("kind", &[]), &["delete"], &[]));
+    assert_eq!(
+        sandbox.calls(),
+        [["kind", "delete", "cluster", "--name", "hyperflow"]]
+    );
+}

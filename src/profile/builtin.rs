@@ -12,6 +12,10 @@ pub const BUILTIN_PROFILES: &[BuiltinProfile] = &[
         source: include_str!("../../profiles/gke.toml"),
     },
     BuiltinProfile {
+        name: "kind",
+        source: include_str!("../../profiles/kind.toml"),
+    },
+    BuiltinProfile {
         name: "minikube-dnsmasq",
         source: include_str!("../../profiles/minikube-dnsmasq.toml"),
     },

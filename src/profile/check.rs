@@ -6,7 +6,7 @@
 
 use super::formats::{self, ImageProblem, Placement};
 use super::layer::{Origins, Site};
-use super::model::{NfsAddress, NfsExport, Platform, Profile, RbacMode};
+use super::model::{NfsAddress, NfsExport, Platform, Profile, RbacMode, StorageType};
 use crate::diag::Diagnostic;
 use crate::error::Result;
 use std::net::Ipv4Addr;
@@ -354,6 +354,18 @@ fn platform_sections(profile: &Profile, findings: &mut Findings) {
                 "[dns] makes the NFS Service name resolvable; it needs nfs.address = \"dns\"",
             );
         }
+    }
+    let own_nfs_server = profile.storage.kind == StorageType::NfsServer;
+    if profile.platform == Platform::Kind
+        && own_nfs_server
+        && profile.nfs.address == NfsAddress::Dns
+    {
+        findings
+            .error(
+                "nfs.address",
+                "platform = \"kind\" with nfs.address = \"dns\": the kubelet in a kind node cannot resolve cluster DNS names, so no pod could mount the share",
+            )
+            .help = Some("set nfs.address = \"ip\" with nfs.ip in nfs.service_cidr, as the built-in kind profile does".into());
     }
 }
 

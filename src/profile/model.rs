@@ -17,7 +17,8 @@ pub struct Profile {
     /// this file. Tables merge key by key; arrays and scalars are replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
-    /// The kind of cluster: `gke` (Google Kubernetes Engine) or `minikube` (minikube or bare metal).
+    /// The kind of cluster: `gke` (Google Kubernetes Engine), `minikube` (minikube or bare
+    /// metal) or `kind` (Kubernetes in Docker).
     pub platform: Platform,
     /// Namespace of every generated object (a DNS-1123 label).
     pub namespace: String,
@@ -81,6 +82,8 @@ pub enum Platform {
     Gke,
     /// minikube or a bare-metal cluster.
     Minikube,
+    /// kind (Kubernetes in Docker): `hfgen setup` prints its cluster config and commands.
+    Kind,
 }
 
 /// The shared workflow directory.

@@ -6,6 +6,7 @@
 //! `nodes.worker` maps that the manifests use as node selectors.
 
 pub mod check;
+mod kind;
 pub mod shell_quote;
 
 use crate::diag::Diagnostic;
@@ -34,6 +35,7 @@ macro_rules! setup_template {
 const GKE: SetupTemplate = setup_template!("gke");
 const MINIKUBE_DNSMASQ: SetupTemplate = setup_template!("minikube-dnsmasq");
 const MINIKUBE_IP: SetupTemplate = setup_template!("minikube-ip");
+const KIND: SetupTemplate = setup_template!("kind");
 
 /// What the setup templates see.
 #[derive(Debug, Serialize)]
@@ -46,6 +48,9 @@ struct SetupContext<'a> {
     worker_labels: String,
     /// The service range a GKE cluster must have when the NFS server's ClusterIP is pinned.
     service_cidr: Option<&'a str>,
+    namespace: &'a str,
+    /// The kind cluster config (platform `kind`), YAML.
+    kind_config: Option<String>,
 }
 
 /// The setup script of `loaded`: the same profile always gives the same bytes.
@@ -56,6 +61,7 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
         (Platform::Gke, _) => &GKE,
         (Platform::Minikube, NfsAddress::Dns) => &MINIKUBE_DNSMASQ,
         (Platform::Minikube, NfsAddress::Ip) => &MINIKUBE_IP,
+        (Platform::Kind, _) => &KIND,
     };
     let context = SetupContext {
         cluster: profile.cluster.as_ref(),
@@ -67,6 +73,8 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
             NfsAddress::Ip => profile.nfs.service_cidr.as_deref(),
             NfsAddress::Dns => None,
         },
+        namespace: &profile.namespace,
+        kind_config: (profile.platform == Platform::Kind).then(|| kind::config(profile)),
     };
     render(template, &context).map_err(|error| {
         Error::new(Diagnostic::error(format!(

@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-pub const BUILTIN_PROFILES: &[&str] = &["gke", "minikube-dnsmasq", "minikube-ip"];
+/// The built-in profiles' names, from the library's one list.
+pub fn builtin_profiles() -> Vec<&'static str> {
+    hfgen::profile::builtin::names()
+}
 
 /// The repository root (where Cargo.toml is).
 pub fn repo_root() -> PathBuf {

@@ -97,6 +97,25 @@ fn every_builtin_profile_runs_a_fanout_workflow_to_its_end() {
         .map(|profile| Scenario::new("fanout").profile(profile))
         .collect();
     scenarios.push(Scenario::new("fanout").set("rbac.mode=cluster-admin"));
+    scenarios.push(
+        Scenario::new("fanout")
+            .set("storage.type=storage-class")
+            .set("storage.class=standard-rwx"),
+    );
+    scenarios.push(
+        Scenario::new("fanout")
+            .set("storage.type=existing-claim")
+            .set("storage.claim=team-share")
+            .edit(|deployment| {
+                // The claim the cluster's admin made, which hfgen does not render.
+                assert!(deployment.find("PersistentVolumeClaim", "team-share").is_none());
+                deployment.objects.push(serde_json::json!({
+                    "apiVersion": "v1", "kind": "PersistentVolumeClaim",
+                    "metadata": {"name": "team-share", "namespace": "hyperflow"},
+                    "spec": {"accessModes": ["ReadWriteMany"], "resources": {"requests": {"storage": "1Gi"}}}
+                }));
+            }),
+    );
     for run in run_all(scenarios) {
         assert_completed(&run);
         assert_eq!(run.jobs.len(), 5, "one Job per task\n{}", run.describe());

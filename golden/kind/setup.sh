@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Creates the kind cluster of a HyperFlow profile with platform = "kind", written by
+# `hfgen setup`. hfgen ran none of it: read it, then run it where docker and kind run:
+#
+#   bash setup.sh           create the cluster unless it exists, install the NFS client in
+#                           its nodes, and point kubectl at it
+#   bash setup.sh delete    delete the cluster and everything in it
+#
+# The cluster config below gives the nodes the labels the pods select (nodes.master,
+# nodes.worker), the service range that holds the NFS server's pinned ClusterIP, and the
+# kubelet's seccomp default (the engine's client library drops seccompProfile from the worker
+# Jobs, so worker pods get RuntimeDefault only from it).
+set -euo pipefail
+
+# The cluster is named after the profile's namespace.
+cluster='hyperflow'
+config='kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+- role: control-plane
+- role: worker
+  labels:
+    nodetype: hfmaster
+  kubeadmConfigPatches:
+  - |
+    kind: JoinConfiguration
+    nodeRegistration:
+      kubeletExtraArgs:
+        seccomp-default: "true"
+- role: worker
+  labels:
+    nodetype: hfworker
+  kubeadmConfigPatches:
+  - |
+    kind: JoinConfiguration
+    nodeRegistration:
+      kubeletExtraArgs:
+        seccomp-default: "true"
+- role: worker
+  labels:
+    nodetype: hfworker
+  kubeadmConfigPatches:
+  - |
+    kind: JoinConfiguration
+    nodeRegistration:
+      kubeletExtraArgs:
+        seccomp-default: "true"
+networking:
+  serviceSubnet: 10.96.0.0/16
+'
+
+create_cluster() {
+  if kind get clusters 2>/dev/null | grep -qxF -- "$cluster"; then
+    echo "kind cluster $cluster exists; not creating it" >&2
+  else
+    printf '%s\n' "$config" | kind create cluster --name "$cluster" --config=-
+  fi
+  # The kubelet mounts the NFS share from the node itself, which needs the NFS client.
+  local node
+  while read -r node; do
+    docker exec "$node" sh -c 'command -v mount.nfs >/dev/null || (apt-get update -qq && apt-get install -y -qq nfs-common)'
+  done < <(kind get nodes --name "$cluster")
+  kubectl config use-context "kind-$cluster"
+  kubectl get nodes --show-labels
+}
+
+case "${1:-create}" in
+  create) create_cluster ;;
+  delete) kind delete cluster --name "$cluster" ;;
+  *)
+    echo "usage: bash setup.sh [create|delete]" >&2
+    exit 2
+    ;;
+esac
