@@ -3,7 +3,7 @@
 //! default (worker pods get RuntimeDefault only from it; the engine's client drops theirs).
 
 use crate::profile::model::Profile;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Worker nodes of each label set: upstream's README starts with one `hfmaster` and two
 /// `hfworker` nodes.
@@ -32,5 +32,5 @@ pub fn config(profile: &Profile) -> String {
     if let Some(cidr) = &profile.nfs.service_cidr {
         config["networking"] = json!({"serviceSubnet": cidr});
     }
-    serde_saphyr::to_string(&Value::from(config)).expect("a JSON value serialises as YAML")
+    serde_saphyr::to_string(&config).expect("a JSON value serialises as YAML")
 }
