@@ -592,3 +592,13 @@ fn every_object_carries_the_deployments_instance_label() {
         }
     }
 }
+
+/// An existing cluster whose nodes lack the built-in profile's labels: `unset` removes the
+/// inherited node selectors, everywhere, the worker Job template included.
+#[test]
+fn unset_removes_inherited_node_selectors() {
+    let profile = repo_root().join("tests/profiles/common/own-cluster.toml");
+    let yaml = hfgen_ok(&["render", "--profile", profile.to_str().unwrap()]);
+    assert!(!yaml.contains("nodeSelector"), "{yaml}");
+    assert!(hfgen_ok(&["render", "--profile", "gke"]).contains("nodeSelector"));
+}

@@ -742,3 +742,19 @@ fn kind_script_deletes_its_cluster() {
         [["kind", "delete", "cluster", "--name", "hyperflow"]]
     );
 }
+
+#[test]
+fn gke_cluster_enforces_network_policies_when_the_profile_renders_them() {
+    for (sets, enforced) in [
+        (vec![], true),
+        (vec!["network_policy.enabled=false".to_string()], false),
+    ] {
+        let (_sandbox, calls) = gke_calls(&sets, &[]);
+        let create = find_call(&calls, &["gcloud", "container", "clusters", "create"]);
+        assert_eq!(
+            create.iter().any(|arg| arg == "--enable-dataplane-v2"),
+            enforced,
+            "{sets:?}: {create:?}"
+        );
+    }
+}

@@ -46,6 +46,9 @@ create_cluster() {
     --machine-type="$master_machine_type"
     --cluster-version="$version"
     --node-labels="$master_labels"
+    # Enforces the rendered NetworkPolicies (network_policy.enabled); without a policy
+    # controller they would do nothing.
+    --enable-dataplane-v2
   )
   gcloud container clusters create "$cluster" "${scope[@]}" "${flags[@]}"
 }

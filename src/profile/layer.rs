@@ -165,6 +165,25 @@ impl Layer {
         Ok(Layer { table, origins })
     }
 
+    /// Removes the value at `path` (and where it was written); false if there is none.
+    pub fn remove(&mut self, path: &[String]) -> bool {
+        let Some((last, parents)) = path.split_last() else {
+            return false;
+        };
+        let mut table = &mut self.table;
+        for key in parents {
+            match table.get_mut(key) {
+                Some(Value::Table(inner)) => table = inner,
+                _ => return false,
+            }
+        }
+        if table.remove(last).is_none() {
+            return false;
+        }
+        self.origins.replace_subtree(path, &Origins::default());
+        true
+    }
+
     /// Puts `overlay` on top: tables merge key by key; arrays and scalars are replaced.
     pub fn merge(&mut self, overlay: Layer) {
         merge_tables(

@@ -209,8 +209,51 @@ fn load_chain(
         );
     }
     let mut base = load_chain(&parent, parent_identity, chain)?;
+    unset_inherited(&mut base, &layer)?;
     base.merge(layer);
     Ok(base)
+}
+
+/// `unset = ["nodes.master", ...]` removes those keys of the extended profile before this
+/// file's own keys apply: tables merge key by key, so nothing else takes an inherited key away.
+fn unset_inherited(base: &mut Layer, layer: &Layer) -> Result<()> {
+    let Some(unset) = layer.table.get("unset") else {
+        return Ok(());
+    };
+    let site = layer
+        .origins
+        .get(&["unset".to_string()])
+        .expect("a parsed key has a site")
+        .value_origin();
+    let keys = match unset {
+        Value::Array(items) => items.iter().map(Value::as_str).collect::<Option<Vec<_>>>(),
+        _ => None,
+    };
+    let Some(keys) = keys else {
+        return Err(Diagnostic::error(
+            "`unset` must be a list of dotted keys of the extended profile, e.g. unset = [\"nodes.master\"]",
+        )
+        .at(site)
+        .into());
+    };
+    let mut diagnostics = Vec::new();
+    for key in keys {
+        let path: Vec<String> = key.split('.').map(str::to_string).collect();
+        if !base.remove(&path) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "`unset` names `{key}`, which the extended profile does not set"
+                ))
+                .at(site.clone())
+                .with_help("name a key the extended profile sets, e.g. `nodes.master`; `hfgen profiles` lists the built-in ones"),
+            );
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(diagnostics.into())
+    }
 }
 
 /// Points diagnostics that have no place of their own at `site` (the `extends` value).

@@ -17,6 +17,11 @@ pub struct Profile {
     /// this file. Tables merge key by key; arrays and scalars are replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
+    /// Dotted keys of the extended profile to remove before this file's keys apply, e.g.
+    /// `unset = ["nodes.master", "nodes.worker"]` for a cluster without those node labels
+    /// (tables merge key by key, so an empty table would keep the inherited keys).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unset: Vec<String>,
     /// The kind of cluster: `gke` (Google Kubernetes Engine), `minikube` (minikube or bare
     /// metal) or `kind` (Kubernetes in Docker).
     pub platform: Platform,

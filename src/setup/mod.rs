@@ -49,6 +49,8 @@ struct SetupContext<'a> {
     /// The service range a GKE cluster must have when the NFS server's ClusterIP is pinned.
     service_cidr: Option<&'a str>,
     namespace: &'a str,
+    /// The profile renders NetworkPolicies: the cluster must enforce them.
+    network_policy: bool,
     /// The kind cluster config (platform `kind`), YAML.
     kind_config: Option<String>,
 }
@@ -74,6 +76,7 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
             NfsAddress::Dns => None,
         },
         namespace: &profile.namespace,
+        network_policy: profile.network_policy.enabled,
         kind_config: (profile.platform == Platform::Kind).then(|| kind::config(profile)),
     };
     render(template, &context).map_err(|error| {
