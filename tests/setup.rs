@@ -550,7 +550,11 @@ fn minikube_ip_script_starts_minikube_with_the_service_range() {
         start[2..],
         [
             "--service-cluster-ip-range=10.96.0.0/12",
-            "--extra-config=kubelet.seccomp-default=true"
+            "--extra-config=kubelet.seccomp-default=true",
+            // engine 500m + redis 250m + NFS 100m + parser 250m + 4 tasks x 500m + 2 CPUs
+            // of headroom = 5.1; 1Gi + 256Mi + 128Mi + 512Mi + 4 x 256Mi + 2Gi = 4992Mi.
+            "--cpus=6",
+            "--memory=5120mb"
         ]
     );
     assert_eq!(calls.len(), 3, "status, start, the range check: {calls:#?}");

@@ -13,6 +13,10 @@ set -euo pipefail
 # The profile's [nfs] section.
 service_cidr='10.96.0.0/12'
 nfs_ip='10.96.100.100'
+# Sized from the profile's requests: the engine, Redis and the NFS server, the largest one-off
+# Job, 4 tasks at once (tasks.*), and 2 CPUs and 2 GiB for Kubernetes itself.
+cpus=6
+memory_mib=5120
 
 # Start minikube unless it runs. minikube applies --service-cluster-ip-range only when it
 # creates the cluster; an existing cluster keeps its range, hence the check below.
@@ -22,7 +26,8 @@ if minikube status >/dev/null 2>&1; then
   echo "minikube is running; not starting it" >&2
   echo "note: worker pods get the RuntimeDefault seccomp profile only if this cluster was started with --extra-config=kubelet.seccomp-default=true" >&2
 else
-  minikube start --service-cluster-ip-range="$service_cidr" --extra-config=kubelet.seccomp-default=true
+  minikube start --service-cluster-ip-range="$service_cidr" --extra-config=kubelet.seccomp-default=true \
+    --cpus="$cpus" --memory="${memory_mib}mb"
 fi
 
 # Read the range the API server really uses from its command line (minikube runs it as the

@@ -8,6 +8,7 @@
 pub mod check;
 mod kind;
 pub mod shell_quote;
+mod sizing;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
@@ -53,6 +54,8 @@ struct SetupContext<'a> {
     network_policy: bool,
     /// The kind cluster config (platform `kind`), YAML.
     kind_config: Option<String>,
+    /// CPUs and memory for `minikube start`, from the profile's requests.
+    minikube: sizing::MinikubeSize,
 }
 
 /// The setup script of `loaded`: the same profile always gives the same bytes.
@@ -78,6 +81,7 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
         namespace: &profile.namespace,
         network_policy: profile.network_policy.enabled,
         kind_config: (profile.platform == Platform::Kind).then(|| kind::config(profile)),
+        minikube: sizing::minikube(profile),
     };
     render(template, &context).map_err(|error| {
         Error::new(Diagnostic::error(format!(
