@@ -426,6 +426,8 @@ fn a_failed_run_ends_failed_and_post_processing_says_why() {
         );
     }
     assert_eq!(run.postprocess_calls, "", "{}", run.describe());
+    // The failure marker is consumed too: the next run's post-processing waits for its own.
+    assert!(run.file("postprocFailed").is_none(), "{}", run.describe());
 }
 
 #[test]
