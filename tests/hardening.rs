@@ -196,7 +196,12 @@ fn checkov_profiles() -> Vec<String> {
         .iter()
         .map(|p| p.name.to_string())
         .collect();
-    for variant in ["url-source", "storage-class", "existing-claim"] {
+    for variant in [
+        "url-source",
+        "storage-class",
+        "existing-claim",
+        "custom-workflow",
+    ] {
         let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/{variant}.toml"));
         names.push(file.to_str().unwrap().to_string());
     }

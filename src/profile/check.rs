@@ -27,6 +27,8 @@ pub const CHECKS: &[Check] = &[
     int32_fields,
     node_selectors,
     super::check_workflow::data_source,
+    super::check_workflow::custom_workflow,
+    super::check_workflow_config::workflow_config,
     super::check_workflow::engine_env,
     super::check_engine::failure_handling,
     super::check_engine::task_memory_limit,

@@ -2,7 +2,7 @@
 //! (`engine.env`).
 
 use super::check::Findings;
-use super::model::{DataSource, Profile};
+use super::model::{DataSource, Profile, Workflow};
 
 /// Variables the engine Deployment sets itself; `engine.env` may not replace them.
 pub const ENGINE_VARIABLES: &[&str] = &[
@@ -73,6 +73,29 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
                 }
             }
         }
+    }
+}
+
+/// `workflow = "custom"` has no preset to take images from: the profile names them.
+pub fn custom_workflow(profile: &Profile, findings: &mut Findings) {
+    if profile.workflow != Workflow::Custom {
+        return;
+    }
+    if profile.images.worker.is_none() {
+        findings
+            .error(
+                "workflow",
+                "workflow = \"custom\" needs images.worker, the image your tasks run in (with the HyperFlow job executor)",
+            )
+            .help = Some("set images.worker = \"registry/your-worker:tag\"".into());
+    }
+    if profile.data.source == DataSource::Image && profile.data.image.is_none() {
+        findings
+            .error(
+                "workflow",
+                "workflow = \"custom\" with data.source = \"image\" needs data.image, the image whose /data holds workflow.json and its inputs",
+            )
+            .help = Some("set data.image, or data.source = \"url\" with data.url and data.sha256".into());
     }
 }
 

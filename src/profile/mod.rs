@@ -11,6 +11,7 @@ pub mod check_engine;
 pub mod check_network;
 pub mod check_storage;
 pub mod check_workflow;
+pub mod check_workflow_config;
 pub mod formats;
 pub mod layer;
 pub mod load;

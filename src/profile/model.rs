@@ -31,8 +31,13 @@ pub struct Profile {
     #[serde(default = "yes")]
     pub create_namespace: bool,
     /// Workflow preset: picks the worker and data images (explicit `images.worker` and
-    /// `data.image` win).
+    /// `data.image` win); `custom` for a workflow of your own.
     pub workflow: Workflow,
+    /// HyperFlow's per-workflow configuration, written next to workflow.json as the
+    /// `workflow.config.<name>.json` files the engine reads (they replace files of the same
+    /// name that the data brings).
+    #[serde(default, skip_serializing_if = "WorkflowConfig::is_empty")]
+    pub workflow_config: WorkflowConfig,
     /// Container images.
     #[serde(default)]
     pub images: Images,
@@ -91,6 +96,52 @@ pub enum Platform {
     Kind,
 }
 
+/// `[workflow_config]`: what HyperFlow reads from `workflow.config.<name>.json`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkflowConfig {
+    /// `workflow.config.jobvars.json`: values of the worker Job template's placeholders for
+    /// every task: `containerName` (the image), `cpuRequest`, `memRequest`. A task's own
+    /// `executor.cpuRequest`/`memRequest` in workflow.json is replaced by these.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub jobvars: IndexMap<String, String>,
+    /// `workflow.config.jobAgglomerations.json`: tasks run together in one Job.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub job_agglomerations: Vec<JobAgglomeration>,
+    /// `workflow.config.executionModels.json`: tasks sent to worker pools. Refused for now:
+    /// hfgen deploys no worker pools, so those tasks would never run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub execution_models: Vec<ExecutionModel>,
+}
+
+impl WorkflowConfig {
+    pub fn is_empty(&self) -> bool {
+        self.jobvars.is_empty()
+            && self.job_agglomerations.is_empty()
+            && self.execution_models.is_empty()
+    }
+}
+
+/// One group of small tasks that the engine runs in one Job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobAgglomeration {
+    /// Task (process) names of workflow.json whose tasks are grouped.
+    pub match_task: Vec<String>,
+    /// Tasks per Job.
+    pub size: u32,
+    /// Milliseconds the engine waits to fill a group before it runs a smaller one.
+    pub timeout_ms: u32,
+}
+
+/// A task name whose tasks go to a worker pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExecutionModel {
+    /// The task (process) name in workflow.json.
+    pub name: String,
+}
+
 /// The shared workflow directory.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -141,11 +192,15 @@ pub enum Workflow {
     /// 1000 Genomes.
     #[serde(rename = "1000genome")]
     Genome1000,
+    /// A workflow of your own: `images.worker` and the data source (`data.image`, or
+    /// `data.source = "url"`) are required.
+    #[serde(rename = "custom")]
+    Custom,
 }
 
 impl Workflow {
     /// Every preset, for whatever must cover each one (the end-to-end tests do).
-    pub const ALL: [Workflow; 4] = [
+    pub const PRESETS: [Workflow; 4] = [
         Workflow::Montage,
         Workflow::Montage2,
         Workflow::Soykb,

@@ -22,8 +22,9 @@ const GENOME1000_STAGING: &[&str] = &[
     "fi",
 ];
 
-pub fn preset(workflow: Workflow) -> Preset {
-    match workflow {
+/// The preset of a known workflow; `None` for a custom one.
+pub fn preset(workflow: Workflow) -> Option<Preset> {
+    Some(match workflow {
         // Montage v1 lives under the `je-*` tags of montage-worker.
         Workflow::Montage => Preset {
             worker_image: "hyperflowwms/montage-worker:je-1.3.4",
@@ -46,5 +47,6 @@ pub fn preset(workflow: Workflow) -> Preset {
             data_image: "hyperflowwms/1000genome-data:1.0",
             staging: GENOME1000_STAGING,
         },
-    }
+        Workflow::Custom => return None,
+    })
 }

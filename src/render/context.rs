@@ -39,6 +39,8 @@ pub struct RenderContext<'a> {
     pub run_status_js: &'static str,
     /// What this profile deploys, decided once.
     pub plan: DeploymentPlan,
+    /// `[workflow_config]` as the files the engine reads: name -> JSON text.
+    pub workflow_config_files: indexmap::IndexMap<String, String>,
     pub storage: &'a Storage,
 }
 
@@ -58,19 +60,24 @@ pub struct ResolvedImages {
 impl<'a> RenderContext<'a> {
     pub fn new(profile: &'a Profile) -> Self {
         let namespace = profile.namespace.as_str();
+        // A custom workflow has no preset: the checks made sure the profile names both images
+        // (or a data source without an image).
         let preset = preset(profile.workflow);
+        let from_preset = |pick: fn(&crate::profile::presets::Preset) -> &'static str| {
+            preset.as_ref().map(pick).unwrap_or_default().to_string()
+        };
         let images = ResolvedImages {
             engine: profile.images.engine.clone(),
             worker: profile
                 .images
                 .worker
                 .clone()
-                .unwrap_or_else(|| preset.worker_image.to_string()),
+                .unwrap_or_else(|| from_preset(|preset| preset.worker_image)),
             data: profile
                 .data
                 .image
                 .clone()
-                .unwrap_or_else(|| preset.data_image.to_string()),
+                .unwrap_or_else(|| from_preset(|preset| preset.data_image)),
             redis: profile.images.redis.clone(),
             nfs_server: profile.images.nfs_server.clone(),
             log_parser: profile.images.log_parser.clone(),
@@ -103,8 +110,8 @@ impl<'a> RenderContext<'a> {
             resources: profile.resources.resolved(),
             network_policy: &profile.network_policy,
             data_staging: preset
-                .staging
                 .iter()
+                .flat_map(|preset| preset.staging)
                 .map(|line| minijinja::Value::from_safe_string(line.to_string()))
                 .collect(),
             data_sha256: profile
@@ -114,7 +121,42 @@ impl<'a> RenderContext<'a> {
                 .map(|sum| sum.to_ascii_lowercase()),
             run_status_js: include_str!("../../templates/run-status.js"),
             plan: DeploymentPlan::new(profile),
+            workflow_config_files: workflow_config_files(&profile.workflow_config),
             storage: &profile.storage,
         }
     }
+}
+
+/// `workflow.config.<name>.json` texts, in the shapes the engine reads.
+fn workflow_config_files(
+    config: &crate::profile::model::WorkflowConfig,
+) -> indexmap::IndexMap<String, String> {
+    let mut files = indexmap::IndexMap::new();
+    let json = |value: serde_json::Value| {
+        serde_json::to_string_pretty(&value).expect("JSON values serialise") + "\n"
+    };
+    if !config.jobvars.is_empty() {
+        files.insert(
+            "workflow.config.jobvars.json".to_string(),
+            json(serde_json::json!(config.jobvars)),
+        );
+    }
+    if !config.job_agglomerations.is_empty() {
+        let groups: Vec<serde_json::Value> = config
+            .job_agglomerations
+            .iter()
+            .map(|group| {
+                serde_json::json!({
+                    "matchTask": group.match_task,
+                    "size": group.size,
+                    "timeoutMs": group.timeout_ms,
+                })
+            })
+            .collect();
+        files.insert(
+            "workflow.config.jobAgglomerations.json".to_string(),
+            json(serde_json::Value::from(groups)),
+        );
+    }
+    files
 }

@@ -139,16 +139,16 @@ fn every_builtin_profile_runs_a_fanout_workflow_to_its_end() {
 
 #[test]
 fn every_workflow_preset_gives_a_job_template_the_engine_runs() {
-    let scenarios = Workflow::ALL.map(|workflow| {
+    let scenarios = Workflow::PRESETS.map(|workflow| {
         let name = serde_json::to_value(workflow).unwrap();
         Scenario::new("fanout").set(&format!("workflow={}", name.as_str().unwrap()))
     });
-    for (workflow, run) in Workflow::ALL.iter().zip(run_all(scenarios.into())) {
+    for (workflow, run) in Workflow::PRESETS.iter().zip(run_all(scenarios.into())) {
         assert_completed(&run);
         for job in &run.jobs {
             assert_eq!(
                 job["spec"]["template"]["spec"]["containers"][0]["image"],
-                preset(*workflow).worker_image,
+                preset(*workflow).unwrap().worker_image,
                 "{}",
                 run.describe()
             );
@@ -468,4 +468,38 @@ fn a_role_without_create_on_jobs_fails_the_run_visibly() {
         "{}",
         run.describe()
     );
+}
+
+#[test]
+fn workflow_config_from_the_profile_reaches_the_engine() {
+    let runs = run_all(vec![
+        Scenario::new("fanout")
+            .set("workflow_config.jobvars.cpuRequest=300m")
+            .set("workflow_config.job_agglomerations=[{match_task = [\"fan\"], size = 3, timeout_ms = 3000}]"),
+        Scenario::new("fanout")
+            .set("workflow=custom")
+            .set("images.worker=example.org/my-worker:1.0")
+            .set("data.image=example.org/my-data:1.0"),
+    ]);
+    let configured = &runs[0];
+    assert_completed(configured);
+    assert!(
+        configured.file("workflow.config.jobvars.json").is_some(),
+        "{}",
+        configured.describe()
+    );
+    assert_eq!(configured.jobs.len(), 3, "{}", configured.describe());
+    assert_eq!(task_ids(jobs_of_task(configured, "fan")[0]).len(), 3);
+    for job in &configured.jobs {
+        let requests = &job["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"];
+        assert_eq!(requests["cpu"], "300m", "{}", configured.describe());
+    }
+    let custom = &runs[1];
+    assert_completed(custom);
+    for job in &custom.jobs {
+        assert_eq!(
+            job["spec"]["template"]["spec"]["containers"][0]["image"],
+            "example.org/my-worker:1.0"
+        );
+    }
 }

@@ -1,0 +1,65 @@
+//! `[workflow_config]`: the files HyperFlow reads next to workflow.json, checked for what the
+//! engine 1.7 does with them (`functions/kubernetes/k8sCommand.js`, `buffer_manager.js`).
+
+use super::check::Findings;
+use super::formats;
+use super::model::Profile;
+
+/// The job template placeholders that jobvars may fill. The engine replaces `${name}` in the
+/// template text with these values before it parses the YAML, so each is checked for what it
+/// stands for (and so that no value can add YAML structure). Others (`command`, `jobName`,
+/// `volumePath`, `jobTemplatePath`, `kubeConfigPath`) would break the run or redirect it.
+const JOBVARS: &[&str] = &["containerName", "cpuRequest", "memRequest"];
+
+pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
+    let config = &profile.workflow_config;
+    for (name, value) in &config.jobvars {
+        let key = ["workflow_config", "jobvars", name.as_str()];
+        let problem = match name.as_str() {
+            "containerName" => formats::image_problem(value)
+                .map(|_| format!("`{value}` is not an image reference (name[:tag][@digest])")),
+            "cpuRequest" | "memRequest" => formats::parse_quantity(value)
+                .filter(|amount| amount.is_finite() && *amount > 0.0)
+                .is_none()
+                .then(|| format!("`{value}` is not a positive Kubernetes quantity")),
+            _ => {
+                findings
+                    .key_error(
+                        &key,
+                        format!("workflow_config.jobvars: `{name}` is not a placeholder that hfgen's job template takes from jobvars"),
+                    )
+                    .help = Some(format!("use one of: {}", JOBVARS.join(", ")));
+                continue;
+            }
+        };
+        if let Some(problem) = problem {
+            findings.value_error(&key, format!("workflow_config.jobvars.{name}: {problem}"));
+        }
+    }
+    for group in &config.job_agglomerations {
+        let empty_name = group.match_task.iter().any(|task| task.trim().is_empty());
+        if group.match_task.is_empty() || empty_name {
+            findings.error(
+                "workflow_config.job_agglomerations",
+                "workflow_config.job_agglomerations: match_task must list the task names of workflow.json to group, none empty",
+            );
+        }
+        if group.size < 1 || group.timeout_ms < 1 {
+            findings.error(
+                "workflow_config.job_agglomerations",
+                format!(
+                    "workflow_config.job_agglomerations: size ({}) and timeout_ms ({}) must be at least 1",
+                    group.size, group.timeout_ms
+                ),
+            );
+        }
+    }
+    if !config.execution_models.is_empty() {
+        findings
+            .error(
+                "workflow_config.execution_models",
+                "workflow_config.execution_models sends those tasks to worker pools, which hfgen does not deploy yet: they would never run",
+            )
+            .help = Some("remove it; every task then runs as a Job".into());
+    }
+}
