@@ -1,12 +1,15 @@
 //! Validation: every document against the strict Kubernetes API schemas, plus the checks
 //! across objects that no schema can make.
 
+pub mod crd;
 pub mod cross;
+pub mod document;
 pub mod files;
 pub mod job_template;
 pub mod kube_schema;
 pub mod located;
 pub mod report;
+pub mod split;
 
 use crate::manifests::{Bundle, Document};
 use kube_schema::KubeSchemas;
