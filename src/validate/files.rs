@@ -72,6 +72,10 @@ const PARALLEL_MIN_BYTES: usize = 256 * 1024;
 /// it always was.
 pub fn validate_text(name: &str, text: &str, checks: &Checks) -> FileReport {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    validate_on_cores(name, text, checks, cores)
+}
+
+fn validate_on_cores(name: &str, text: &str, checks: &Checks, cores: usize) -> FileReport {
     let pieces = if text.len() >= PARALLEL_MIN_BYTES {
         split::at_document_boundaries(text, cores)
     } else {
@@ -257,6 +261,54 @@ mod tests {
         assert_eq!(finding.object, "ConfigMap/c1250");
         assert_eq!(finding.path, "/data/key");
         assert_eq!(finding.line, Some(1_250 * 7 + 7));
+    }
+
+    /// A stream long enough to be cut, with what could trip a cut: `---` lines inside block
+    /// scalars, Lists, broken objects, and a piece that only serde-saphyr reads (an anchor).
+    fn tricky_stream() -> String {
+        let mut text = String::new();
+        for i in 0..2_400 {
+            text.push_str(&format!(
+                "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  job.yaml: |\n    a: 1\n    ---\n    b: 2\n---\n    not a boundary\n"
+            ));
+            // The `---` above ends the block scalar: it is a boundary, and the line after it is
+            // a document of its own (a string), as the API server would read it.
+            if i % 97 == 0 {
+                text.push_str("---\napiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Secret, metadata: {name: s}, data: {k: 1}}\n");
+            }
+            if i == 700 {
+                text.push_str("---\napiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: anchored}\ndata: {k: v}\n");
+            }
+        }
+        text
+    }
+
+    /// Cut into pieces for several cores or read whole on one, a stream gets the same report:
+    /// the same documents in the same order, the same findings at the same lines.
+    #[test]
+    fn pieces_on_several_cores_report_what_one_core_reports() {
+        let checks = Checks::built_in(KubeSchemas::load(DEFAULT_VERSION).unwrap());
+        let text = tricky_stream();
+        assert!(text.len() > PARALLEL_MIN_BYTES, "{} bytes", text.len());
+        assert!(split::at_document_boundaries(&text, 3).len() == 3);
+        let one = validate_on_cores("s.yaml", &text, &checks, 1);
+        assert!(one.documents.len() > 4_800, "{}", one.documents.len());
+        assert!(one.findings.len() > 2_400, "{}", one.findings.len());
+        for cores in [2, 3, 7] {
+            let many = validate_on_cores("s.yaml", &text, &checks, cores);
+            assert_eq!(many.documents, one.documents, "{cores} cores");
+            assert_eq!(many.findings, one.findings, "{cores} cores");
+        }
+        // A syntax error in one piece: the whole stream is read again as one.
+        let broken = text.clone() + "---\nkey: [unclosed\n";
+        let one = validate_on_cores("b.yaml", &broken, &checks, 1);
+        let many = validate_on_cores("b.yaml", &broken, &checks, 3);
+        assert_eq!(many.findings, one.findings);
+        assert!(
+            one.findings[0].message.starts_with("not valid YAML"),
+            "{:?}",
+            one.findings[0]
+        );
     }
 
     #[test]
