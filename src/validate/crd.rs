@@ -181,6 +181,18 @@ impl CustomResources {
             .find(|k| k.api_version == api_version && k.kind == kind)
     }
 
+    /// The versions of `group`'s `kind` that the CRDs serve, sorted (none if no CRD defines it).
+    pub fn served_versions(&self, group: &str, kind: &str) -> Vec<&str> {
+        let mut versions: Vec<&str> = self
+            .kinds
+            .iter()
+            .filter(|k| k.kind == kind)
+            .filter_map(|k| k.api_version.strip_prefix(group)?.strip_prefix('/'))
+            .collect();
+        versions.sort_unstable();
+        versions
+    }
+
     /// The violations of a custom resource, or `None` when no CRD defines its kind.
     pub fn validate(
         &self,

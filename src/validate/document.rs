@@ -120,9 +120,13 @@ fn object_findings(checks: &Checks, value: &Value) -> Checked {
             } else if checks.ignore_missing_schemas {
                 Checked::Skipped
             } else {
+                let group = api_version.split_once('/').map_or("", |(group, _)| group);
+                let served = checks.custom.served_versions(group, &kind).join(", ");
                 let error = SchemaLookupError::UnknownKind { api_version, kind };
                 let mut message = error.describe_in(checks.kube.version());
-                if is_custom(value) {
+                if !served.is_empty() {
+                    message.push_str(&format!(" (its CustomResourceDefinition serves {served})"));
+                } else if is_custom(value) {
                     message.push_str(
                         " (a custom resource: give its CustomResourceDefinition with --crd)",
                     );
