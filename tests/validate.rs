@@ -535,7 +535,7 @@ fn bad_crd_input_is_exit_two() {
     for (crd, message) in [
         ("tests/validate/valid.yaml", "tests/validate/valid.yaml: document 1 is not a CustomResourceDefinition"),
         ("tests/validate/no-such-file.yaml", "--crd: cannot read tests/validate/no-such-file.yaml"),
-        ("tests/validate/not-yaml.yaml", "--crd tests/validate/not-yaml.yaml: not valid YAML"),
+        ("tests/validate/not-yaml.yaml", "--crd tests/validate/not-yaml.yaml:3: not valid YAML: unclosed bracket"),
         ("tests/validate/cross", "tests/validate/cross/engine-cannot-create-jobs.yaml: document 1 is not a CustomResourceDefinition"),
     ] {
         let output = hfgen(&["validate", "--crd", crd, "tests/validate/crd-keda.yaml"]);

@@ -16,6 +16,7 @@
 //!
 //! Other `x-kubernetes-*` keys (list and map types, CEL validations) are not checked here.
 
+use super::files::yaml_error_message;
 use super::kube_schema::{violations, SchemaViolation};
 use crate::error::{Error, Result};
 use crate::input;
@@ -83,8 +84,16 @@ impl CustomResources {
     /// # Errors
     /// As [`CustomResources::load`].
     pub fn add_text(&mut self, origin: &str, text: &str) -> Result<()> {
-        let documents = yaml::from_multiple(text)
-            .map_err(|e| Error::msg(format!("--crd {origin}: not valid YAML: {e}")))?;
+        let documents = yaml::from_multiple(text).map_err(|e| {
+            let line = e
+                .location()
+                .map(|l| format!(":{}", l.line()))
+                .unwrap_or_default();
+            Error::msg(format!(
+                "--crd {origin}{line}: not valid YAML: {}",
+                yaml_error_message(&e)
+            ))
+        })?;
         let mut crds = Vec::new();
         for (index, document) in documents.into_iter().enumerate() {
             let place = format!("--crd {origin}: document {}", index + 1);

@@ -134,6 +134,18 @@ fn check_stream(name: &str, text: &str, checks: &Checks) -> Result<Checked, serd
     parsed
 }
 
+/// serde-saphyr's message without its position and source snippet, which hfgen gives as
+/// `file:line` instead: `unclosed bracket '{'`.
+pub fn yaml_error_message(error: &serde_saphyr::Error) -> String {
+    let message = error.to_string();
+    let message = message.lines().next().unwrap_or_default();
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    match message.split_once(": ") {
+        Some((position, rest)) if position.starts_with("line ") => rest.to_string(),
+        _ => message.to_string(),
+    }
+}
+
 /// A file that is not YAML: one finding, in the document where the parser stopped.
 fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport {
     let line = error
@@ -149,13 +161,7 @@ fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport
     });
     let separators = before.lines().filter(|l| l.starts_with("---")).count();
     let document = separators.saturating_sub(usize::from(text.starts_with("---")));
-    let message = error.to_string();
-    let message = message.lines().next().unwrap_or_default();
-    let message = message.strip_prefix("error: ").unwrap_or(message);
-    let message = match message.split_once(": ") {
-        Some((position, rest)) if position.starts_with("line ") => rest,
-        _ => message,
-    };
+    let message = yaml_error_message(error);
     FileReport {
         file: name.to_string(),
         documents: (0..=document).map(|_| "-/-".to_string()).collect(),
