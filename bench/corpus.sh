@@ -3,17 +3,20 @@
 # `hfgen render --profile gke` over and over, copy i of each object renamed `<name>-<i>`
 # (the `name:` line right under the top-level `metadata:`), so every object is distinct.
 # benches/stages.rs builds its corpora by the same rule.
+# With EXTRA, a YAML stream such as tests/manifests/kinds/v1.33-valid.yaml (one object of every
+# kind hfgen does not render as well), its documents join the rotation: a mixed-kind corpus.
 #
-# usage: bench/corpus.sh N [HFGEN]      (HFGEN defaults to target/release/hfgen)
+# usage: bench/corpus.sh N [HFGEN [EXTRA]]      (HFGEN defaults to target/release/hfgen)
 set -euo pipefail
-count=${1:?usage: bench/corpus.sh N [HFGEN]}
+count=${1:?usage: bench/corpus.sh N [HFGEN [EXTRA]]}
 hfgen=${2:-target/release/hfgen}
-"$hfgen" render --profile gke | awk -v count="$count" '
+extra=${3:-}
+{ "$hfgen" render --profile gke; if [ -n "$extra" ]; then grep -v '^#' "$extra"; fi; } | awk -v count="$count" '
   $0 == "---" { n++; next }
   { doc[n] = doc[n] $0 "\n" }
   END {
     # Keep only real objects (a file may start with comments only).
-    for (i = 1; i <= n; i++) if (doc[i] ~ /(^|\n)kind:/) docs[m++] = doc[i]
+    for (i = 1; i <= n; i++) if (doc[i] ~ /(^|\n)kind:|"kind": "/) docs[m++] = doc[i]
     for (i = 0; i < count; i++) {
       printf "---\n"
       k = split(docs[i % m], lines, "\n")

@@ -14,6 +14,7 @@ use hfgen::emit::out_dir::folder_files;
 use hfgen::manifests::parse_documents;
 use hfgen::profile::{self, LoadedProfile};
 use hfgen::render::{self, templates::Component};
+use hfgen::validate::document::Checks;
 use hfgen::validate::files::validate_text;
 use hfgen::validate::kube_schema::{KubeSchemas, DEFAULT_VERSION};
 use hfgen::validate::validate_bundle;
@@ -155,7 +156,7 @@ fn main() {
         table.row(
             &format!("validate: {size} documents"),
             Some((size, "doc")),
-            || validate_text("corpus.yaml", &text, schemas, false),
+            || validate_text("corpus.yaml", &text, &Checks::built_in(schemas)),
         );
     }
 }

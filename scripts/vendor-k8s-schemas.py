@@ -93,6 +93,10 @@ KINDS = [
     ("policy/v1", "PodDisruptionBudget"),
 ]
 
+# Every kind of each version (schema/kubernetes/every-kind/v1.XX.json), compiled by hfgen one
+# kind at a time on first use; the documents above it hold only the kinds hfgen renders.
+EVERY_KIND_FOLDER = "every-kind"
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # Keywords whose value is a map name -> subschema.
@@ -157,6 +161,15 @@ class Source:
             found = {p.name for p in self.root.iterdir() if p.is_dir()}
         return sorted((d for d in found if re.fullmatch(r"v1\.\d+\.0-local-strict", d)),
                       key=lambda d: int(d.split(".")[1]))
+
+    def names(self, version_dir: str) -> list[str]:
+        """The file names of one version directory, sorted."""
+        if self.zip is not None:
+            prefix = f"{SCHEMA_ROOT}/{version_dir}/"
+            found = [n[len(prefix):] for n in self.zip.namelist() if n.startswith(prefix)]
+        else:
+            found = [p.name for p in (self.root / version_dir).iterdir()]
+        return sorted(n for n in found if n.endswith(".json") and "/" not in n)
 
     def read_json(self, version_dir: str, name: str):
         try:
@@ -283,34 +296,64 @@ class Transformer:
         return s
 
 
-def build_version(src: Source, version: str, tr: Transformer, source_desc: dict) -> tuple[dict, dict]:
+def version_dir(src: Source, version: str) -> str:
     vdir = f"v{version}.0-local-strict"
     available = src.strict_dirs()
     if vdir not in available:
         have = ", ".join(d[1:].split(".0-")[0] for d in available)
         raise VendorError(f"Kubernetes {version}: no {vdir}/ in the source; available: {have}")
+    return vdir
+
+
+def upstream_definitions(src: Source, vdir: str) -> dict:
     definitions = src.read_json(vdir, "_definitions.json")
     upstream_defs = definitions.get("$defs")
     if not isinstance(upstream_defs, dict):
         raise VendorError(f"{vdir}/_definitions.json has no $defs")
+    return upstream_defs
 
+
+def kind_schema(raw: dict, vdir: str, fname: str, api_version: str, kind: str):
+    """Checks that the per-kind file ``fname`` is the strict schema of ``api_version`` ``kind``."""
+    group, ver = api_version.split("/", 1) if "/" in api_version else ("", api_version)
+    gvks = raw.get("x-kubernetes-group-version-kind") or []
+    if {"group": group, "version": ver, "kind": kind} not in gvks:
+        raise VendorError(f"{vdir}/{fname}: x-kubernetes-group-version-kind {gvks} does not name {api_version} {kind}")
+    props = raw.get("properties", {})
+    if api_version not in props.get("apiVersion", {}).get("enum", []) or kind not in props.get("kind", {}).get("enum", []):
+        raise VendorError(f"{vdir}/{fname}: apiVersion/kind enums do not allow {api_version} {kind}")
+    if raw.get("additionalProperties") is not False:
+        raise VendorError(f"{vdir}/{fname}: not strict (additionalProperties is not false)")
+    return raw
+
+
+def every_kind_of(src: Source, vdir: str) -> list[tuple[str, str]]:
+    """Every (apiVersion, kind) that kubernetes-validate finds a per-kind file for: a file's
+    group-version-kinds whose lookup name (kind_file_name) is that file. DeleteOptions and
+    WatchEvent name 60-odd group versions each, but only under meta/v1 does a lookup reach them,
+    and no object is sent with apiVersion meta/v1."""
+    found = []
+    for fname in src.names(vdir):
+        if fname.startswith("_") or fname == "all.json":
+            continue
+        raw = src.read_json(vdir, fname)
+        for gvk in raw.get("x-kubernetes-group-version-kind") or []:
+            api_version = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
+            if kind_file_name(api_version, gvk["kind"]) == fname:
+                found.append((api_version, gvk["kind"]))
+    return sorted(set(found))
+
+
+def build_defs(src: Source, vdir: str, kinds, tr: Transformer) -> tuple[dict, dict, int]:
+    """$defs with one kind.* entry per kind and every definition they reach; x-kinds."""
+    upstream_defs = upstream_definitions(src, vdir)
     defs: dict[str, object] = {}
     x_kinds: dict[str, str] = {}
     pending: list[str] = []
 
-    for api_version, kind in KINDS:
+    for api_version, kind in kinds:
         fname = kind_file_name(api_version, kind)
-        raw = src.read_json(vdir, fname)
-        # sanity checks on the upstream per-kind file
-        group, ver = api_version.split("/", 1) if "/" in api_version else ("", api_version)
-        gvks = raw.get("x-kubernetes-group-version-kind") or []
-        if {"group": group, "version": ver, "kind": kind} not in gvks:
-            raise VendorError(f"{vdir}/{fname}: x-kubernetes-group-version-kind {gvks} does not name {api_version} {kind}")
-        props = raw.get("properties", {})
-        if props.get("apiVersion", {}).get("enum") != [api_version] or props.get("kind", {}).get("enum") != [kind]:
-            raise VendorError(f"{vdir}/{fname}: apiVersion/kind enums do not pin {api_version} {kind}")
-        if raw.get("additionalProperties") is not False:
-            raise VendorError(f"{vdir}/{fname}: not strict (additionalProperties is not false)")
+        raw = kind_schema(src.read_json(vdir, fname), vdir, fname, api_version, kind)
         refs: set[str] = set()
         name = kind_def_name(api_version, kind)
         defs[name] = tr.schema(raw, f"{vdir}/{fname}", refs)
@@ -326,7 +369,13 @@ def build_version(src: Source, version: str, tr: Transformer, source_desc: dict)
         refs = set()
         defs[name] = tr.schema(upstream_defs[name], f"{vdir}/_definitions.json#/$defs/{name}", refs)
         pending.extend(sorted(refs - defs.keys()))
+    return defs, x_kinds, len(upstream_defs)
 
+
+def build_version(src: Source, version: str, tr: Transformer, source_desc: dict) -> tuple[dict, dict]:
+    """The kinds hfgen renders, with a root that validates any of them (compiled at build time)."""
+    vdir = version_dir(src, version)
+    defs, x_kinds, upstream = build_defs(src, vdir, KINDS, tr)
     doc = {
         "$schema": DRAFT,
         # The document is itself the validator of every supported object: the branch whose
@@ -348,7 +397,40 @@ def build_version(src: Source, version: str, tr: Transformer, source_desc: dict)
         "x-source": dict(source_desc, directory=f"{SCHEMA_ROOT}/{vdir}/"),
         "$defs": defs,
     }
-    stats = {"kinds": len(x_kinds), "defs": len(defs), "upstream_defs": len(upstream_defs)}
+    stats = {"kinds": len(x_kinds), "defs": len(defs), "upstream_defs": upstream}
+    return doc, stats
+
+
+def build_every_kind(src: Source, version: str, tr: Transformer, source_desc: dict) -> tuple[dict, dict]:
+    """Every kind of the version, without a root: hfgen compiles one kind's validator
+    (`{"$ref": "#/$defs/kind..."}` against this document) the first time it meets the kind."""
+    vdir = version_dir(src, version)
+    defs, x_kinds, upstream = build_defs(src, vdir, every_kind_of(src, vdir), tr)
+    # `kind: List` (what `kubectl get -o yaml` prints) has no per-kind file upstream. Its own
+    # fields are checked here; hfgen checks each item as an object of its own kind.
+    list_meta = "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta"
+    if list_meta not in defs:
+        raise VendorError(f"{vdir}: no {list_meta} among the definitions of the kinds")
+    defs[kind_def_name("v1", "List")] = {
+        "type": "object",
+        "required": ["items"],
+        "properties": {
+            "apiVersion": {"type": "string", "enum": ["v1"]},
+            "kind": {"type": "string", "enum": ["List"]},
+            "metadata": {"$ref": f"#/$defs/{list_meta}"},
+            "items": {"type": "array"},
+        },
+        "additionalProperties": False,
+    }
+    x_kinds = dict(sorted({**x_kinds, "v1/List": kind_def_name("v1", "List")}.items()))
+    doc = {
+        "$schema": DRAFT,
+        "x-kubernetes-version": version,
+        "x-kinds": x_kinds,
+        "x-source": dict(source_desc, directory=f"{SCHEMA_ROOT}/{vdir}/"),
+        "$defs": defs,
+    }
+    stats = {"kinds": len(x_kinds), "defs": len(defs), "upstream_defs": upstream}
     return doc, stats
 
 
@@ -399,11 +481,12 @@ def main(argv: list[str] | None = None) -> int:
         source_desc = {"package": PACKAGE, "version": pkg_version, "license": "Apache-2.0"}
 
         stale = []
-        for version in versions:
+        outputs = [(build_version, args.out), (build_every_kind, args.out / EVERY_KIND_FOLDER)]
+        for (build, folder), version in ((o, v) for o in outputs for v in versions):
             tr = Transformer(args.keep_annotations, args.keep_oneof)
-            doc, st = build_version(src, version, tr, source_desc)
+            doc, st = build(src, version, tr, source_desc)
             data = render(doc)
-            out = args.out / f"v{version}.json"
+            out = folder / f"v{version}.json"
             old = out.read_bytes() if out.exists() else None
             changed = old != data
             if args.check:
@@ -411,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
                 if changed:
                     stale.append(out)
             elif changed:
-                args.out.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(parents=True, exist_ok=True)
                 tmp_out = out.with_suffix(".json.tmp")
                 tmp_out.write_bytes(data)
                 os.replace(tmp_out, out)

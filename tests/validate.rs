@@ -1,7 +1,8 @@
 //! `hfgen validate` and the cross-object checks, driven by the files under tests/validate/.
 //!
-//! Each `X.yaml` sits beside `X.expected`, the report a user must see. Set `HFGEN_BLESS=1` to
-//! rewrite the expected files from the current output (then review the diff).
+//! Each `X.yaml` sits beside `X.expected`, the report a user must see, and optionally `X.args`,
+//! options given before the file (`--crd ...`). Set `HFGEN_BLESS=1` to rewrite the expected
+//! files from the current output (then review the diff).
 
 mod common;
 
@@ -51,7 +52,11 @@ fn validate_reports_every_error_of_every_document() {
             .unwrap()
             .display()
             .to_string();
-        let output = hfgen(&["validate", &relative]);
+        let options = std::fs::read_to_string(case.with_extension("args")).unwrap_or_default();
+        let mut args = vec!["validate"];
+        args.extend(options.split_whitespace());
+        args.push(&relative);
+        let output = hfgen(&args);
         let expected = std::fs::read_to_string(case.with_extension("expected")).unwrap_or_default();
         let valid = expected.contains(" 0 invalid,");
         assert_eq!(
@@ -348,10 +353,14 @@ fn compiled_schemas_report_what_the_run_time_validator_reports() {
             .should_validate_formats(false)
             .build(&schema)
             .unwrap();
+        let compiled_kinds: Vec<(&str, &str)> = compiled.compiled_kinds().collect();
         for doc in &documents {
-            let Ok(violations) = compiled.validate(doc) else {
+            let api_version = doc["apiVersion"].as_str().unwrap_or_default();
+            let kind = doc["kind"].as_str().unwrap_or_default();
+            if !compiled_kinds.contains(&(api_version, kind)) {
                 continue;
-            };
+            }
+            let violations = compiled.validate(doc).unwrap();
             let mut actual: Vec<(String, String)> = violations
                 .into_iter()
                 .map(|v| (v.instance_path, v.message))
@@ -371,4 +380,168 @@ fn compiled_schemas_report_what_the_run_time_validator_reports() {
         errors >= 50,
         "the broken documents must have errors: {errors}"
     );
+}
+
+/// kubernetes-validate's report on one file of the every-kind corpus: the error path (dotted)
+/// of every object it rejects, by the object's name.
+fn kubernetes_validate_by_name(
+    file: &Path,
+    version: &str,
+) -> std::collections::BTreeMap<String, String> {
+    let output = std::process::Command::new(external_tool("kubernetes-validate"))
+        .args(["--strict", "--quiet", "--kubernetes-version", version])
+        .arg(file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    let marker = format!(" against version {version}: ");
+    text.lines()
+        .filter_map(|line| {
+            let (head, rest) = line.split_once(&marker)?;
+            let name = head.rsplit_once('/')?.1.to_string();
+            Some((
+                name,
+                rest.split(": ").next().unwrap_or_default().to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Every kind of every supported version (tests/manifests/kinds/, written by
+/// scripts/make-kind-corpus.py from the vendored schemas): hfgen and kubernetes-validate
+/// --strict both accept the valid object of each kind, both reject each broken one (an unknown
+/// field, a value of the wrong type), and hfgen reports the path kubernetes-validate reports.
+#[test]
+fn every_kind_agrees_with_kubernetes_validate() {
+    use hfgen::validate::kube_schema::{KubeSchemas, SUPPORTED_VERSIONS};
+    let generator = std::process::Command::new(external_tool("python3"))
+        .arg(repo_root().join("scripts/make-kind-corpus.py"))
+        .arg("--check")
+        .output()
+        .unwrap();
+    assert!(
+        generator.status.success(),
+        "tests/manifests/kinds is stale: run python3 scripts/make-kind-corpus.py: {}",
+        String::from_utf8_lossy(&generator.stderr)
+    );
+    std::thread::scope(|scope| {
+        for version in SUPPORTED_VERSIONS {
+            scope.spawn(move || {
+                let dir = repo_root().join("tests/manifests/kinds");
+                let valid = dir.join(format!("v{version}-valid.yaml"));
+                let invalid = dir.join(format!("v{version}-invalid.yaml"));
+
+                // The corpus has an object of every kind hfgen knows (but the Lists).
+                let text = std::fs::read_to_string(&valid).unwrap();
+                let objects: Vec<(String, String)> = documents(&text)
+                    .iter()
+                    .map(|d| {
+                        (
+                            d["apiVersion"].as_str().unwrap().into(),
+                            d["kind"].as_str().unwrap().into(),
+                        )
+                    })
+                    .collect();
+                let kinds: Vec<(String, String)> = KubeSchemas::load(version)
+                    .unwrap()
+                    .kinds()
+                    .filter(|(_, kind)| !kind.ends_with("List"))
+                    .map(|(a, k)| (a.to_string(), k.to_string()))
+                    .collect();
+                assert_eq!(objects, kinds, "Kubernetes {version}");
+                assert!(
+                    kinds.len() >= 60,
+                    "Kubernetes {version}: {} kinds",
+                    kinds.len()
+                );
+
+                let ours = hfgen(&["validate", "-k", version, valid.to_str().unwrap()]);
+                assert_eq!(ours.status.code(), Some(0), "{version}: {}", stdout(&ours));
+                assert_eq!(
+                    kubernetes_validate_by_name(&valid, version),
+                    Default::default()
+                );
+
+                let theirs = kubernetes_validate_by_name(&invalid, version);
+                let output = hfgen(&[
+                    "validate",
+                    "-k",
+                    version,
+                    "-o",
+                    "json",
+                    invalid.to_str().unwrap(),
+                ]);
+                assert_eq!(output.status.code(), Some(1));
+                let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+                let text = std::fs::read_to_string(&invalid).unwrap();
+                let names: Vec<String> = documents(&text)
+                    .iter()
+                    .map(|d| d["metadata"]["name"].as_str().unwrap().to_string())
+                    .collect();
+                assert_eq!(
+                    theirs.len(),
+                    names.len(),
+                    "{version}: kubernetes-validate rejects {} of {}",
+                    theirs.len(),
+                    names.len()
+                );
+                for name in &names {
+                    let our_paths: Vec<String> = report["findings"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .filter(|f| f["object"].as_str().unwrap().ends_with(&format!("/{name}")))
+                        .map(|f| pointer_to_dotted(f["path"].as_str().unwrap()))
+                        .collect();
+                    assert!(
+                        our_paths.contains(&theirs[name]),
+                        "{version} {name}: kubernetes-validate reports {:?}, hfgen {our_paths:?}",
+                        theirs[name]
+                    );
+                }
+            });
+        }
+    });
+}
+
+/// Empty standard input is a failure (nothing was validated); a blank file is a valid file of
+/// no objects, even beside it.
+#[test]
+fn empty_stdin_fails_and_a_blank_file_passes() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_hfgen"))
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let output = run(&["validate", "-"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("stdin: no YAML documents"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(&["validate", "tests/validate/blank.yaml", "-"]);
+    assert_eq!(output.status.code(), Some(1));
+    let output = run(&["validate", "tests/validate/blank.yaml"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stderr(&output).is_empty());
+}
+
+/// `--crd` input that is not a set of CustomResourceDefinitions is bad input (exit 2) with the
+/// file and document named.
+#[test]
+fn bad_crd_input_is_exit_two() {
+    for (crd, message) in [
+        ("tests/validate/valid.yaml", "tests/validate/valid.yaml: document 1 is not a CustomResourceDefinition"),
+        ("tests/validate/no-such-file.yaml", "--crd: cannot read tests/validate/no-such-file.yaml"),
+        ("tests/validate/not-yaml.yaml", "--crd tests/validate/not-yaml.yaml:3: not valid YAML: unclosed bracket"),
+        ("tests/validate/cross", "tests/validate/cross/engine-cannot-create-jobs.yaml: document 1 is not a CustomResourceDefinition"),
+    ] {
+        let output = hfgen(&["validate", "--crd", crd, "tests/validate/crd-keda.yaml"]);
+        assert_eq!(output.status.code(), Some(2), "{crd}");
+        assert!(stdout(&output).is_empty());
+        assert!(stderr(&output).contains(message), "{crd}: {}", stderr(&output));
+    }
 }

@@ -1,7 +1,8 @@
 //! `hfgen validate` on any manifests: files or stdin, every error of every document.
 
+use super::document::{self, Checks};
 use super::report::FileReport;
-use super::{kube_schema::KubeSchemas, locate, schema_findings, Finding};
+use super::{locate, split, Finding};
 use crate::error::{Error, Result};
 use crate::input;
 use crate::manifests::{yaml, Document};
@@ -51,25 +52,72 @@ pub fn yaml_options(text: &str) -> serde_saphyr::Options {
     }
 }
 
+/// Below this many bytes a stream is validated on one core: starting threads costs more than
+/// it saves (a render's 17 documents are 25 KB).
+const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
 /// Validates every document of `text`. YAML that does not parse is a finding of the file (at
-/// the line the parser names), as kubectl would refuse it too. With `ignore_missing_schemas`,
-/// a kind without a vendored schema is counted as skipped instead of reported.
+/// the line the parser names), as kubectl would refuse it too.
 ///
 /// Documents are validated as they are parsed and dropped straight after, so memory stays flat
 /// however long the stream is (20,000 manifests took 166 MB when all were parsed before the
 /// first was validated, 34 MB this way) and each document is checked while it is still in the
 /// CPU's caches. The fast reader ([`yaml`]) reads most streams; when it hands one over,
 /// serde-saphyr reads it again from the start, and the documents checked so far are dropped.
-pub fn validate_text(
-    name: &str,
-    text: &str,
-    schemas: &'static KubeSchemas,
-    ignore_missing_schemas: bool,
-) -> FileReport {
+///
+/// A long stream is cut at document boundaries into one piece per core
+/// ([`split::at_document_boundaries`]); the pieces are validated at the same time and their
+/// reports joined in order, so the report is the one a single core makes. If a piece does not
+/// parse, the whole stream is read again in one piece, so that a syntax error is reported as
+/// it always was.
+pub fn validate_text(name: &str, text: &str, checks: &Checks) -> FileReport {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    validate_on_cores(name, text, checks, cores)
+}
+
+fn validate_on_cores(name: &str, text: &str, checks: &Checks, cores: usize) -> FileReport {
+    let pieces = if text.len() >= PARALLEL_MIN_BYTES {
+        split::at_document_boundaries(text, cores)
+    } else {
+        vec![text]
+    };
+    let checked = if pieces.len() > 1 {
+        let results: Vec<_> = std::thread::scope(|scope| {
+            let workers: Vec<_> = pieces
+                .iter()
+                .map(|piece| scope.spawn(|| check_stream(name, piece, checks)))
+                .collect();
+            workers
+                .into_iter()
+                .map(|worker| worker.join().expect("validating a piece does not panic"))
+                .collect()
+        });
+        match results.into_iter().collect::<Result<Vec<Checked>, _>>() {
+            Ok(parts) => Ok(Checked::joined(parts)),
+            Err(_) => check_stream(name, text, checks),
+        }
+    } else {
+        check_stream(name, text, checks)
+    };
+    let checked = match checked {
+        Ok(checked) => checked,
+        Err(error) => return unparsable(name, text, &error),
+    };
+    let mut report = FileReport {
+        file: name.to_string(),
+        documents: checked.documents,
+        findings: checked.findings,
+        skipped: checked.skipped,
+    };
+    locate(&mut report.findings, name, text);
+    report
+}
+
+/// Every document of one stream (or piece of one), checked on this thread.
+fn check_stream(name: &str, text: &str, checks: &Checks) -> Result<Checked, serde_saphyr::Error> {
     let previous = CONTEXT.replace(Some(Context {
         file: name.to_string(),
-        schemas,
-        ignore_missing_schemas,
+        checks: checks.clone(),
     }));
     let mut fast = Checked::default();
     let parsed = match yaml::for_each_document(text, |value| fast.extend([value])) {
@@ -83,18 +131,19 @@ pub fn validate_text(
         }
     };
     CONTEXT.set(previous);
-    let checked = match parsed {
-        Ok(checked) => checked,
-        Err(error) => return unparsable(name, text, &error),
-    };
-    let mut report = FileReport {
-        file: name.to_string(),
-        documents: checked.documents,
-        findings: checked.findings,
-        skipped: checked.skipped,
-    };
-    locate(&mut report.findings, name, text);
-    report
+    parsed
+}
+
+/// serde-saphyr's message without its position and source snippet, which hfgen gives as
+/// `file:line` instead: `unclosed bracket '{'`.
+pub fn yaml_error_message(error: &serde_saphyr::Error) -> String {
+    let message = error.to_string();
+    let message = message.lines().next().unwrap_or_default();
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    match message.split_once(": ") {
+        Some((position, rest)) if position.starts_with("line ") => rest.to_string(),
+        _ => message.to_string(),
+    }
 }
 
 /// A file that is not YAML: one finding, in the document where the parser stopped.
@@ -112,13 +161,7 @@ fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport
     });
     let separators = before.lines().filter(|l| l.starts_with("---")).count();
     let document = separators.saturating_sub(usize::from(text.starts_with("---")));
-    let message = error.to_string();
-    let message = message.lines().next().unwrap_or_default();
-    let message = message.strip_prefix("error: ").unwrap_or(message);
-    let message = match message.split_once(": ") {
-        Some((position, rest)) if position.starts_with("line ") => rest,
-        _ => message,
-    };
+    let message = yaml_error_message(error);
     FileReport {
         file: name.to_string(),
         documents: (0..=document).map(|_| "-/-".to_string()).collect(),
@@ -134,17 +177,16 @@ fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport
     }
 }
 
-/// What the [`Checked`] collection of the running `validate_text` call validates with.
+/// What the [`Checked`] collection of the running `check_stream` call validates with.
 struct Context {
     file: String,
-    schemas: &'static KubeSchemas,
-    ignore_missing_schemas: bool,
+    checks: Checks,
 }
 
 thread_local! {
     /// serde-saphyr hands each parsed document to a collection it creates with `Default`, the
     /// one way to see documents one at a time while parsing a string; that collection cannot be
-    /// handed arguments, so `validate_text` leaves them here for the length of the call.
+    /// handed arguments, so `check_stream` leaves them here for the length of the call.
     static CONTEXT: Cell<Option<Context>> = const { Cell::new(None) };
 }
 
@@ -160,37 +202,43 @@ impl Extend<Value> for Checked {
     fn extend<I: IntoIterator<Item = Value>>(&mut self, values: I) {
         let context = CONTEXT
             .take()
-            .expect("documents are only collected inside validate_text");
+            .expect("documents are only collected inside check_stream");
         for value in values {
             let index = self.documents.len();
             let doc = Document { value };
             self.documents.push(doc.id());
-            if context.ignore_missing_schemas
-                && doc.value.is_object()
-                && !context.schemas.has_kind(doc.api_version(), doc.kind())
-            {
-                self.skipped += 1;
-            } else if doc.value.is_object() {
-                self.findings
-                    .extend(schema_findings(context.schemas, &context.file, index, &doc));
-            } else {
-                self.findings.push(Finding::new(
-                    &context.file,
-                    index,
-                    &doc,
-                    "",
-                    "the document is not a mapping".into(),
-                ));
-            }
+            let outcome = document::check(&context.checks, &context.file, index, &doc);
+            self.skipped += usize::from(outcome.skipped);
+            self.findings.extend(outcome.findings);
         }
         CONTEXT.set(Some(context));
+    }
+}
+
+impl Checked {
+    /// The pieces of one stream, in order, as one: document numbers continue from piece to
+    /// piece.
+    fn joined(parts: Vec<Checked>) -> Checked {
+        let mut whole = Checked::default();
+        for part in parts {
+            let offset = whole.documents.len();
+            whole.documents.extend(part.documents);
+            whole.skipped += part.skipped;
+            whole
+                .findings
+                .extend(part.findings.into_iter().map(|mut finding| {
+                    finding.document += offset;
+                    finding
+                }));
+        }
+        whole
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::kube_schema::DEFAULT_VERSION;
+    use crate::validate::kube_schema::{KubeSchemas, DEFAULT_VERSION};
 
     /// `count` ConfigMaps; number `bad` has a boolean where Kubernetes wants a string.
     fn stream(count: usize, bad: usize) -> String {
@@ -207,10 +255,10 @@ mod tests {
     /// number and line.
     #[test]
     fn long_streams_are_validated_document_by_document() {
-        let schemas = KubeSchemas::load(DEFAULT_VERSION).unwrap();
+        let checks = Checks::built_in(KubeSchemas::load(DEFAULT_VERSION).unwrap());
         let count = 1_500;
         let text = stream(count, 1_250);
-        let report = validate_text("long.yaml", &text, schemas, false);
+        let report = validate_text("long.yaml", &text, &checks);
         assert_eq!(report.documents.len(), count);
         assert_eq!(report.documents[1_499], "ConfigMap/c1499");
         assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
@@ -221,11 +269,59 @@ mod tests {
         assert_eq!(finding.line, Some(1_250 * 7 + 7));
     }
 
+    /// A stream long enough to be cut, with what could trip a cut: `---` lines inside block
+    /// scalars, Lists, broken objects, and a piece that only serde-saphyr reads (an anchor).
+    fn tricky_stream() -> String {
+        let mut text = String::new();
+        for i in 0..2_400 {
+            text.push_str(&format!(
+                "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  job.yaml: |\n    a: 1\n    ---\n    b: 2\n---\n    not a boundary\n"
+            ));
+            // The `---` above ends the block scalar: it is a boundary, and the line after it is
+            // a document of its own (a string), as the API server would read it.
+            if i % 97 == 0 {
+                text.push_str("---\napiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: Secret, metadata: {name: s}, data: {k: 1}}\n");
+            }
+            if i == 700 {
+                text.push_str("---\napiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: anchored}\ndata: {k: v}\n");
+            }
+        }
+        text
+    }
+
+    /// Cut into pieces for several cores or read whole on one, a stream gets the same report:
+    /// the same documents in the same order, the same findings at the same lines.
+    #[test]
+    fn pieces_on_several_cores_report_what_one_core_reports() {
+        let checks = Checks::built_in(KubeSchemas::load(DEFAULT_VERSION).unwrap());
+        let text = tricky_stream();
+        assert!(text.len() > PARALLEL_MIN_BYTES, "{} bytes", text.len());
+        assert!(split::at_document_boundaries(&text, 3).len() == 3);
+        let one = validate_on_cores("s.yaml", &text, &checks, 1);
+        assert!(one.documents.len() > 4_800, "{}", one.documents.len());
+        assert!(one.findings.len() > 2_400, "{}", one.findings.len());
+        for cores in [2, 3, 7] {
+            let many = validate_on_cores("s.yaml", &text, &checks, cores);
+            assert_eq!(many.documents, one.documents, "{cores} cores");
+            assert_eq!(many.findings, one.findings, "{cores} cores");
+        }
+        // A syntax error in one piece: the whole stream is read again as one.
+        let broken = text.clone() + "---\nkey: [unclosed\n";
+        let one = validate_on_cores("b.yaml", &broken, &checks, 1);
+        let many = validate_on_cores("b.yaml", &broken, &checks, 3);
+        assert_eq!(many.findings, one.findings);
+        assert!(
+            one.findings[0].message.starts_with("not valid YAML"),
+            "{:?}",
+            one.findings[0]
+        );
+    }
+
     #[test]
     fn a_syntax_error_late_in_a_stream_is_a_finding_at_its_line() {
-        let schemas = KubeSchemas::load(DEFAULT_VERSION).unwrap();
+        let checks = Checks::built_in(KubeSchemas::load(DEFAULT_VERSION).unwrap());
         let text = stream(1_100, usize::MAX) + "---\nkey: [unclosed\n";
-        let report = validate_text("broken.yaml", &text, schemas, false);
+        let report = validate_text("broken.yaml", &text, &checks);
         assert_eq!(report.findings.len(), 1);
         let finding = &report.findings[0];
         assert!(
@@ -235,7 +331,7 @@ mod tests {
         assert_eq!(finding.document, 1_100);
         assert_eq!(finding.line, Some(1_100 * 7 + 2));
         // The next call is not confused by the one that failed.
-        let report = validate_text("ok.yaml", &stream(3, 1), schemas, false);
+        let report = validate_text("ok.yaml", &stream(3, 1), &checks);
         assert_eq!(report.findings.len(), 1);
         assert_eq!(report.findings[0].file, "ok.yaml");
     }

@@ -19,6 +19,10 @@
 //! would pass; `build.rs` lists each document's `x-kinds` so that such objects are reported
 //! as unknown instead.
 //!
+//! Those documents hold the kinds hfgen renders. Every other kind of each version comes from a
+//! second embedded document (`schema/kubernetes/every-kind/`), compiled one kind at a time on
+//! first use ([`every_kind`]).
+//!
 //! This module is self-contained (no `crate::` imports) so it can be compiled and tested alone.
 
 use std::fmt;
@@ -29,6 +33,10 @@ use serde_json::Value;
 pub const SUPPORTED_VERSIONS: &[&str] = &["1.25", "1.33", "1.37"];
 /// Version used when the profile / command line does not choose one.
 pub const DEFAULT_VERSION: &str = "1.33";
+
+mod every_kind;
+
+use every_kind::EveryKind;
 
 mod kinds {
     include!(concat!(env!("OUT_DIR"), "/kube_kinds.rs"));
@@ -50,18 +58,30 @@ static SCHEMAS: [KubeSchemas; 3] = [
         kinds: kinds::KINDS_1_25,
         is_valid: Kubernetes125::is_valid,
         iter_errors: Kubernetes125::iter_errors,
+        every_kind: EveryKind::new(
+            include_str!("../../schema/kubernetes/every-kind/v1.25.json"),
+            kinds::EVERY_KIND_1_25,
+        ),
     },
     KubeSchemas {
         version: "1.33",
         kinds: kinds::KINDS_1_33,
         is_valid: Kubernetes133::is_valid,
         iter_errors: Kubernetes133::iter_errors,
+        every_kind: EveryKind::new(
+            include_str!("../../schema/kubernetes/every-kind/v1.33.json"),
+            kinds::EVERY_KIND_1_33,
+        ),
     },
     KubeSchemas {
         version: "1.37",
         kinds: kinds::KINDS_1_37,
         is_valid: Kubernetes137::is_valid,
         iter_errors: Kubernetes137::iter_errors,
+        every_kind: EveryKind::new(
+            include_str!("../../schema/kubernetes/every-kind/v1.37.json"),
+            kinds::EVERY_KIND_1_37,
+        ),
     },
 ];
 
@@ -128,13 +148,15 @@ impl SchemaLookupError {
     }
 }
 
-/// The vendored schemas of one Kubernetes version, compiled into hfgen.
+/// The vendored schemas of one Kubernetes version: those of the kinds hfgen renders compiled
+/// into hfgen, every kind compiled on first use.
 pub struct KubeSchemas {
     version: &'static str,
-    /// `(apiVersion, kind)`, sorted.
+    /// `(apiVersion, kind)` hfgen renders, sorted; validated by `is_valid`/`iter_errors`.
     kinds: &'static [(&'static str, &'static str)],
     is_valid: fn(&Value) -> bool,
     iter_errors: for<'a> fn(&'a Value) -> jsonschema::ErrorIterator<'a>,
+    every_kind: EveryKind,
 }
 
 impl fmt::Debug for KubeSchemas {
@@ -185,14 +207,21 @@ impl KubeSchemas {
         self.version
     }
 
-    /// The supported kinds as `(apiVersion, kind)`, sorted by `"<apiVersion>/<kind>"`.
-    pub fn kinds(&self) -> impl Iterator<Item = (&str, &str)> {
+    /// Every kind with a schema in this version as `(apiVersion, kind)`, sorted by
+    /// `"<apiVersion>/<kind>"`.
+    pub fn kinds(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.every_kind.kinds()
+    }
+
+    /// The kinds whose validators are compiled into hfgen (those it renders), sorted by
+    /// `"<apiVersion>/<kind>"`.
+    pub fn compiled_kinds(&self) -> impl Iterator<Item = (&str, &str)> {
         self.kinds.iter().copied()
     }
 
     /// Whether `apiVersion`/`kind` has a schema in this version.
     pub fn has_kind(&self, api_version: &str, kind: &str) -> bool {
-        self.kinds.contains(&(api_version, kind))
+        self.kinds.contains(&(api_version, kind)) || self.every_kind.has_kind(api_version, kind)
     }
 
     /// All violations of one document (every error, not only the first), sorted by instance path
@@ -208,29 +237,39 @@ impl KubeSchemas {
         let (Some(api_version), Some(kind)) = (api_version, kind) else {
             return Err(SchemaLookupError::MissingTypeMeta);
         };
-        if !self.has_kind(api_version, kind) {
-            return Err(SchemaLookupError::UnknownKind {
-                api_version: api_version.to_string(),
-                kind: kind.to_string(),
-            });
-        }
         // Most documents are valid, and answering that is about twice as fast as collecting
         // no errors.
-        if (self.is_valid)(doc) {
-            return Ok(Vec::new());
+        if self.kinds.contains(&(api_version, kind)) {
+            if (self.is_valid)(doc) {
+                return Ok(Vec::new());
+            }
+            return Ok(violations((self.iter_errors)(doc)));
         }
-        let mut violations: Vec<SchemaViolation> = (self.iter_errors)(doc)
-            .map(|e| SchemaViolation {
-                instance_path: e.instance_path().to_string(),
-                message: e.to_string(),
-            })
-            .collect();
-        violations.sort_by(|a, b| {
-            cmp_pointer(&a.instance_path, &b.instance_path).then_with(|| a.message.cmp(&b.message))
-        });
-        violations.dedup();
-        Ok(violations)
+        match self.every_kind.validator(api_version, kind) {
+            Some(validator) if validator.is_valid(doc) => Ok(Vec::new()),
+            Some(validator) => Ok(violations(validator.iter_errors(doc))),
+            None => Err(SchemaLookupError::UnknownKind {
+                api_version: api_version.to_string(),
+                kind: kind.to_string(),
+            }),
+        }
     }
+}
+
+/// The errors of a document, sorted by instance path (segment-wise, array indices
+/// numerically) then message, without duplicates.
+pub fn violations(errors: jsonschema::ErrorIterator<'_>) -> Vec<SchemaViolation> {
+    let mut violations: Vec<SchemaViolation> = errors
+        .map(|e| SchemaViolation {
+            instance_path: e.instance_path().to_string(),
+            message: e.to_string(),
+        })
+        .collect();
+    violations.sort_by(|a, b| {
+        cmp_pointer(&a.instance_path, &b.instance_path).then_with(|| a.message.cmp(&b.message))
+    });
+    violations.dedup();
+    violations
 }
 
 /// Order JSON pointers segment by segment; numeric segments (array indices) numerically.
@@ -461,15 +500,25 @@ mod tests {
         for v in SUPPORTED_VERSIONS {
             let s = KubeSchemas::load(v).unwrap();
             assert_eq!(s.version(), *v);
-            let kinds: Vec<String> = s.kinds().map(|(a, k)| format!("{a}/{k}")).collect();
-            assert_eq!(kinds, expected, "Kubernetes {v}");
+            let compiled: Vec<String> = s
+                .compiled_kinds()
+                .map(|(a, k)| format!("{a}/{k}"))
+                .collect();
+            assert_eq!(compiled, expected, "Kubernetes {v}");
+            let every: Vec<String> = s.kinds().map(|(a, k)| format!("{a}/{k}")).collect();
+            assert!(every.len() > 100, "Kubernetes {v}: {} kinds", every.len());
+            let mut sorted = every.clone();
+            sorted.sort();
+            assert_eq!(every, sorted, "Kubernetes {v}");
+            for kind in &expected {
+                assert!(every.contains(&kind.to_string()), "Kubernetes {v}: {kind}");
+            }
             for (api_version, kind) in s.kinds() {
                 let key = format!("{api_version}/{kind}");
                 assert!(s.has_kind(api_version, kind));
                 // Minimal object: strict schemas reject wrong apiVersion/kind only via enums,
                 // so a bare object of the right type must validate cleanly...
-                let minimal =
-                    json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}});
+                let minimal = json!({"apiVersion": api_version, "kind": kind, "metadata": {}});
                 let violations = s.validate(&minimal).unwrap();
                 // ...except where upstream marks fields as required (roleRef, subjects' kind...).
                 for viol in &violations {

@@ -1,12 +1,15 @@
 //! Validation: every document against the strict Kubernetes API schemas, plus the checks
 //! across objects that no schema can make.
 
+pub mod crd;
 pub mod cross;
+pub mod document;
 pub mod files;
 pub mod job_template;
 pub mod kube_schema;
 pub mod located;
 pub mod report;
+pub mod split;
 
 use crate::manifests::{Bundle, Document};
 use kube_schema::KubeSchemas;
@@ -40,35 +43,14 @@ impl Finding {
     }
 }
 
-/// Schema findings of one document (an unknown kind is a finding too).
-pub fn schema_findings(
-    schemas: &KubeSchemas,
-    file: &str,
-    index: usize,
-    doc: &Document,
-) -> Vec<Finding> {
-    match schemas.validate(&doc.value) {
-        Ok(violations) => violations
-            .into_iter()
-            .map(|v| Finding::new(file, index, doc, &v.instance_path, v.message))
-            .collect(),
-        Err(error) => vec![Finding::new(
-            file,
-            index,
-            doc,
-            "",
-            error.describe_in(schemas.version()),
-        )],
-    }
-}
-
 /// Everything wrong with a rendered bundle: schemas, the job template, cross-object checks.
-pub fn validate_bundle(bundle: &Bundle, schemas: &KubeSchemas) -> Vec<Finding> {
+pub fn validate_bundle(bundle: &Bundle, schemas: &'static KubeSchemas) -> Vec<Finding> {
     let worker_job = job_template::worker_job(bundle);
+    let checks = document::Checks::built_in(schemas);
     let mut findings = Vec::new();
     for file in &bundle.files {
         for (index, doc) in file.documents.iter().enumerate() {
-            findings.extend(schema_findings(schemas, file.file, index, doc));
+            findings.extend(document::check(&checks, file.file, index, doc).findings);
         }
     }
     let mut extra_pods = Vec::new();
