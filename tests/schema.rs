@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{external_tool, repo_root};
+use common::{external_tool, repo_root, stdout_lines};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -127,23 +127,14 @@ for case in json.load(open(sys.argv[2])):
     if errors:
         print(case["label"] + ": " + errors[0].message)
 "#;
-    let output = Command::new(external_tool("python3"))
-        .arg("-c")
-        .arg(script)
-        .arg(repo_root().join("schema/profile.schema.json"))
-        .arg(dir.path().join("instances.json"))
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "python jsonschema failed (is .venv set up by .ci/run?):\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(String::from)
-        .collect()
+    stdout_lines(
+        Command::new(external_tool("python3"))
+            .arg("-c")
+            .arg(script)
+            .arg(repo_root().join("schema/profile.schema.json"))
+            .arg(dir.path().join("instances.json")),
+        "python jsonschema (installed into .venv by .ci/run)",
+    )
 }
 
 fn both_reject(instances: &[(String, Value)]) -> (Vec<String>, Vec<String>) {

@@ -61,10 +61,7 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
 /// The name of a profile's golden folder: the built-in name (`gke`), or the file stem of a
 /// profile file (`deploy/my.toml` -> `my`).
 pub fn folder_name(loaded: &LoadedProfile) -> String {
-    Path::new(&loaded.name)
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_else(|| loaded.name.clone())
+    loaded.short_name()
 }
 
 /// The golden folder of `loaded` under `golden_dir`: a folder of its own, never `golden_dir`

@@ -2,25 +2,21 @@
 
 use crate::emit;
 use crate::error::{Error, Result};
-use crate::profile;
 use crate::render::{self, templates::Component};
 use clap::Args;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Built-in profile name (see `hfgen profiles`) or path of a profile file.
-    #[arg(long, short = 'p', value_name = "NAME|FILE")]
-    pub profile: String,
-    /// Override a profile value: dotted key and TOML value (a bare word is a string).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub sets: Vec<String>,
+    #[command(flatten)]
+    pub profile: super::ProfileArgs,
     /// Write one file per template and a kustomization.yaml into DIR instead of stdout.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Render only these components: core, postprocess (default: core, and postprocess
     /// unless postprocess.automatic = false).
-    #[arg(long = "component", value_name = "NAME", value_parser = parse_component)]
+    #[arg(long = "component", value_name = "NAME", value_parser = parse_component,
+          add = super::completions::components())]
     pub components: Vec<Component>,
 }
 
@@ -32,10 +28,7 @@ fn parse_component(name: &str) -> std::result::Result<Component, String> {
 }
 
 pub fn run(args: RenderArgs) -> Result<u8> {
-    let loaded = profile::load(&args.profile, &args.sets)?;
-    for warning in &loaded.warnings {
-        super::say(warning);
-    }
+    let loaded = args.profile.load()?;
     let components = if args.components.is_empty() {
         Component::defaults(&loaded.profile)
     } else {

@@ -10,6 +10,7 @@ pub mod check_cluster;
 pub mod check_engine;
 pub mod check_network;
 pub mod check_workflow;
+pub mod explain;
 pub mod formats;
 pub mod layer;
 pub mod load;
@@ -21,5 +22,5 @@ pub mod source;
 pub mod suggest;
 pub mod validate;
 
-pub use load::{load, LoadedProfile};
+pub use load::{load, ChainLink, LoadedProfile};
 pub use model::Profile;
