@@ -599,7 +599,7 @@ fn bad_profiles_fail_with_exit_2() {
             );
         }
     }
-    assert_eq!(cases, 3);
+    assert_eq!(cases, 5);
 }
 
 #[test]
