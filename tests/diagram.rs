@@ -15,7 +15,7 @@ const GKE_NFS_DNS: &str = "nfs-server.hyperflow.svc.cluster.local";
 fn bundle(profile: &str, sets: &[&str]) -> Bundle {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     let loaded = profile::load(profile, &sets).expect("built-in profile loads");
-    render::render(&loaded.profile, &Component::ALL).expect("built-in profile renders")
+    render::render(&loaded, &Component::ALL).expect("built-in profile renders")
 }
 
 fn draw(profile: &str, format: Format) -> String {

@@ -36,7 +36,7 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
     let profile = &loaded.profile;
     // One render (and validation) of every component, selected as `render` and
     // `render --component postprocess` would.
-    let all = render(profile, &Component::ALL)?;
+    let all = render(loaded, &Component::ALL)?;
     let defaults = Component::defaults(profile);
     let selected = |component: &dyn Fn(Component) -> bool| Bundle {
         files: all

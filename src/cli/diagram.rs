@@ -17,7 +17,7 @@ pub struct DiagramArgs {
 pub fn run(args: DiagramArgs) -> Result<u8> {
     let loaded = args.profile.load()?;
     // The picture shows everything a profile deploys, post-processing included.
-    let bundle = render::render(&loaded.profile, &Component::ALL)?;
+    let bundle = render::render(&loaded, &Component::ALL)?;
     super::write_stdout(&diagram::draw(&bundle, args.format)?)?;
     Ok(0)
 }

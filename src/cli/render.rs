@@ -34,7 +34,7 @@ pub fn run(args: RenderArgs) -> Result<u8> {
     } else {
         args.components
     };
-    let bundle = render::render(&loaded.profile, &components)?;
+    let bundle = render::render(&loaded, &components)?;
     match args.out {
         Some(dir) => {
             emit::write_out_dir(&bundle, &dir)?;
