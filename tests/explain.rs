@@ -191,18 +191,11 @@ fn text_output_is_the_same_profile_as_toml() {
         "--set",
         "cluster.zone=us-east1-b",
     ]);
+    // The objects name their profile (`flat` vs `my`); everything else must agree.
     assert_eq!(
-        strip_profile_annotation(&from_flat),
-        strip_profile_annotation(&from_chain)
+        common::without_profile_annotation(from_flat.as_bytes()),
+        common::without_profile_annotation(from_chain.as_bytes())
     );
-}
-
-/// The rendered objects name their profile (`flat` vs `my`); everything else must agree.
-fn strip_profile_annotation(text: &str) -> String {
-    text.lines()
-        .filter(|line| !line.trim_start().starts_with("hfgen/profile:"))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]

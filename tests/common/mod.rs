@@ -173,3 +173,13 @@ pub fn stdout_lines(command: &mut Command, what: &str) -> Vec<String> {
         .map(String::from)
         .collect()
 }
+
+/// A render without its `hfgen/profile` annotation lines, to compare the objects that two
+/// differently named profiles make.
+pub fn without_profile_annotation(yaml: &[u8]) -> String {
+    String::from_utf8_lossy(yaml)
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("hfgen/profile:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
