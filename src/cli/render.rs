@@ -1,10 +1,14 @@
 //! `hfgen render`.
 
+use crate::diag::Diagnostic;
 use crate::emit;
 use crate::error::{Error, Result};
-use crate::render::{self, templates::Component};
+use crate::render::{
+    self,
+    templates::{Component, TemplateSpec, TEMPLATES},
+};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
@@ -37,6 +41,7 @@ pub fn run(args: RenderArgs) -> Result<u8> {
     let bundle = render::render(&loaded, &components)?;
     match args.out {
         Some(dir) => {
+            refuse_other_components(&dir, &components)?;
             emit::write_out_dir(&bundle, &dir)?;
             super::say(format_args!(
                 "wrote {} files and kustomization.yaml to {}",
@@ -47,6 +52,38 @@ pub fn run(args: RenderArgs) -> Result<u8> {
         None => super::write_stdout(&bundle.to_stream())?,
     }
     Ok(0)
+}
+
+/// `render --component postprocess --out DIR` into the folder of the core render would replace
+/// the core's files with the two post-processing Jobs: hfgen may replace its own folders, but
+/// not one that holds what another component rendered. Each component gets a folder of its
+/// own (`golden/<profile>/postprocess/` is the example), or they render together.
+fn refuse_other_components(dir: &Path, selected: &[Component]) -> Result<()> {
+    let found: Vec<&TemplateSpec> = TEMPLATES
+        .iter()
+        .filter(|spec| !selected.contains(&spec.component))
+        .filter(|spec| {
+            std::fs::symlink_metadata(dir.join(spec.file)).is_ok_and(|meta| meta.is_file())
+        })
+        .collect();
+    let Some(first) = found.first() else {
+        return Ok(());
+    };
+    let files: Vec<&str> = found.iter().map(|spec| spec.file).collect();
+    let rendering: Vec<&str> = selected.iter().map(|c| c.name()).collect();
+    Err(Diagnostic::error(format!(
+        "{} holds the render of component {} ({}); rendering only {} there would replace it",
+        dir.display(),
+        first.component.name(),
+        files.join(", "),
+        rendering.join(" and ")
+    ))
+    .with_help(format!(
+        "write it to a folder of its own (e.g. --out {}), or add --component {} to render both together",
+        dir.join(rendering.join("-")).display(),
+        first.component.name()
+    ))
+    .into())
 }
 
 impl From<std::io::Error> for Error {
