@@ -93,6 +93,7 @@ pub fn validate_text(
         findings: checked.findings,
         skipped: checked.skipped,
     };
+    report.findings.extend(checked.references.finish(name));
     locate(&mut report.findings, name, text);
     report
 }
@@ -154,6 +155,7 @@ struct Checked {
     documents: Vec<String>,
     findings: Vec<Finding>,
     skipped: usize,
+    references: super::references::Collector,
 }
 
 impl Extend<Value> for Checked {
@@ -165,6 +167,7 @@ impl Extend<Value> for Checked {
             let index = self.documents.len();
             let doc = Document { value };
             self.documents.push(doc.id());
+            self.references.add(index, &doc);
             if context.ignore_missing_schemas
                 && doc.value.is_object()
                 && !context.schemas.has_kind(doc.api_version(), doc.kind())

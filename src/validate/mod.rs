@@ -6,6 +6,7 @@ pub mod files;
 pub mod job_template;
 pub mod kube_schema;
 pub mod located;
+pub mod references;
 pub mod report;
 
 use crate::manifests::{Bundle, Document};
