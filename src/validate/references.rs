@@ -10,6 +10,7 @@
 //! these names, so `hfgen validate` still reads a long stream in flat memory.
 
 use super::Finding;
+use crate::diagram::objects::url_host;
 use crate::manifests::Document;
 use serde_json::Value;
 
@@ -204,19 +205,6 @@ impl Collector {
     }
 }
 
-/// The host of `scheme://host[:port][/path]`, if `value` is such a URL.
-fn url_host(value: &str) -> Option<&str> {
-    let (scheme, rest) = value.split_once("://")?;
-    let valid_scheme = !scheme.is_empty()
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority.rsplit('@').next()?;
-    let host = host_port.split(':').next()?;
-    (valid_scheme && !host.is_empty()).then_some(host)
-}
-
 /// `(name, namespace)` of a Service's DNS name: `name.namespace`, `name.namespace.svc` or
 /// `name.namespace.svc.<cluster domain>`.
 fn service_host(host: &str) -> Option<(&str, &str)> {
@@ -235,12 +223,6 @@ mod tests {
 
     #[test]
     fn reads_service_names() {
-        assert_eq!(
-            url_host("redis://redis.hf.svc.cluster.local:6379"),
-            Some("redis.hf.svc.cluster.local")
-        );
-        assert_eq!(url_host("http://user@api:80/x"), Some("api"));
-        assert_eq!(url_host("not a url"), None);
         assert_eq!(
             service_host("redis.hf.svc.cluster.local"),
             Some(("redis", "hf"))
