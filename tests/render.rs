@@ -452,7 +452,10 @@ fn out_folder_is_left_alone_on_bad_input_and_replaced_whole_on_success() {
         "--out",
         out_arg,
     ]);
-    assert!(!out.join("network-policy.yml").exists(), "stale files are gone");
+    assert!(
+        !out.join("network-policy.yml").exists(),
+        "stale files are gone"
+    );
     assert!(out.join("cm.yml").exists());
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
