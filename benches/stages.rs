@@ -112,14 +112,14 @@ fn main() {
     std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).expect("repository root");
 
     let loaded: LoadedProfile = profile::load("gke", &[]).expect("gke loads");
-    let bundle = render::render_unchecked(&loaded.profile).expect("gke renders");
+    let bundle = render::render_unchecked(&loaded).expect("gke renders");
     let texts: Vec<(String, String)> = bundle
         .files
         .iter()
         .map(|f| (format!("{}.j2", f.file), f.text.clone()))
         .collect();
     let documents = bundle.documents().count();
-    let stream = render::render(&loaded.profile, &[Component::Core])
+    let stream = render::render(&loaded, &[Component::Core])
         .expect("gke renders")
         .to_stream();
     let schemas = KubeSchemas::load(DEFAULT_VERSION).expect("default version");
@@ -130,7 +130,7 @@ fn main() {
     );
     table.row("profile load", None, || profile::load("gke", &[]).unwrap());
     table.row("render templates + parse YAML", None, || {
-        render::render_unchecked(&loaded.profile).unwrap()
+        render::render_unchecked(&loaded).unwrap()
     });
     table.row("parse YAML of the render", Some((documents, "doc")), || {
         texts
@@ -146,7 +146,7 @@ fn main() {
     table.row("emit: YAML stream", None, || bundle.to_stream());
     table.row("emit: folder files", None, || folder_files(&bundle));
     table.row("render (all stages, in process)", None, || {
-        render::render(&loaded.profile, &[Component::Core]).unwrap()
+        render::render(&loaded, &[Component::Core]).unwrap()
     });
     table.row("check: expected files of gke", None, || {
         expected_files(&loaded).unwrap()

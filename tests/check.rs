@@ -101,14 +101,16 @@ fn repo_golden_files_are_up_to_date() {
 #[test]
 fn golden_folder_is_what_render_out_writes() {
     let tree = golden_tree();
-    let out = tree.path().join("out");
-    for (args, golden) in [
-        (vec!["--out", "out"], "golden/gke"),
+    // Each component in a folder of its own: one component may not replace another's render.
+    for (args, folder, golden) in [
+        (vec!["--out", "out"], "out", "golden/gke"),
         (
-            vec!["--component", "postprocess", "--out", "out"],
+            vec!["--component", "postprocess", "--out", "out-postprocess"],
+            "out-postprocess",
             "golden/gke/postprocess",
         ),
     ] {
+        let out = tree.path().join(folder);
         let mut render = vec!["render", "--profile", "gke"];
         render.extend(args);
         assert_exit(&hfgen(tree.path(), &render), 0);

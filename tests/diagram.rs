@@ -15,7 +15,7 @@ const GKE_NFS_DNS: &str = "nfs-server.hyperflow.svc.cluster.local";
 fn bundle(profile: &str, sets: &[&str]) -> Bundle {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     let loaded = profile::load(profile, &sets).expect("built-in profile loads");
-    render::render(&loaded.profile, &[Component::Core, Component::Postprocess])
+    render::render(&loaded, &[Component::Core, Component::Postprocess])
         .expect("built-in profile renders")
 }
 
@@ -394,5 +394,139 @@ fn cli_bad_input_exits_2_with_nothing_on_stdout() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(output.stdout.is_empty(), "{args:?}");
         assert!(!output.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn each_network_policy_points_at_the_pods_it_selects() {
+    let bundle = bundle("gke", &[]);
+    let graph = Graph::build(&bundle).unwrap();
+    let applies: Vec<(String, String)> = edges(&graph)
+        .into_iter()
+        .filter(|(_, label, _)| label == "applies to")
+        .map(|(from, _, to)| (from, to))
+        .collect();
+    let targets = |policy: &str| -> Vec<&str> {
+        applies
+            .iter()
+            .filter(|(from, _)| from == policy)
+            .map(|(_, to)| to.as_str())
+            .collect()
+    };
+    assert_eq!(targets("NetworkPolicy/redis"), ["Deployment/redis"]);
+    assert_eq!(
+        targets("NetworkPolicy/nfs-server"),
+        ["Deployment/nfs-server"]
+    );
+    // The default-deny policy selects every pod of the deployment.
+    let all = targets("NetworkPolicy/hyperflow-deny-ingress");
+    for workload in [
+        "Deployment/redis",
+        "Deployment/nfs-server",
+        "Job/hyperflow-engine",
+        "Job/nfs-data",
+        "Job/logs-parser",
+        "Job/viz-exec-trace",
+    ] {
+        assert!(all.contains(&workload), "{workload}: {all:?}");
+    }
+}
+
+fn numbers(text: &str) -> Vec<f64> {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+        .filter_map(|n| n.parse().ok())
+        .collect()
+}
+
+/// The points an SVG path `d` passes through (absolute M, L, H, V, A, C, S, z commands, as
+/// hfgen writes them).
+fn path_points(d: &str) -> Vec<(f64, f64)> {
+    let mut points = Vec::new();
+    let mut current = (0.0, 0.0);
+    let commands = d.split_inclusive(|c: char| c.is_ascii_alphabetic());
+    let mut pieces: Vec<(char, Vec<f64>)> = Vec::new();
+    for piece in commands {
+        let command = piece.chars().last().filter(char::is_ascii_alphabetic);
+        let arguments = numbers(piece.trim_end_matches(|c: char| c.is_ascii_alphabetic()));
+        if let Some(last) = pieces.last_mut() {
+            last.1 = arguments;
+        }
+        if let Some(command) = command {
+            pieces.push((command, Vec::new()));
+        }
+    }
+    for (command, args) in pieces {
+        match command {
+            'H' => current.0 = args[0],
+            'V' => current.1 = args[0],
+            'A' => current = (args[5], args[6]),
+            'z' | 'Z' => continue,
+            _ => {
+                for pair in args.chunks(2) {
+                    current = (pair[0], pair[1]);
+                    points.push(current);
+                }
+                continue;
+            }
+        }
+        points.push(current);
+    }
+    points
+}
+
+/// The bounding box of what a node group draws: its rects and outline paths.
+fn node_box(group: roxmltree::Node<'_, '_>) -> (f64, f64, f64, f64) {
+    let mut points = Vec::new();
+    for shape in group.children().filter(|c| c.is_element()) {
+        let attr = |name: &str| shape.attribute(name).and_then(|v| v.parse::<f64>().ok());
+        match shape.tag_name().name() {
+            "rect" => {
+                let (x, y) = (attr("x").unwrap(), attr("y").unwrap());
+                points.push((x, y));
+                points.push((x + attr("width").unwrap(), y + attr("height").unwrap()));
+            }
+            "path" => points.extend(path_points(shape.attribute("d").unwrap())),
+            _ => {}
+        }
+    }
+    points.iter().fold(
+        (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ),
+        |b, p| (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1)),
+    )
+}
+
+#[test]
+fn svg_arrows_start_and_end_at_objects_not_at_group_frames() {
+    let svg = draw("gke", Format::Svg);
+    let document = roxmltree::Document::parse(&svg).unwrap();
+    let boxes: Vec<(f64, f64, f64, f64)> = document
+        .descendants()
+        .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("node ")))
+        .map(node_box)
+        .collect();
+    assert!(boxes.len() > 15, "{} node shapes", boxes.len());
+    // Arcs of the cylinders bulge 5 px past the points their paths name.
+    const SLACK: f64 = 6.0;
+    let on_a_box = |(x, y): (f64, f64)| {
+        boxes
+            .iter()
+            .any(|b| x >= b.0 - SLACK && x <= b.2 + SLACK && y >= b.1 - SLACK && y <= b.3 + SLACK)
+    };
+    let edges: Vec<roxmltree::Node<'_, '_>> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("edge"))
+        .collect();
+    assert!(edges.len() > 20);
+    for edge in edges {
+        let d = edge.attribute("d").unwrap();
+        let points = path_points(d);
+        let (start, end) = (points[0], points[points.len() - 1]);
+        assert!(on_a_box(start), "edge starts off any object: {d}");
+        assert!(on_a_box(end), "edge ends off any object: {d}");
     }
 }

@@ -32,7 +32,7 @@ fn data_lines(name: &str) -> Vec<String> {
 
 fn render_all(profile: &str, sets: &[String]) -> hfgen::Result<Bundle> {
     let loaded = profile::load(profile, sets)?;
-    render::render(&loaded.profile, &Component::ALL)
+    render::render(&loaded, &Component::ALL)
 }
 
 /// The worker Job as the engine sends it for one task (the client library drops what its
@@ -496,7 +496,7 @@ proptest! {
         // succeed: a template that produces invalid YAML is hfgen's bug, not the user's.
         match profile::load("gke", &[format!("{key}={}", toml_string(&text))]) {
             Ok(loaded) => {
-                let bundle = render::render(&loaded.profile, &Component::ALL);
+                let bundle = render::render(&loaded, &Component::ALL);
                 prop_assert!(bundle.is_ok(), "{key} = {text:?}: {}", bundle.unwrap_err());
                 prop_assert_eq!(shapes(&bundle.unwrap()), shapes(&baseline));
             }
@@ -545,7 +545,7 @@ fn every_string_key_resists_every_hostile_string() {
                     continue;
                 }
             };
-            let bundle = render::render(&loaded.profile, &Component::ALL)
+            let bundle = render::render(&loaded, &Component::ALL)
                 .unwrap_or_else(|e| panic!("{key} = {text:?} loads but does not render: {e}"));
             assert_eq!(shapes(&bundle), expected, "{key} = {text:?}");
             let reaches_manifests = !(key.starts_with("cluster.") || *key == "description");
@@ -580,7 +580,7 @@ proptest! {
         match profile::load("gke", &[format!("images.worker={}", toml_string(&text))]) {
             Err(error) => prop_assert_eq!(error.exit_code(), 2),
             Ok(loaded) => {
-                let bundle = render::render(&loaded.profile, &Component::ALL).unwrap();
+                let bundle = render::render(&loaded, &Component::ALL).unwrap();
                 let engine = bundle.find("Job", "hyperflow-engine").unwrap();
                 let env = engine.value.pointer("/spec/template/spec/containers/0/env").unwrap();
                 let worker = env

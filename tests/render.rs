@@ -441,17 +441,22 @@ fn out_folder_is_left_alone_on_bad_input_and_replaced_whole_on_success() {
     assert!(stdout(&output).is_empty());
     assert_eq!(std::fs::read_to_string(out.join("cm.yml")).unwrap(), before);
 
+    // A profile that no longer renders a file (one component into another's folder is
+    // refused: tests/out_components.rs).
     hfgen_ok(&[
         "render",
         "--profile",
         "gke",
-        "--component",
-        "postprocess",
+        "--set",
+        "network_policy.enabled=false",
         "--out",
         out_arg,
     ]);
-    assert!(!out.join("cm.yml").exists(), "stale files are gone");
-    assert!(out.join("parser-job.yml").exists());
+    assert!(
+        !out.join("network-policy.yml").exists(),
+        "stale files are gone"
+    );
+    assert!(out.join("cm.yml").exists());
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())

@@ -223,7 +223,7 @@ fn node_selectors(value: &Value, owner: &str, found: &mut Vec<(String, BTreeMap<
 fn assert_labels_match_selectors(sets: &[String]) {
     let loaded = profile::load("gke", sets).unwrap();
     let bundle =
-        hfgen::render::render(&loaded.profile, &[Component::Core, Component::Postprocess]).unwrap();
+        hfgen::render::render(&loaded, &[Component::Core, Component::Postprocess]).unwrap();
     let mut selectors = Vec::new();
     for document in bundle.documents() {
         node_selectors(&document.value, &document.id(), &mut selectors);
@@ -610,7 +610,7 @@ fn bad_profiles_fail_with_exit_2() {
             );
         }
     }
-    assert_eq!(cases, 3);
+    assert_eq!(cases, 5);
 }
 
 #[test]

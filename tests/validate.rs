@@ -185,7 +185,7 @@ fn cross_object_checks_find_what_schemas_cannot() {
 fn builtin_bundles_pass_the_cross_object_checks() {
     for profile in builtin_profiles() {
         let loaded = hfgen::profile::load(profile, &[]).unwrap();
-        let bundle = hfgen::render::render_unchecked(&loaded.profile).unwrap();
+        let bundle = hfgen::render::render_unchecked(&loaded).unwrap();
         assert_eq!(cross::check(&bundle, &[]), vec![], "{profile}");
     }
 }

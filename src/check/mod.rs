@@ -44,7 +44,7 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
     let profile = &loaded.profile;
     // One render (and validation) of every component, selected as `render` and
     // `render --component NAME` would.
-    let all = render(profile, &Component::ALL)?;
+    let all = render(loaded, &Component::ALL)?;
     let defaults = Component::defaults(profile);
     let selected = |component: &dyn Fn(Component) -> bool| Bundle {
         provided_claims: all.provided_claims.clone(),
@@ -72,10 +72,7 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
 /// The name of a profile's golden folder: the built-in name (`gke`), or the file stem of a
 /// profile file (`deploy/my.toml` -> `my`).
 pub fn folder_name(loaded: &LoadedProfile) -> String {
-    Path::new(&loaded.name)
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_else(|| loaded.name.clone())
+    loaded.short_name()
 }
 
 /// The golden folder of `loaded` under `golden_dir`: a folder of its own, never `golden_dir`

@@ -3,14 +3,16 @@
 mod check;
 mod completions;
 mod diagram;
+mod explain;
 mod profiles;
 mod render;
 mod schema;
 mod setup;
 mod validate;
 
-use crate::error::Error;
-use clap::{Parser, Subcommand};
+use crate::error::{Error, Result};
+use crate::profile::LoadedProfile;
+use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 
 /// Compile a HyperFlow deployment profile into plain, validated Kubernetes YAML.
@@ -29,8 +31,11 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Compare fresh renders with golden files: a diff and exit 1 on drift; --update rewrites them.
     Check(check::CheckArgs),
-    /// List the built-in profiles.
-    Profiles,
+    /// List the built-in profiles; `profiles show NAME` prints one.
+    Profiles(profiles::ProfilesArgs),
+    /// Print the merged profile, each value with the file and line, --set, preset or default
+    /// it came from.
+    Explain(explain::ExplainArgs),
     /// Print the JSON Schema of profiles.
     Schema,
     /// Print the bash script that prepares the cluster or host for a profile (runs nothing).
@@ -41,8 +46,33 @@ pub enum Command {
     Diagram(diagram::DiagramArgs),
 }
 
+/// The profile a command works on, and its `--set` overrides.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// Built-in profile name (see `hfgen profiles`) or path of a profile file.
+    #[arg(long, short = 'p', value_name = "NAME|FILE", add = completions::profiles())]
+    pub profile: String,
+    /// Override a profile value: dotted key and TOML value (a bare word is a string).
+    #[arg(long = "set", value_name = "KEY=VALUE", add = completions::set_keys())]
+    pub sets: Vec<String>,
+}
+
+impl ProfileArgs {
+    /// Loads the profile; its warnings go to stderr.
+    pub fn load(&self) -> Result<LoadedProfile> {
+        let loaded = crate::profile::load(&self.profile, &self.sets)?;
+        for warning in &loaded.warnings {
+            say(warning);
+        }
+        Ok(loaded)
+    }
+}
+
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main() -> u8 {
+    // `COMPLETE=bash hfgen ...`, as the script of `hfgen completions` calls it: answers the
+    // shell and exits.
+    completions::answer_shell();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -54,7 +84,8 @@ pub fn main() -> u8 {
         Command::Render(args) => render::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Check(args) => check::run(args),
-        Command::Profiles => profiles::run(),
+        Command::Profiles(args) => profiles::run(args),
+        Command::Explain(args) => explain::run(args),
         Command::Schema => schema::run(),
         Command::Setup(args) => setup::run(args),
         Command::Completions(args) => completions::run(args),

@@ -1,9 +1,37 @@
-//! `hfgen profiles`.
+//! `hfgen profiles` and `hfgen profiles show NAME`.
 
 use crate::error::Result;
-use crate::profile::{builtin::BUILTIN_PROFILES, load};
+use crate::profile::{builtin::BUILTIN_PROFILES, load, source};
+use clap::{Args, Subcommand};
 
-pub fn run() -> Result<u8> {
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    #[command(subcommand)]
+    pub action: Option<ProfilesAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfilesAction {
+    /// Print the file of a built-in profile, as it is compiled into hfgen (a start for your
+    /// own profile; `hfgen explain` shows every value with its origin).
+    Show {
+        /// Built-in profile name.
+        #[arg(value_name = "NAME", add = super::completions::builtin_profiles())]
+        name: String,
+    },
+}
+
+pub fn run(args: ProfilesArgs) -> Result<u8> {
+    match args.action {
+        None => list(),
+        Some(ProfilesAction::Show { name }) => {
+            super::write_stdout(&source::resolve_builtin(&name)?.text)?;
+            Ok(0)
+        }
+    }
+}
+
+fn list() -> Result<u8> {
     let mut out = String::new();
     for builtin in BUILTIN_PROFILES {
         let loaded = load(builtin.name, &[])?;

@@ -1,26 +1,26 @@
 //! `hfgen render`.
 
+use crate::diag::Diagnostic;
 use crate::emit;
 use crate::error::{Error, Result};
-use crate::profile;
-use crate::render::{self, templates::Component};
+use crate::render::{
+    self,
+    templates::{Component, TemplateSpec, TEMPLATES},
+};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Built-in profile name (see `hfgen profiles`) or path of a profile file.
-    #[arg(long, short = 'p', value_name = "NAME|FILE")]
-    pub profile: String,
-    /// Override a profile value: dotted key and TOML value (a bare word is a string).
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub sets: Vec<String>,
+    #[command(flatten)]
+    pub profile: super::ProfileArgs,
     /// Write one file per template and a kustomization.yaml into DIR instead of stdout.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Render only these components: core, postprocess, results (default: core, and
     /// postprocess unless postprocess.automatic = false).
-    #[arg(long = "component", value_name = "NAME", value_parser = parse_component)]
+    #[arg(long = "component", value_name = "NAME", value_parser = parse_component,
+          add = super::completions::components())]
     pub components: Vec<Component>,
 }
 
@@ -32,18 +32,16 @@ fn parse_component(name: &str) -> std::result::Result<Component, String> {
 }
 
 pub fn run(args: RenderArgs) -> Result<u8> {
-    let loaded = profile::load(&args.profile, &args.sets)?;
-    for warning in &loaded.warnings {
-        super::say(warning);
-    }
+    let loaded = args.profile.load()?;
     let components = if args.components.is_empty() {
         Component::defaults(&loaded.profile)
     } else {
         args.components
     };
-    let bundle = render::render(&loaded.profile, &components)?;
+    let bundle = render::render(&loaded, &components)?;
     match args.out {
         Some(dir) => {
+            refuse_other_components(&dir, &components)?;
             emit::write_out_dir(&bundle, &dir)?;
             super::say(format_args!(
                 "wrote {} files and kustomization.yaml to {}",
@@ -54,6 +52,38 @@ pub fn run(args: RenderArgs) -> Result<u8> {
         None => super::write_stdout(&bundle.to_stream())?,
     }
     Ok(0)
+}
+
+/// `render --component postprocess --out DIR` into the folder of the core render would replace
+/// the core's files with the two post-processing Jobs: hfgen may replace its own folders, but
+/// not one that holds what another component rendered. Each component gets a folder of its
+/// own (`golden/<profile>/postprocess/` is the example), or they render together.
+fn refuse_other_components(dir: &Path, selected: &[Component]) -> Result<()> {
+    let found: Vec<&TemplateSpec> = TEMPLATES
+        .iter()
+        .filter(|spec| !selected.contains(&spec.component))
+        .filter(|spec| {
+            std::fs::symlink_metadata(dir.join(spec.file)).is_ok_and(|meta| meta.is_file())
+        })
+        .collect();
+    let Some(first) = found.first() else {
+        return Ok(());
+    };
+    let files: Vec<&str> = found.iter().map(|spec| spec.file).collect();
+    let rendering: Vec<&str> = selected.iter().map(|c| c.name()).collect();
+    Err(Diagnostic::error(format!(
+        "{} holds the render of component {} ({}); rendering only {} there would replace it",
+        dir.display(),
+        first.component.name(),
+        files.join(", "),
+        rendering.join(" and ")
+    ))
+    .with_help(format!(
+        "write it to a folder of its own (e.g. --out {}), or add --component {} to render both together",
+        dir.join(rendering.join("-")).display(),
+        first.component.name()
+    ))
+    .into())
 }
 
 impl From<std::io::Error> for Error {

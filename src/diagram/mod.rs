@@ -6,7 +6,7 @@
 pub mod dot;
 pub mod graph;
 pub mod mermaid;
-mod objects;
+pub mod objects;
 pub mod style;
 pub mod svg;
 

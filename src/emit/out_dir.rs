@@ -37,8 +37,14 @@ pub fn kustomization(bundle: &Bundle) -> String {
         out.push_str(file.file);
         out.push('\n');
     }
+    out.push_str(KEEP_ORDER);
     out
 }
+
+/// kustomize sorts by kind unless told otherwise ("legacy" order), which puts the
+/// NetworkPolicies after the pods they protect; `fifo` keeps the order of `resources`, which is
+/// already the apply order (kustomize 5.0, kubectl 1.27 and later).
+const KEEP_ORDER: &str = "# Keep the apply order above: kustomize's default sorts by kind and puts the\n# NetworkPolicies after the pods they protect.\nsortOptions:\n  order: fifo\n";
 
 /// The most bytes of an existing kustomization.yaml read to see whether hfgen wrote it.
 const MAX_KUSTOMIZATION_BYTES: u64 = 1024 * 1024;

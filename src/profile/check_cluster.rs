@@ -5,6 +5,47 @@
 
 use super::check::Findings;
 use super::model::Profile;
+use super::LoadedProfile;
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+
+/// Cloud identifiers only the user can know. The built-in `gke` profile holds a placeholder
+/// project so that it renders; `hfgen setup` must not hand that to gcloud, which would try to
+/// create the cluster in a project that is not the user's (or one that does not exist) and
+/// stop halfway through the script.
+const USER_ONLY: &[(&[&str], &str)] = &[(&["cluster", "project"], "your Google Cloud project id")];
+
+/// For `hfgen setup`: every user-only identifier that the profile did not set itself (it is
+/// still the built-in profile's placeholder) is an error that says which key to set.
+pub fn placeholders(loaded: &LoadedProfile) -> Result<()> {
+    if loaded.profile.cluster.is_none() {
+        return Ok(());
+    }
+    let mut errors = Vec::new();
+    for (path, what) in USER_ONLY {
+        let path: Vec<String> = path.iter().map(|key| key.to_string()).collect();
+        let Some(site) = loaded.origins.get(&path).filter(|site| site.builtin) else {
+            continue;
+        };
+        let key = path.join(".");
+        let (table, name) = (&path[..path.len() - 1].join("."), &path[path.len() - 1]);
+        errors.push(
+            Diagnostic::error(format!(
+                "{key} is the built-in profile's placeholder `{}`: set it to {what}",
+                &site.source[site.value.clone()].trim_matches('"')
+            ))
+            .at(site.value_origin())
+            .with_help(format!(
+                "write `{name} = \"...\"` under [{table}] in your profile, or add --set {key}=..."
+            )),
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::from(errors))
+    }
+}
 
 /// One error per `[cluster]` value that is not what gcloud expects there.
 pub fn cluster(profile: &Profile, findings: &mut Findings) {
@@ -12,7 +53,9 @@ pub fn cluster(profile: &Profile, findings: &mut Findings) {
         return;
     };
     let mut expect = |key: &str, value: &str, valid: bool, what: &str| {
-        if !valid {
+        if value.trim().is_empty() {
+            findings.error(key, format!("{key} is empty: set it to {what}"));
+        } else if !valid {
             findings.error(
                 key,
                 format!(

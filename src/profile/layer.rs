@@ -20,6 +20,8 @@ pub type KeyPath = Vec<String>;
 pub struct Site {
     /// A file name, or `--set` for a command-line value.
     pub name: String,
+    /// Written in a built-in profile (whose `name` is then the profile's name, not a path).
+    pub builtin: bool,
     pub source: Arc<str>,
     pub key: Range<usize>,
     pub value: Range<usize>,
@@ -40,6 +42,11 @@ impl Site {
 
     pub fn value_origin(&self) -> Origin {
         self.origin(self.value.clone())
+    }
+
+    /// Is this a command-line `--set` rather than a file?
+    pub fn is_set(&self) -> bool {
+        self.key_origin().is_argument()
     }
 }
 
@@ -91,6 +98,7 @@ impl Layer {
         let mut origins = Origins::default();
         let site = |key: Range<usize>, value: Range<usize>| Site {
             name: source.name.clone(),
+            builtin: source.is_builtin(),
             source: source.text.clone(),
             key,
             value,
@@ -108,6 +116,7 @@ impl Layer {
         let source: Arc<str> = Arc::from(arg);
         let site = |key: Range<usize>, value: Range<usize>| Site {
             name: "--set".into(),
+            builtin: false,
             source: source.clone(),
             key,
             value,
@@ -289,7 +298,7 @@ fn record_value(
 }
 
 /// The parts of a dotted TOML key (`a.b`, `nodes.master."cloud.google.com/pool"`).
-fn parse_key(text: &str) -> Option<KeyPath> {
+pub fn parse_key(text: &str) -> Option<KeyPath> {
     let document = format!("{text} = 0");
     let parsed = DeTable::parse(&document).ok()?;
     let mut path = Vec::new();

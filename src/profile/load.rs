@@ -1,7 +1,7 @@
 //! Profile loading: parse, follow `extends`, apply `--set`, check against the schema, type into
 //! [`Profile`], then run the semantic checks. Every error points at where its key was written.
 
-use super::layer::Layer;
+use super::layer::{Layer, Origins};
 use super::model::Profile;
 use super::source::{self, ProfileSource};
 use super::{check, schema, validate};
@@ -16,12 +16,37 @@ pub struct LoadedProfile {
     pub name: String,
     pub profile: Profile,
     pub warnings: Vec<Diagnostic>,
+    /// Where each key of the merged profile was written (absent: hfgen's default).
+    pub origins: Origins,
+    /// The profile given, then the one it extends, and so on to a profile without `extends`.
+    pub chain: Vec<ChainLink>,
+}
+
+/// One profile of an `extends` chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLink {
+    /// The built-in name, or the path as diagnostics show it.
+    pub name: String,
+    pub builtin: bool,
+}
+
+impl LoadedProfile {
+    /// The name that rendered objects and golden folders record: a built-in profile's name, or
+    /// a file's name without folder and `.toml` (so it does not depend on where hfgen ran).
+    pub fn short_name(&self) -> String {
+        // A built-in name has no folder and no extension: its stem is itself.
+        std::path::Path::new(&self.name).file_stem().map_or_else(
+            || self.name.clone(),
+            |stem| stem.to_string_lossy().into_owned(),
+        )
+    }
 }
 
 /// Loads `spec` (a built-in name or a path), applies `sets` (`KEY=VALUE`) and checks the result.
 pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
     let root = source::resolve(spec)?;
-    let mut layer = load_chain(&root, identity(&root), &mut Vec::new())?;
+    let mut chain = Vec::new();
+    let mut layer = load_chain(&root, identity(&root), &mut chain)?;
     let mut errors = Vec::new();
     for set in sets {
         match set_layer(set) {
@@ -49,6 +74,14 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
         name: root.name,
         profile,
         warnings,
+        origins: layer.origins,
+        chain: chain
+            .into_iter()
+            .map(|(identity, name)| ChainLink {
+                builtin: identity.starts_with(BUILTIN_IDENTITY),
+                name,
+            })
+            .collect(),
     })
 }
 
@@ -283,10 +316,12 @@ fn tidy(name: &str) -> String {
     tidy.display().to_string()
 }
 
+const BUILTIN_IDENTITY: &str = "builtin:";
+
 /// Built-ins by name; files by canonical path, so `./a.toml` and `a.toml` are one file.
 fn identity(source: &ProfileSource) -> String {
     match &source.base_dir {
-        None => format!("builtin:{}", source.name),
+        None => format!("{BUILTIN_IDENTITY}{}", source.name),
         Some(_) => std::fs::canonicalize(&source.name)
             .map(|path| path.display().to_string())
             .unwrap_or_else(|_| source.name.clone()),

@@ -12,6 +12,7 @@ pub mod check_network;
 pub mod check_storage;
 pub mod check_workflow;
 pub mod check_workflow_config;
+pub mod explain;
 pub mod formats;
 pub mod layer;
 pub mod load;
@@ -23,5 +24,5 @@ pub mod source;
 pub mod suggest;
 pub mod validate;
 
-pub use load::{load, LoadedProfile};
+pub use load::{load, ChainLink, LoadedProfile};
 pub use model::Profile;

@@ -5,7 +5,8 @@ use super::model::Profile;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
-/// The profile schema as JSON, built once.
+/// The schema of a merged profile (after `extends` and `--set`), which hfgen checks before
+/// typing it; built once. Editors get [`file_schema`].
 pub fn profile_schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(|| {
@@ -16,11 +17,82 @@ pub fn profile_schema() -> &'static Value {
     })
 }
 
+/// What identifies the published schema; it names the profile format, not a download address.
+pub const SCHEMA_ID: &str = "urn:hfgen:profile-schema:v1";
+
+/// The schema of one profile *file*, as `hfgen schema` prints it for editors: a file that
+/// `extends` another may leave out any key, since the merged profile is what must be complete
+/// (hfgen checks that one with [`profile_schema`]). A file without `extends` must still hold
+/// every required key, down to the tables it writes (`[cluster]` needs `project`, ...).
+pub fn file_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let strict = profile_schema();
+        let required_when_standalone = required_tree(strict, resolve(strict, strict));
+        let mut schema = strict.clone();
+        drop_required(&mut schema);
+        let object = schema.as_object_mut().expect("the schema is an object");
+        let mut published = Map::new();
+        published.insert(
+            "$schema".into(),
+            object.remove("$schema").unwrap_or_default(),
+        );
+        published.insert("$id".into(), SCHEMA_ID.into());
+        published.extend(std::mem::take(object));
+        published.insert("if".into(), serde_json::json!({ "required": ["extends"] }));
+        published.insert("else".into(), required_when_standalone);
+        Value::Object(published)
+    })
+}
+
 /// `schema/profile.schema.json`, pretty-printed with a trailing newline.
 pub fn profile_schema_json() -> String {
-    let mut text = serde_json::to_string_pretty(profile_schema()).expect("a schema is plain JSON");
+    let mut text = serde_json::to_string_pretty(file_schema()).expect("a schema is plain JSON");
     text.push('\n');
     text
+}
+
+/// Removes every `required` list: under `extends`, any key may come from the parent profile.
+fn drop_required(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            if matches!(object.get("required"), Some(Value::Array(_))) {
+                object.remove("required");
+            }
+            object.values_mut().for_each(drop_required);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_required),
+        _ => {}
+    }
+}
+
+/// Only the `required` lists of `schema`, nested under `properties` as in the schema itself
+/// (references followed), or null where nothing below is required.
+fn required_tree(root: &Value, schema: &Value) -> Value {
+    let mut tree = Map::new();
+    if let Some(required) = schema.get("required") {
+        tree.insert("required".into(), required.clone());
+    }
+    let mut nested = Map::new();
+    for (name, property) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let inner = required_tree(root, resolve(root, property));
+        if !inner.is_null() {
+            nested.insert(name.clone(), inner);
+        }
+    }
+    if !nested.is_empty() {
+        tree.insert("properties".into(), Value::Object(nested));
+    }
+    if tree.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(tree)
+    }
 }
 
 /// TOML has no null: an optional key is simply absent. schemars writes `Option<T>` as

@@ -21,6 +21,11 @@ pub struct ProfileSource {
 }
 
 impl ProfileSource {
+    /// A profile compiled into hfgen (only files have a folder for their `extends` paths).
+    pub fn is_builtin(&self) -> bool {
+        self.base_dir.is_none()
+    }
+
     pub fn origin(&self, span: std::ops::Range<usize>) -> Origin {
         Origin {
             name: self.name.clone(),

@@ -188,7 +188,7 @@ fn at_value(site: Option<&Site>, root: &str, message: String) -> Diagnostic {
 }
 
 /// The allowed values of an enumerated key, from the schema.
-fn choices(path: &[String]) -> Vec<String> {
+pub fn choices(path: &[String]) -> Vec<String> {
     let Some(schema) = schema_at(path) else {
         return Vec::new();
     };

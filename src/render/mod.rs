@@ -3,13 +3,14 @@
 pub mod context;
 pub mod env;
 pub mod plan;
+pub mod stamp;
 pub mod templates;
 pub mod yaml_scalar;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::manifests::{parse_documents, Bundle, ManifestFile};
-use crate::profile::Profile;
+use crate::profile::LoadedProfile;
 use crate::validate::{self, kube_schema::KubeSchemas, kube_schema::DEFAULT_VERSION};
 use context::RenderContext;
 use minijinja::value::{Serde, Value};
@@ -19,8 +20,8 @@ use templates::{Component, JOB_TEMPLATE, TEMPLATES};
 /// Renders the templates of `components` for `profile`, in apply order. Every component is
 /// rendered and validated, so references across components (the post-processing Jobs use
 /// the core's claim) are checked whatever the user selects.
-pub fn render(profile: &Profile, components: &[Component]) -> Result<Bundle> {
-    let bundle = render_unchecked(profile)?;
+pub fn render(loaded: &LoadedProfile, components: &[Component]) -> Result<Bundle> {
+    let bundle = render_unchecked(loaded)?;
     let schemas = KubeSchemas::load(DEFAULT_VERSION).map_err(|e| Error::msg(e.to_string()))?;
     let mut findings = validate::validate_bundle(&bundle, schemas);
     if !findings.is_empty() {
@@ -45,12 +46,14 @@ pub fn render(profile: &Profile, components: &[Component]) -> Result<Bundle> {
     Ok(bundle.only(components))
 }
 
-/// Renders every component without validating it.
-pub fn render_unchecked(profile: &Profile) -> Result<Bundle> {
+/// Renders every component without validating it; each object records hfgen's version and
+/// the profile's name ([`stamp`]).
+pub fn render_unchecked(loaded: &LoadedProfile) -> Result<Bundle> {
     let env = env::environment().map_err(|e| template_error("(environment)", e))?;
-    let render_context = RenderContext::new(profile);
+    let render_context = RenderContext::new(&loaded.profile);
     let plan = render_context.plan.clone();
     let context = Value::from(Serde(render_context));
+    let profile_name = loaded.short_name();
     let job_template = render_job_template(env, &context)?;
     let context = minijinja::context! {
         job_template => Value::from_safe_string(job_template),
@@ -65,7 +68,7 @@ pub fn render_unchecked(profile: &Profile) -> Result<Bundle> {
             continue;
         }
         let name = spec.template_name();
-        let text = render_template(env, &name, &context)?;
+        let text = stamp::stamp(&render_template(env, &name, &context)?, &profile_name);
         let documents = parse_documents(&name, &text)?;
         if documents.is_empty() {
             continue;

@@ -109,6 +109,7 @@ fn validate_on_cores(name: &str, text: &str, checks: &Checks, cores: usize) -> F
         findings: checked.findings,
         skipped: checked.skipped,
     };
+    report.findings.extend(checked.references.finish(name));
     locate(&mut report.findings, name, text);
     report
 }
@@ -196,6 +197,7 @@ struct Checked {
     documents: Vec<String>,
     findings: Vec<Finding>,
     skipped: usize,
+    references: super::references::Collector,
 }
 
 impl Extend<Value> for Checked {
@@ -207,6 +209,7 @@ impl Extend<Value> for Checked {
             let index = self.documents.len();
             let doc = Document { value };
             self.documents.push(doc.id());
+            self.references.add(index, &doc);
             let outcome = document::check(&context.checks, &context.file, index, &doc);
             self.skipped += usize::from(outcome.skipped);
             self.findings.extend(outcome.findings);
@@ -222,6 +225,7 @@ impl Checked {
         let mut whole = Checked::default();
         for part in parts {
             let offset = whole.documents.len();
+            whole.references.append(part.references, offset);
             whole.documents.extend(part.documents);
             whole.skipped += part.skipped;
             whole

@@ -8,6 +8,7 @@ pub mod files;
 pub mod job_template;
 pub mod kube_schema;
 pub mod located;
+pub mod references;
 pub mod report;
 pub mod split;
 

@@ -160,3 +160,29 @@ pub fn worker_job_as_sent(template: &str, engine_env: &[(String, String)]) -> se
     );
     serde_json::from_slice(&output.stdout).expect("engine-job.js prints JSON")
 }
+
+/// Runs `command`, insists that it succeeds (else fails with `what` and its stderr), and
+/// returns the lines of its stdout.
+pub fn stdout_lines(command: &mut Command, what: &str) -> Vec<String> {
+    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("stdout is UTF-8")
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// A render without its `hfgen/profile` annotation lines, to compare the objects that two
+/// differently named profiles make.
+pub fn without_profile_annotation(yaml: &[u8]) -> String {
+    String::from_utf8_lossy(yaml)
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("hfgen/profile:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

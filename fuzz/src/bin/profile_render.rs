@@ -14,7 +14,7 @@ fn main() {
             return;
         }
         if let Ok(loaded) = hfgen::profile::load(&spec, &[]) {
-            if let Err(error) = hfgen::render::render(&loaded.profile, &Component::ALL) {
+            if let Err(error) = hfgen::render::render(&loaded, &Component::ALL) {
                 panic!("an accepted profile failed to render: {error}");
             }
         }

@@ -160,6 +160,33 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// NetworkPolicy -> every workload whose pods it selects (`spec.podSelector`; an empty
+    /// selector selects every pod of the namespace), so a policy box is tied to what it guards.
+    fn link_network_policies(&mut self) {
+        let mut edges = Vec::new();
+        for policy in self.of_kind("NetworkPolicy") {
+            let selector = policy.doc.value.pointer("/spec/podSelector");
+            let match_labels = selector.and_then(|s| s.get("matchLabels"));
+            let empty = |key: &str| {
+                selector.and_then(|s| s.get(key)).is_none_or(|v| {
+                    v.as_object().is_some_and(|m| m.is_empty())
+                        || v.as_array().is_some_and(|a| a.is_empty())
+                })
+            };
+            let selects_all =
+                selector.is_some() && empty("matchLabels") && empty("matchExpressions");
+            for workload in self.entries.iter().filter(|e| is_workload(e.doc.kind())) {
+                let labels = PodTemplate::of(&workload.doc.value).and_then(|p| p.labels);
+                if selects_all || selects(match_labels, labels) {
+                    edges.push((policy.node, workload.node));
+                }
+            }
+        }
+        for (from, to) in edges {
+            self.add_edge(from, to, "applies to", false);
+        }
+    }
+
     /// Claim -> the volume it binds, by `spec.volumeName` or the volume's `claimRef`.
     fn link_claims(&mut self) {
         let mut edges = Vec::new();
@@ -527,6 +554,7 @@ impl<'a> Builder<'a> {
 pub(super) fn build(bundle: &Bundle) -> Result<Graph> {
     let mut builder = Builder::new(bundle);
     builder.link_services();
+    builder.link_network_policies();
     builder.link_claims();
     builder.link_nfs_volumes();
     builder.link_workloads()?;

@@ -38,6 +38,9 @@ pub struct Placed {
     pub height: f64,
 }
 
+/// A point of the drawing, (x, y).
+pub type Point2 = (f64, f64);
+
 /// A routed edge: a cubic Bézier path in layout-rs's `(point, control)` form.
 #[derive(Debug, Clone)]
 pub struct Route {
@@ -45,6 +48,11 @@ pub struct Route {
     /// Arrow heads at (start, end); layout-rs turns edges around to break cycles.
     pub heads: (bool, bool),
     pub dashed: bool,
+    /// The index of the link it draws.
+    pub link: usize,
+    /// Straight pieces drawn before the path's first point and after its last: from and to
+    /// an object inside a group, when the layout routed the edge between the group frames.
+    pub lead: (Option<Point2>, Option<Point2>),
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +82,9 @@ impl Scene {
         for route in &mut self.routes {
             for p in &mut route.path {
                 *p = (p.0 + dx, p.1 + dy, p.2 + dx, p.3 + dy);
+            }
+            for point in [&mut route.lead.0, &mut route.lead.1].into_iter().flatten() {
+                *point = (point.0 + dx, point.1 + dy);
             }
         }
         for label in &mut self.labels {
@@ -219,11 +230,13 @@ impl RenderBackend for Recorder {
         properties: Option<String>,
         _text: &str,
     ) {
-        if key_of(properties).is_some() {
+        if let Some(link) = key_of(properties) {
             self.scene.routes.push(Route {
                 path: path.iter().map(|(p, c)| (p.x, p.y, c.x, c.y)).collect(),
                 heads,
                 dashed,
+                link,
+                lead: (None, None),
             });
         }
     }

@@ -111,8 +111,8 @@ pub fn render(graph: &Graph) -> String {
             height,
         });
     }
-    let links = outer_links(graph, item_of_node);
-    let outer = arrange(&items, &links, false);
+    let (links, pairs) = outer_links(graph, item_of_node);
+    let mut outer = arrange(&items, &links, false);
 
     let mut frames = Vec::new();
     let mut node_boxes: Vec<(usize, Placed)> = Vec::new();
@@ -131,6 +131,7 @@ pub fn render(graph: &Graph) -> String {
             None => node_boxes.push((loose[placed.key - groups.len()], *placed)),
         }
     }
+    outer.routes = attach_to_objects(&outer.routes, &pairs, &node_boxes);
     scenes.push((None, outer.clone()));
     draw(graph, &outer, &frames, &node_boxes, &scenes)
 }
@@ -166,31 +167,90 @@ fn arrange_nodes(graph: &Graph, members: &[usize]) -> Scene {
 }
 
 /// The edges between groups, one per pair of outer items, labelled with every relation
-/// between them (in order of first appearance), dashed only if all are run-time ones.
-fn outer_links(graph: &Graph, item_of_node: impl Fn(usize) -> usize) -> Vec<Link> {
+/// between them (in order of first appearance), dashed only if all are run-time ones; and for
+/// each, the (from, to) pairs of nodes whose edges it stands for.
+fn outer_links(
+    graph: &Graph,
+    item_of_node: impl Fn(usize) -> usize,
+) -> (Vec<Link>, Vec<Vec<(usize, usize)>>) {
     let mut links: Vec<Link> = Vec::new();
+    let mut pairs: Vec<Vec<(usize, usize)>> = Vec::new();
     for edge in &graph.edges {
         let (from, to) = (item_of_node(edge.from), item_of_node(edge.to));
         if from == to {
             continue;
         }
-        match links.iter_mut().find(|l| l.from == from && l.to == to) {
-            Some(link) => {
+        let index = match links.iter().position(|l| l.from == from && l.to == to) {
+            Some(index) => {
+                let link = &mut links[index];
                 if !link.label.split(", ").any(|l| l == edge.label) {
                     link.label.push_str(", ");
                     link.label.push_str(&edge.label);
                 }
                 link.dashed &= edge.runtime;
+                index
             }
-            None => links.push(Link {
-                from,
-                to,
-                label: edge.label.clone(),
-                dashed: edge.runtime,
-            }),
+            None => {
+                links.push(Link {
+                    from,
+                    to,
+                    label: edge.label.clone(),
+                    dashed: edge.runtime,
+                });
+                pairs.push(Vec::new());
+                links.len() - 1
+            }
+        };
+        if !pairs[index].contains(&(edge.from, edge.to)) {
+            pairs[index].push((edge.from, edge.to));
         }
     }
-    links
+    (links, pairs)
+}
+
+/// The layout routes edges between groups from frame to frame; drawn so, "creates worker
+/// Jobs" would seem to leave whatever box sits at the frame's edge. Each route becomes one
+/// per pair of objects it stands for, led in from the source object and out to the target
+/// object by a straight piece to the nearest point of each box.
+fn attach_to_objects(
+    routes: &[Route],
+    pairs: &[Vec<(usize, usize)>],
+    node_boxes: &[(usize, Placed)],
+) -> Vec<Route> {
+    let box_of = |node: usize| node_boxes.iter().find(|(n, _)| *n == node).map(|(_, b)| b);
+    let mut attached = Vec::new();
+    for route in routes {
+        let (Some(first), Some(last)) = (route.path.first(), route.path.last()) else {
+            continue;
+        };
+        let (start, end) = ((first.0, first.1), (last.2, last.3));
+        // layout-rs turns an edge around to break a cycle; its arrow head is then at the start.
+        let reversed = route.heads == (true, false);
+        for &(from, to) in pairs.get(route.link).into_iter().flatten() {
+            let (Some(from_box), Some(to_box)) = (box_of(from), box_of(to)) else {
+                continue;
+            };
+            let (start_box, end_box) = if reversed {
+                (to_box, from_box)
+            } else {
+                (from_box, to_box)
+            };
+            let mut piece = route.clone();
+            piece.lead = (lead(start_box, start), lead(end_box, end));
+            attached.push(piece);
+        }
+    }
+    attached
+}
+
+/// The point of `target`'s box nearest to `point`, unless `point` is already on it.
+fn lead(target: &Placed, point: (f64, f64)) -> Option<(f64, f64)> {
+    let nearest = (
+        point.0.clamp(target.x, target.x + target.width),
+        point.1.clamp(target.y, target.y + target.height),
+    );
+    let distance = ((nearest.0 - point.0).powi(2) + (nearest.1 - point.1).powi(2)).sqrt();
+    (distance > 1.0).then_some(nearest)
 }
 
 fn draw(
@@ -281,8 +341,13 @@ fn draw_route(route: &Route) -> String {
     if path.len() < 2 {
         return String::new();
     }
-    let mut d = format!(
-        "M{},{} C{},{} {},{} {},{}",
+    let mut d = match route.lead.0 {
+        Some((x, y)) => format!("M{},{} L", num(x), num(y)),
+        None => "M".to_string(),
+    };
+    let _ = write!(
+        d,
+        "{},{} C{},{} {},{} {},{}",
         num(path[0].0),
         num(path[0].1),
         num(path[0].2),
@@ -294,6 +359,9 @@ fn draw_route(route: &Route) -> String {
     );
     for p in &path[2..] {
         let _ = write!(d, " S{},{} {},{}", num(p.0), num(p.1), num(p.2), num(p.3));
+    }
+    if let Some((x, y)) = route.lead.1 {
+        let _ = write!(d, " L{},{}", num(x), num(y));
     }
     let dash = if route.dashed {
         " stroke-dasharray=\"6,4\""
