@@ -607,3 +607,46 @@ fn unset_removes_inherited_node_selectors() {
     assert!(!yaml.contains("nodeSelector"), "{yaml}");
     assert!(hfgen_ok(&["render", "--profile", "gke"]).contains("nodeSelector"));
 }
+
+/// Engine 1.9 options render everything they need, and only when on: the admission
+/// controller's permission and pod label, the completion transport, the log level.
+#[test]
+fn engine_1_9_options_render_what_they_need_only_when_on() {
+    let profile = repo_root().join("tests/data/engine-1.9.toml");
+    for (args, on) in [
+        (vec!["render", "--profile", profile.to_str().unwrap()], true),
+        (vec!["render", "--profile", "gke"], false),
+    ] {
+        let documents = documents(&hfgen_ok(&args));
+        let role = documents.iter().find(|doc| doc["kind"] == "Role").unwrap();
+        let pods_rule = role["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|rule| rule["resources"] == serde_json::json!(["pods"]));
+        assert_eq!(
+            pods_rule.map(|rule| rule["verbs"].clone()),
+            on.then(|| serde_json::json!(["list", "watch"]))
+        );
+        let config = documents
+            .iter()
+            .find(|doc| doc["kind"] == "ConfigMap")
+            .unwrap();
+        let template = config["data"]["job-template.yaml"].as_str().unwrap();
+        assert_eq!(template.contains("        app: hyperflow\n"), on);
+        let engine = documents
+            .iter()
+            .find(|doc| doc["kind"] == "Job" && doc["metadata"]["name"] == "hyperflow-engine")
+            .unwrap();
+        let env =
+            serde_json::to_string(&engine["spec"]["template"]["spec"]["containers"][0]["env"])
+                .unwrap();
+        for name in [
+            "HF_VAR_COMPLETION_TRANSPORT",
+            "HF_VAR_ADMISSION_CONTROLLER",
+            "HF_VAR_CONSOLE_LOG_LEVEL",
+        ] {
+            assert_eq!(env.contains(name), on, "{name}");
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! actually do with them (measured by the end-to-end harness, `tests/e2e/`).
 
 use super::check::Findings;
-use super::model::Profile;
+use super::model::{CompletionTransport, Profile};
 
 /// `engine.stop_on_failure` and `engine.backoff_limit`: the engine handles a failed task
 /// correctly only when it stops the run and does not resubmit
@@ -46,5 +46,108 @@ pub fn task_memory_limit(profile: &Profile, findings: &mut Findings) {
             .help = Some(
             "remove it; worker pods have a memory request (tasks.memory_request or the task's executor.memRequest) and no memory limit, as upstream".into(),
         );
+    }
+}
+
+/// The first engine version with Redis Streams completion and the admission controller
+/// (hyperflow-wms/hyperflow 4b99f77 and b8e53ab, released as v1.9.0).
+const ENGINE_1_9: (u32, u32, u32) = (1, 9, 0);
+/// The first job executor that reports through Redis Streams.
+const EXECUTOR_1_4: (u32, u32, u32) = (1, 4, 0);
+
+/// Engine 1.9 options need the versions that implement them, read from the image tags:
+/// `hyperflowwms/hyperflow:v1.9.1`, and the job executor in the worker image's tag
+/// (`...:6.0-je1.4.0`, `...:je-1.3.4`). `engine.unverified_versions` accepts other tags.
+pub fn engine_versions(profile: &Profile, findings: &mut Findings) {
+    let engine = &profile.engine;
+    if engine.unverified_versions {
+        return;
+    }
+    let engine_version = tag_version(&profile.images.engine, "v");
+    let engine_ok = engine_version.is_some_and(|version| version >= ENGINE_1_9);
+    let engine_shown = engine_version.map_or("an unknown version".to_string(), show);
+    let help = "set images.engine to hyperflowwms/hyperflow:v1.9.1 or later, or engine.unverified_versions = true if your images have what it needs";
+    if engine.completion_transport == CompletionTransport::Stream {
+        if !engine_ok {
+            findings
+                .error(
+                    "engine.completion_transport",
+                    format!("engine.completion_transport = \"stream\" needs engine v1.9.0 or later; images.engine `{}` is {engine_shown}", profile.images.engine),
+                )
+                .help = Some(help.into());
+        }
+        let worker = worker_image(profile);
+        let executor = worker.as_deref().and_then(|image| tag_version(image, "je"));
+        if executor.is_none_or(|version| version < EXECUTOR_1_4) {
+            findings
+                .error(
+                    "engine.completion_transport",
+                    format!(
+                        "engine.completion_transport = \"stream\" needs job executor 1.4.0 or later in the worker image; `{}` shows {}: an older executor never reports a task, and the run waits forever",
+                        worker.unwrap_or_default(),
+                        executor.map_or("no executor version (a tag such as 6.0-je1.4.0)".to_string(), show)
+                    ),
+                )
+                .help = Some("use a worker image whose tag names je1.4.0 or later, or engine.unverified_versions = true".into());
+        }
+    }
+    if engine.admission_controller.is_some() && !engine_ok {
+        findings
+            .error(
+                "engine.admission_controller",
+                format!("engine.admission_controller needs engine v1.9.0 or later; images.engine `{}` is {engine_shown}", profile.images.engine),
+            )
+            .help = Some(help.into());
+    }
+}
+
+/// The worker image: the profile's, or the workflow preset's.
+fn worker_image(profile: &Profile) -> Option<String> {
+    profile.images.worker.clone().or_else(|| {
+        super::presets::preset(profile.workflow).map(|preset| preset.worker_image.to_string())
+    })
+}
+
+/// `MAJOR.MINOR.PATCH` that follows `marker` in an image's tag (`v1.9.1`, `6.0-je1.4.0`,
+/// `je-1.3.4`).
+fn tag_version(image: &str, marker: &str) -> Option<(u32, u32, u32)> {
+    let tag = image.split('@').next()?.rsplit_once(':')?.1;
+    let start = tag.find(marker)? + marker.len();
+    let digits = tag[start..].trim_start_matches('-');
+    let mut parts = digits
+        .split(|c: char| !c.is_ascii_digit())
+        .take(3)
+        .map(|part| part.parse::<u32>().ok());
+    Some((parts.next()??, parts.next()??, parts.next()??))
+}
+
+fn show((major, minor, patch): (u32, u32, u32)) -> String {
+    format!("{major}.{minor}.{patch}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag_version;
+
+    #[test]
+    fn versions_come_from_tags() {
+        assert_eq!(
+            tag_version("hyperflowwms/hyperflow:v1.9.1", "v"),
+            Some((1, 9, 1))
+        );
+        assert_eq!(
+            tag_version("hyperflowwms/hyperflow:v1.7.2", "v"),
+            Some((1, 7, 2))
+        );
+        assert_eq!(
+            tag_version("hyperflowwms/montage-worker:6.0-je1.4.0", "je"),
+            Some((1, 4, 0))
+        );
+        assert_eq!(
+            tag_version("hyperflowwms/montage-worker:je-1.3.4", "je"),
+            Some((1, 3, 4))
+        );
+        assert_eq!(tag_version("registry:5000/hyperflow:latest", "v"), None);
+        assert_eq!(tag_version("hyperflow", "v"), None);
     }
 }

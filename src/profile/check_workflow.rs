@@ -16,6 +16,13 @@ pub const ENGINE_VARIABLES: &[&str] = &[
     "HF_VAR_CPU_REQUEST",
     "HF_VAR_MEM_REQUEST",
     "HF_VAR_NAMESPACE",
+    "HF_VAR_COMPLETION_TRANSPORT",
+    "HF_VAR_ADMISSION_CONTROLLER",
+    "HF_VAR_ADMISSION_PENDING_MAX",
+    "HF_VAR_ADMISSION_FILL_RATE",
+    "HF_VAR_ADMISSION_BURST",
+    "HF_VAR_ADMISSION_ADAPTIVE",
+    "HF_VAR_CONSOLE_LOG_LEVEL",
 ];
 
 /// `[data]`: a URL source needs an http(s) URL and a checksum; an image source needs neither.

@@ -421,6 +421,23 @@ pub struct Engine {
     /// OOM killer otherwise leaves the run waiting forever).
     #[serde(default = "default_deadline")]
     pub deadline_seconds: u32,
+    /// How tasks report their end: `set` (Redis sets; every engine) or `stream` (Redis
+    /// Streams, `HF_VAR_COMPLETION_TRANSPORT=stream`; needs engine v1.9.0 or later, and job
+    /// executor 1.4.0 or later in the worker image, or the run never completes a task).
+    #[serde(default)]
+    pub completion_transport: CompletionTransport,
+    /// Engine 1.9's admission controller (`HF_VAR_ADMISSION_CONTROLLER=1`), which paces the
+    /// worker pods it creates. On: the Role also allows listing and watching pods, and the
+    /// worker pods carry the label `app: hyperflow` it watches.
+    #[serde(default)]
+    pub admission_controller: Option<AdmissionController>,
+    /// `HF_VAR_CONSOLE_LOG_LEVEL` of the engine (1.9) and the job executor (1.4.2).
+    #[serde(default)]
+    pub console_log_level: Option<ConsoleLogLevel>,
+    /// Accept `completion_transport = "stream"` and the admission controller although the
+    /// image tags do not show the versions they need (an image of your own, say).
+    #[serde(default)]
+    pub unverified_versions: bool,
     /// Extra `HF_VAR_*` variables for the engine.
     #[serde(default)]
     pub env: IndexMap<String, String>,
@@ -442,9 +459,52 @@ impl Default for Engine {
             stop_on_failure: true,
             job_ttl_seconds: default_job_ttl(),
             deadline_seconds: default_deadline(),
+            completion_transport: CompletionTransport::Set,
+            admission_controller: None,
+            console_log_level: None,
+            unverified_versions: false,
             env: IndexMap::new(),
         }
     }
+}
+
+/// How a task's end reaches the engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CompletionTransport {
+    /// Redis sets, polled every 3 s: every engine and job executor.
+    #[default]
+    Set,
+    /// Redis Streams: engine v1.9.0 or later, job executor 1.4.0 or later.
+    Stream,
+}
+
+/// The engine 1.9 admission controller's knobs (unset: the engine's defaults).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionController {
+    /// Most worker pods pending at once (`HF_VAR_ADMISSION_PENDING_MAX`, engine default 200).
+    #[serde(default)]
+    pub pending_max: Option<u32>,
+    /// Pods admitted per second (`HF_VAR_ADMISSION_FILL_RATE`, engine default 1).
+    #[serde(default)]
+    pub fill_rate: Option<u32>,
+    /// Pods admitted at once after a pause (`HF_VAR_ADMISSION_BURST`, engine default 20).
+    #[serde(default)]
+    pub burst: Option<u32>,
+    /// Adapt the rate to how fast pods start (`HF_VAR_ADMISSION_ADAPTIVE`).
+    #[serde(default)]
+    pub adaptive: Option<bool>,
+}
+
+/// `HF_VAR_CONSOLE_LOG_LEVEL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsoleLogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
 }
 
 /// Resources of each worker Job.
