@@ -309,3 +309,76 @@ fn postprocessing_jobs_give_up_after_the_bounded_wait() {
     );
     assert!(work.path().join("parsed").is_dir(), "{output:?}");
 }
+
+#[test]
+fn an_s3_source_fetches_with_credentials_only_from_the_secret_and_checks_the_archive() {
+    let profile = data_dir().join("s3-source.toml");
+    let bundle = render_all(profile.to_str().unwrap(), &[]);
+    let pod = &bundle.find("Job", "nfs-data").unwrap().value["spec"]["template"]["spec"];
+    let fetch = &pod["initContainers"][0];
+    for key in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] {
+        let var = fetch["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|var| var["name"] == key)
+            .unwrap();
+        assert_eq!(
+            var["valueFrom"]["secretKeyRef"],
+            serde_json::json!({"name": "workflow-data-credentials", "key": key})
+        );
+    }
+    // Profile values reach aws as env the kubelet expands, never as words of the command.
+    let command = serde_json::to_string(&fetch["command"]).unwrap();
+    assert!(command.contains("$(S3_URI)") && command.contains("$(S3_ENDPOINT)"));
+    assert!(!command.contains("minio.example.org") && !command.contains("hyperflow-data"));
+    assert_eq!(
+        env_value(fetch, "S3_URI"),
+        Some("s3://hyperflow-data/workflows/montage2.tar.gz")
+    );
+    // The container that unpacks never sees a credential.
+    assert!(!serde_json::to_string(&pod["containers"])
+        .unwrap()
+        .contains("AWS_"));
+
+    // What the fetch container left in /tmp is checked like a download.
+    let content = tempfile::tempdir().unwrap();
+    std::fs::write(content.path().join("workflow.json"), "{}\n").unwrap();
+    let fetched = tempfile::tempdir().unwrap();
+    let archive = fetched.path().join("workflow-data.tar.gz");
+    let pack = || {
+        let status = Command::new("tar")
+            .arg("-czf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(content.path())
+            .arg("workflow.json")
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    pack();
+    let good_sum = sha256_of(&archive);
+    let text =
+        script(&bundle, "nfs-data").replace("/tmp/workflow-data.tar.gz", archive.to_str().unwrap());
+    let work = tempfile::tempdir().unwrap();
+    let run = |sum: &str| {
+        let env = [
+            ("DATA_URL", "s3://hyperflow-data/workflows/montage2.tar.gz"),
+            ("DATA_SHA256", sum),
+            ("OVERWRITE", "false"),
+        ];
+        run_script(&text, work.path(), &env)
+    };
+    let output = run(&"0".repeat(64));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !output.status.success() && stdout.contains("Checksum mismatch"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 0);
+    pack();
+    let output = run(&good_sum);
+    assert!(output.status.success(), "{output:?}");
+    assert!(work.path().join("workflow.json").exists());
+}

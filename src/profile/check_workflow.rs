@@ -2,7 +2,7 @@
 //! (`engine.env`).
 
 use super::check::Findings;
-use super::model::{DataSource, Profile, Workflow};
+use super::model::{DataSource, Profile, S3Object, Workflow};
 
 /// Variables the engine Deployment sets itself; `engine.env` may not replace them.
 pub const ENGINE_VARIABLES: &[&str] = &[
@@ -66,11 +66,55 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
                     "data.image is set but data.source = \"url\"; remove data.image or set data.source = \"image\"",
                 );
             }
+            if data.s3.is_some() {
+                findings.error(
+                    "data.s3",
+                    "[data.s3] is set but data.source = \"url\"; remove it or set data.source = \"s3\"",
+                );
+            }
+        }
+        DataSource::S3 => {
+            match &data.s3 {
+                None => {
+                    findings.error(
+                        "data.source",
+                        "data.source = \"s3\" needs [data.s3]: endpoint, bucket, object and secret (a Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
+                    );
+                }
+                Some(s3) => s3_object(s3, findings),
+            }
+            match &data.sha256 {
+                None => {
+                    findings.error(
+                        "data.source",
+                        "data.source = \"s3\" needs data.sha256, the SHA-256 of the archive (64 hex digits, as sha256sum prints it)",
+                    );
+                }
+                Some(sum) if !is_sha256(sum) => {
+                    findings.error(
+                        "data.sha256",
+                        format!("data.sha256 `{sum}` is not a SHA-256 checksum (64 hex digits)"),
+                    );
+                }
+                Some(_) => {}
+            }
+            for (key, set) in [
+                ("data.url", data.url.is_some()),
+                ("data.image", data.image.is_some()),
+            ] {
+                if set {
+                    findings.error(
+                        key,
+                        format!("{key} is set but data.source = \"s3\"; remove {key}"),
+                    );
+                }
+            }
         }
         DataSource::Image => {
             for (key, set) in [
                 ("data.url", data.url.is_some()),
                 ("data.sha256", data.sha256.is_some()),
+                ("data.s3", data.s3.is_some()),
             ] {
                 if set {
                     findings.error(
@@ -80,6 +124,42 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
                 }
             }
         }
+    }
+}
+
+/// `[data.s3]`: an https endpoint, an S3 bucket name, an object key, a Secret name. They reach
+/// the download container as env values, never as shell text or options.
+fn s3_object(s3: &S3Object, findings: &mut Findings) {
+    if !s3.endpoint.starts_with("https://") || !is_http_url(&s3.endpoint) {
+        findings.error(
+            "data.s3.endpoint",
+            format!("data.s3.endpoint `{}` is not an https:// URL", s3.endpoint),
+        );
+    }
+    let bucket_ok = (3..=63).contains(&s3.bucket.len())
+        && s3
+            .bucket
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        && s3.bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s3.bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !bucket_ok {
+        findings.error(
+            "data.s3.bucket",
+            format!("data.s3.bucket `{}` is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-')", s3.bucket),
+        );
+    }
+    if s3.object.is_empty() || s3.object.len() > 1024 || s3.object.chars().any(char::is_control) {
+        findings.error(
+            "data.s3.object",
+            "data.s3.object must be an object key of 1 to 1024 characters without control characters",
+        );
+    }
+    if !super::formats::is_dns_subdomain(&s3.secret) {
+        findings.error(
+            "data.s3.secret",
+            format!("data.s3.secret `{}` is not a Secret name", s3.secret),
+        );
     }
 }
 

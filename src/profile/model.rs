@@ -234,6 +234,10 @@ pub struct Images {
     /// `sha256sum`, `tar` and `gzip`.
     #[serde(default = "default_downloader_image")]
     pub downloader: String,
+    /// Fetches the archive from S3-compatible storage (`data.source = "s3"`); runs
+    /// `aws s3 cp`.
+    #[serde(default = "default_s3_client_image")]
+    pub s3_client: String,
 }
 
 fn default_engine_image() -> String {
@@ -254,6 +258,9 @@ fn default_viz_trace_image() -> String {
 fn default_downloader_image() -> String {
     "alpine:3.20.3".into()
 }
+fn default_s3_client_image() -> String {
+    "amazon/aws-cli:2.17.0".into()
+}
 
 impl Default for Images {
     fn default() -> Self {
@@ -265,6 +272,7 @@ impl Default for Images {
             log_parser: default_log_parser_image(),
             viz_trace: default_viz_trace_image(),
             downloader: default_downloader_image(),
+            s3_client: default_s3_client_image(),
         }
     }
 }
@@ -273,7 +281,8 @@ impl Default for Images {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Data {
-    /// `image`: copy `/data` of a data image; `url`: download and unpack an archive.
+    /// `image`: copy `/data` of a data image; `url`: download and unpack an archive; `s3`:
+    /// fetch and unpack an archive from S3-compatible storage.
     #[serde(default)]
     pub source: DataSource,
     /// Data image whose `/data` holds workflow.json and the inputs (default: from the workflow preset).
@@ -282,7 +291,10 @@ pub struct Data {
     /// http(s) URL of a .tar.gz archive with workflow.json and the inputs (`source = "url"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// SHA-256 of the archive, 64 hex digits (`source = "url"`).
+    /// The archive in S3-compatible storage (`source = "s3"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3: Option<S3Object>,
+    /// SHA-256 of the archive, 64 hex digits (`source = "url"` or `"s3"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
     /// Replace an existing workflow.json on the shared volume.
@@ -299,6 +311,29 @@ pub enum DataSource {
     Image,
     /// Download an archive.
     Url,
+    /// Fetch an archive from S3-compatible storage (AWS S3, MinIO, GCS interoperability).
+    S3,
+}
+
+/// A .tar.gz archive in S3-compatible storage, with workflow.json at its top level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct S3Object {
+    /// The storage's https:// endpoint, e.g. `https://s3.eu-west-1.amazonaws.com` or a MinIO URL.
+    pub endpoint: String,
+    pub bucket: String,
+    /// The object's key, e.g. `workflows/montage2.tar.gz`.
+    pub object: String,
+    /// An existing Secret in the namespace with `AWS_ACCESS_KEY_ID` and
+    /// `AWS_SECRET_ACCESS_KEY`; they reach only the download container, as env.
+    pub secret: String,
+    /// The region requests are signed for (MinIO and most others accept the default).
+    #[serde(default = "default_s3_region")]
+    pub region: String,
+}
+
+fn default_s3_region() -> String {
+    "us-east-1".into()
 }
 
 /// The NFS server and the shared volume.

@@ -55,6 +55,7 @@ pub struct ResolvedImages {
     pub log_parser: String,
     pub viz_trace: String,
     pub downloader: String,
+    pub s3_client: String,
 }
 
 impl<'a> RenderContext<'a> {
@@ -83,6 +84,7 @@ impl<'a> RenderContext<'a> {
             log_parser: profile.images.log_parser.clone(),
             viz_trace: profile.images.viz_trace.clone(),
             downloader: profile.images.downloader.clone(),
+            s3_client: profile.images.s3_client.clone(),
         };
         // The dnsmasq set-up forwards this domain to kube-dns: the names must use the same one.
         let domain = profile
