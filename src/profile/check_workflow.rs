@@ -45,21 +45,7 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
                 }
                 Some(_) => {}
             }
-            match &data.sha256 {
-                None => {
-                    findings.error(
-                        "data.source",
-                        "data.source = \"url\" needs data.sha256, the SHA-256 of the archive (64 hex digits, as sha256sum prints it)",
-                    );
-                }
-                Some(sum) if !is_sha256(sum) => {
-                    findings.error(
-                        "data.sha256",
-                        format!("data.sha256 `{sum}` is not a SHA-256 checksum (64 hex digits)"),
-                    );
-                }
-                Some(_) => {}
-            }
+            archive_checksum("url", data.sha256.as_deref(), findings);
             if data.image.is_some() {
                 findings.error(
                     "data.image",
@@ -83,21 +69,7 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
                 }
                 Some(s3) => s3_object(s3, findings),
             }
-            match &data.sha256 {
-                None => {
-                    findings.error(
-                        "data.source",
-                        "data.source = \"s3\" needs data.sha256, the SHA-256 of the archive (64 hex digits, as sha256sum prints it)",
-                    );
-                }
-                Some(sum) if !is_sha256(sum) => {
-                    findings.error(
-                        "data.sha256",
-                        format!("data.sha256 `{sum}` is not a SHA-256 checksum (64 hex digits)"),
-                    );
-                }
-                Some(_) => {}
-            }
+            archive_checksum("s3", data.sha256.as_deref(), findings);
             for (key, set) in [
                 ("data.url", data.url.is_some()),
                 ("data.image", data.image.is_some()),
@@ -124,6 +96,25 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
                 }
             }
         }
+    }
+}
+
+/// An archive source (`url`, `s3`) needs `data.sha256`, as `sha256sum` prints it.
+fn archive_checksum(source: &str, sha256: Option<&str>, findings: &mut Findings) {
+    match sha256 {
+        None => {
+            findings.error(
+                "data.source",
+                format!("data.source = \"{source}\" needs data.sha256, the SHA-256 of the archive (64 hex digits, as sha256sum prints it)"),
+            );
+        }
+        Some(sum) if !is_sha256(sum) => {
+            findings.error(
+                "data.sha256",
+                format!("data.sha256 `{sum}` is not a SHA-256 checksum (64 hex digits)"),
+            );
+        }
+        Some(_) => {}
     }
 }
 
