@@ -93,9 +93,37 @@ fn repo_golden_files_are_up_to_date() {
         stdout(&output),
         stderr(&output)
     );
-    for profile in ["gke", "minikube-dnsmasq", "minikube-ip"] {
+    for profile in hfgen::profile::builtin::names() {
         assert!(stderr(&output).contains(&format!("{profile}: golden/{profile} is up to date")));
     }
+}
+
+/// Profiles beside the built-in ones whose every rendered file is under review too: each
+/// storage type, each data source and the engine 1.9 options (`tests/golden-variants/`).
+const VARIANTS: &[&str] = &[
+    "tests/data/storage-class.toml",
+    "tests/data/existing-claim.toml",
+    "tests/data/url-source.toml",
+    "tests/data/s3-source.toml",
+    "tests/data/custom-workflow.toml",
+    "tests/data/engine-1.9.toml",
+];
+
+#[test]
+fn variant_golden_files_are_up_to_date() {
+    let mut args = vec!["check", "--golden", "tests/golden-variants"];
+    for profile in VARIANTS {
+        args.extend(["--profile", profile]);
+    }
+    let output = hfgen(Path::new(env!("CARGO_MANIFEST_DIR")), &args);
+    assert!(
+        output.status.success() && output.stdout.is_empty(),
+        "tests/golden-variants/ does not match; if the change is intended, run \
+         `cargo run -- {} --update` and commit it.\n{}{}",
+        args.join(" "),
+        stdout(&output),
+        stderr(&output)
+    );
 }
 
 #[test]

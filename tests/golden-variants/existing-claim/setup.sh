@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Starts minikube for a HyperFlow profile with nfs.address = "ip", written by `hfgen setup`.
+# hfgen ran none of it: read it, then run it as the user who runs minikube:
+#
+#   bash setup.sh
+#
+# Why: the nfs-server Service gets the pinned ClusterIP nfs.ip, and the PersistentVolume
+# mounts that same address, so no host DNS set-up is needed. Kubernetes accepts a pinned
+# ClusterIP only inside the cluster's service range, so the cluster must be started with the
+# profile's nfs.service_cidr. That is all this profile needs from the host.
+set -euo pipefail
+
+# The profile's [nfs] section.
+service_cidr='10.96.0.0/12'
+nfs_ip='10.96.100.100'
+# Sized from the profile's requests: the engine, Redis and the NFS server, the largest one-off
+# Job, 4 tasks at once (tasks.*), and 2 CPUs and 2 GiB for Kubernetes itself.
+cpus=6
+memory_mib=5120
+
+# Start minikube unless it runs. minikube applies --service-cluster-ip-range only when it
+# creates the cluster; an existing cluster keeps its range, hence the check below.
+# seccomp-default: the engine's client library drops seccompProfile from the worker Jobs, so
+# worker pods get the RuntimeDefault profile only from the kubelet's default.
+if minikube status >/dev/null 2>&1; then
+  echo "minikube is running; not starting it" >&2
+  echo "note: worker pods get the RuntimeDefault seccomp profile only if this cluster was started with --extra-config=kubelet.seccomp-default=true" >&2
+else
+  minikube start --service-cluster-ip-range="$service_cidr" --extra-config=kubelet.seccomp-default=true \
+    --cpus="$cpus" --memory="${memory_mib}mb"
+fi
+
+# Read the range the API server really uses from its command line (minikube runs it as the
+# static pod component=kube-apiserver) and compare it with the profile's.
+apiserver=$(kubectl --context=minikube --namespace=kube-system get pods \
+  --selector=component=kube-apiserver \
+  --output=jsonpath='{.items[*].spec.containers[*].command}' 2>/dev/null || true)
+ranges=$(printf '%s\n' "$apiserver" | grep -o -- '--service-cluster-ip-range=[^" ]*' | head -n 1 || true)
+ranges=${ranges#--service-cluster-ip-range=}
+if [ -z "$ranges" ]; then
+  echo "warning: could not read the cluster's service range; make sure it contains $nfs_ip" >&2
+  exit 0
+fi
+# A dual-stack cluster lists an IPv4 and an IPv6 range, separated by a comma.
+IFS=, read -r -a range_list <<<"$ranges"
+for range in "${range_list[@]}"; do
+  if [ "$range" = "$service_cidr" ]; then
+    echo "the cluster's service range is $service_cidr; nfs.ip $nfs_ip lies in it" >&2
+    exit 0
+  fi
+done
+echo "error: this minikube cluster's service range is $ranges, not the profile's nfs.service_cidr $service_cidr," >&2
+echo "so the pinned nfs.ip $nfs_ip may be refused. Either recreate the cluster (minikube delete; bash setup.sh)" >&2
+echo "or set nfs.service_cidr and nfs.ip in the profile to match $ranges." >&2
+exit 1
