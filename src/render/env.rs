@@ -1,6 +1,6 @@
 //! The minijinja environment: strict about undefined values, YAML-safe about every value.
 
-use super::templates::{JOB_TEMPLATE, TEMPLATES};
+use super::templates::{JOB_TEMPLATE, MACROS, TEMPLATES};
 use super::yaml_scalar;
 use crate::setup::shell_quote;
 use minijinja::syntax::SyntaxConfig;
@@ -20,6 +20,9 @@ pub fn environment() -> Result<&'static Environment<'static>, &'static minijinja
             let mut env = configured();
             for spec in TEMPLATES.iter().chain(std::iter::once(&JOB_TEMPLATE)) {
                 env.add_template_owned(spec.template_name(), spec.source)?;
+            }
+            for (name, source) in MACROS {
+                env.add_template(name, source)?;
             }
             Ok(env)
         })

@@ -90,5 +90,8 @@ pub const TEMPLATES: &[TemplateSpec] = &[
     template!("results-job.yml", Results),
 ];
 
+/// Macros the templates import (`{% import "_pod.yml.j2" as pod %}`): (name, source).
+pub const MACROS: &[(&str, &str)] = &[("_pod.yml.j2", include_str!("../../templates/_pod.yml.j2"))];
+
 /// The worker Job template that the ConfigMap carries; rendered before `cm.yml`.
 pub const JOB_TEMPLATE: TemplateSpec = template!("job-template.yaml", Core);
