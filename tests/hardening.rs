@@ -39,23 +39,12 @@ fn render_all(profile: &str, sets: &[String]) -> hfgen::Result<Bundle> {
 /// Kubernetes 1.18 model lacks), in the namespace the engine creates it in, named `jobexample`
 /// (the engine names it at random).
 fn worker_job(bundle: &Bundle) -> Value {
-    let config = bundle.find("ConfigMap", "hyperflow-config").unwrap();
-    let namespace = config.namespace().unwrap().to_string();
-    let template = config.value["data"]["job-template.yaml"].as_str().unwrap();
-    let engine = bundle.find("Job", "hyperflow-engine").unwrap();
-    let engine_env: Vec<(String, String)> = engine.value["spec"]["template"]["spec"]["containers"]
-        [0]["env"]
-        .as_array()
+    let namespace = bundle
+        .find("ConfigMap", "hyperflow-config")
+        .and_then(|config| config.namespace())
         .unwrap()
-        .iter()
-        .filter_map(|var| {
-            Some((
-                var["name"].as_str()?.to_string(),
-                var["value"].as_str()?.to_string(),
-            ))
-        })
-        .collect();
-    let mut job = common::worker_job_as_sent(template, &engine_env);
+        .to_string();
+    let mut job = common::worker_job_as_sent(bundle.documents().map(|doc| &doc.value));
     job["metadata"]["name"] = Value::from("jobexample");
     job["metadata"]["namespace"] = Value::from(namespace);
     job

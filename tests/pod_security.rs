@@ -149,25 +149,6 @@ fn strictest_level(pods: &[(String, &Value)], rules: &[Rule]) -> (usize, Option<
     (LEVELS.len() - 1, None)
 }
 
-fn worker_job(documents: &[Value]) -> Value {
-    let template = documents
-        .iter()
-        .find(|doc| doc["kind"] == "ConfigMap")
-        .and_then(|config| config["data"]["job-template.yaml"].as_str())
-        .unwrap();
-    let engine = documents
-        .iter()
-        .find(|doc| doc["kind"] == "Job" && doc["metadata"]["name"] == "hyperflow-engine")
-        .unwrap();
-    let env: Vec<(String, String)> = engine["spec"]["template"]["spec"]["containers"][0]["env"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|var| Some((var["name"].as_str()?.into(), var["value"].as_str()?.into())))
-        .collect();
-    worker_job_as_sent(template, &env)
-}
-
 #[test]
 fn the_namespace_enforces_the_strictest_level_every_pod_passes() {
     let rules = rules();
@@ -196,7 +177,7 @@ fn the_namespace_enforces_the_strictest_level_every_pod_passes() {
         }
         args.extend(&sets);
         let documents = documents(&hfgen_ok(&args));
-        let worker = worker_job(&documents);
+        let worker = worker_job_as_sent(&documents);
         let pods: Vec<(String, &Value)> = documents
             .iter()
             .chain(std::iter::once(&worker))

