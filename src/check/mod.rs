@@ -24,13 +24,15 @@ pub const SETUP_SCRIPT: &str = "setup.sh";
 
 /// Subfolders of a golden folder holding what `render --component NAME --out` writes, for
 /// each component but the core.
-pub const COMPONENT_FOLDERS: [Component; 2] = [Component::Postprocess, Component::Results];
+pub fn component_folders() -> impl Iterator<Item = Component> {
+    Component::ALL
+        .into_iter()
+        .filter(|component| *component != Component::Core)
+}
 
-/// Whether `name` is the subfolder of one of [`COMPONENT_FOLDERS`].
+/// Whether `name` is the subfolder of one of [`component_folders`].
 pub fn is_component_folder(name: &str) -> bool {
-    COMPONENT_FOLDERS
-        .iter()
-        .any(|component| component.name() == name)
+    component_folders().any(|component| component.name() == name)
 }
 
 /// Every file the golden folder of `loaded` must hold, as (path relative to the folder with `/`
@@ -56,7 +58,7 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
             .collect(),
     };
     let mut files = folder_files(&selected(&|component| defaults.contains(&component)));
-    for only in COMPONENT_FOLDERS {
+    for only in component_folders() {
         files.extend(in_subfolder(
             only.name(),
             folder_files(&selected(&|component| component == only)),

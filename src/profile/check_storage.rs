@@ -7,38 +7,46 @@ use super::model::{Profile, StorageType};
 
 pub fn storage(profile: &Profile, findings: &mut Findings) {
     let storage = &profile.storage;
-    let (needs, unused): (Option<&str>, &[&str]) = match storage.kind {
+    // The key the type needs (with what to write), and the keys it uses at all.
+    let (needed, used): (Option<(&str, &str)>, &[&str]) = match storage.kind {
         StorageType::NfsServer => {
             super::check::nfs(profile, findings);
-            (None, &["class", "size", "claim"])
+            (None, &[])
         }
         StorageType::StorageClass => {
             if let Some(size) = &storage.size {
                 super::check::volume_size(findings, "storage.size", size);
             }
-            (Some("class"), &["claim"])
+            (
+                Some(("class", "name a StorageClass that offers ReadWriteMany, e.g. storage.class = \"standard-rwx\" (GKE Filestore)")),
+                &["class", "size"],
+            )
         }
-        StorageType::ExistingClaim => (Some("claim"), &["class", "size"]),
+        StorageType::ExistingClaim => (
+            Some(("claim", "name the ReadWriteMany PersistentVolumeClaim in the profile's namespace, e.g. storage.claim = \"workflow-data\"")),
+            &["claim"],
+        ),
     };
+    let keys = [
+        ("class", &storage.class),
+        ("size", &storage.size),
+        ("claim", &storage.claim),
+    ];
     let type_name = serde_json::to_value(storage.kind).unwrap_or_default();
     let type_name = type_name.as_str().unwrap_or_default();
-    if let Some(key) = needs {
-        let value = if key == "class" {
-            &storage.class
-        } else {
-            &storage.claim
-        };
-        match value {
+    if let Some((key, help)) = needed {
+        match keys
+            .iter()
+            .find(|(name, _)| *name == key)
+            .and_then(|(_, value)| value.as_ref())
+        {
             None => {
                 findings
                     .error(
                         "storage.type",
                         format!("storage.type = \"{type_name}\" needs storage.{key}"),
                     )
-                    .help = Some(match key {
-                    "class" => "name a StorageClass that offers ReadWriteMany, e.g. storage.class = \"standard-rwx\" (GKE Filestore)".into(),
-                    _ => "name the ReadWriteMany PersistentVolumeClaim in the profile's namespace, e.g. storage.claim = \"workflow-data\"".into(),
-                });
+                    .help = Some(help.into());
             }
             Some(name) if !formats::is_dns_subdomain(name) => {
                 findings.error(
@@ -49,13 +57,8 @@ pub fn storage(profile: &Profile, findings: &mut Findings) {
             Some(_) => {}
         }
     }
-    for key in unused {
-        let set = match *key {
-            "class" => storage.class.is_some(),
-            "size" => storage.size.is_some(),
-            _ => storage.claim.is_some(),
-        };
-        if set {
+    for (key, value) in keys {
+        if value.is_some() && !used.contains(&key) {
             findings.error(
                 &format!("storage.{key}"),
                 format!("storage.{key} is not used with storage.type = \"{type_name}\""),

@@ -2,8 +2,8 @@
 
 use super::plan::DeploymentPlan;
 use crate::profile::model::{
-    Data, Engine, NetworkPolicy, Nfs, NfsAddress, Nodes, Postprocess, Profile, RbacMode, Storage,
-    Tasks,
+    Data, DataSource, Engine, NetworkPolicy, Nfs, NfsAddress, Nodes, Postprocess, Profile,
+    RbacMode, Storage, Tasks,
 };
 use crate::profile::presets::preset;
 use crate::profile::resources::ResolvedResources;
@@ -35,6 +35,8 @@ pub struct RenderContext<'a> {
     pub data_staging: Vec<minijinja::Value>,
     /// `data.sha256` in the lowercase that `sha256sum` prints.
     pub data_sha256: Option<String>,
+    /// Where the data archive is (`data.source` url or s3): its URL, or `s3://bucket/object`.
+    pub data_archive: Option<String>,
     /// The engine Job's status-record script (hfgen's own file), carried by the ConfigMap.
     pub run_status_js: &'static str,
     /// What this profile deploys, decided once.
@@ -116,6 +118,15 @@ impl<'a> RenderContext<'a> {
                 .flat_map(|preset| preset.staging)
                 .map(|line| minijinja::Value::from_safe_string(line.to_string()))
                 .collect(),
+            data_archive: match profile.data.source {
+                DataSource::Url => profile.data.url.clone(),
+                DataSource::S3 => profile
+                    .data
+                    .s3
+                    .as_ref()
+                    .map(|s3| format!("s3://{}/{}", s3.bucket, s3.object)),
+                DataSource::Image => None,
+            },
             data_sha256: profile
                 .data
                 .sha256
