@@ -99,7 +99,8 @@ fn repo_golden_files_are_up_to_date() {
 }
 
 /// Profiles beside the built-in ones whose every rendered file is under review too: each
-/// storage type, each data source and the engine 1.9 options (`tests/golden-variants/`).
+/// storage type, each data source, the engine 1.9 options and worker pools
+/// (`tests/golden-variants/`).
 const VARIANTS: &[&str] = &[
     "tests/data/storage-class.toml",
     "tests/data/existing-claim.toml",
@@ -107,6 +108,7 @@ const VARIANTS: &[&str] = &[
     "tests/data/s3-source.toml",
     "tests/data/custom-workflow.toml",
     "tests/data/engine-1.9.toml",
+    "tests/data/worker-pools.toml",
 ];
 
 #[test]

@@ -33,6 +33,7 @@ pub const CHECKS: &[Check] = &[
     super::check_engine::failure_handling,
     super::check_engine::task_memory_limit,
     super::check_engine::engine_versions,
+    super::check_execution::execution,
     rbac,
 ];
 
@@ -146,6 +147,7 @@ fn images(profile: &Profile, findings: &mut Findings) {
         ("images.log_parser", Some(&images.log_parser)),
         ("images.viz_trace", Some(&images.viz_trace)),
         ("images.downloader", Some(&images.downloader)),
+        ("images.rabbitmq", Some(&images.rabbitmq)),
         ("data.image", profile.data.image.as_ref()),
     ];
     for (key, reference) in written {
@@ -187,7 +189,7 @@ fn images(profile: &Profile, findings: &mut Findings) {
 const MAX_QUANTITY: f64 = 9.2e15;
 
 /// `key` must be a Kubernetes quantity greater than zero; returns its value.
-fn positive_quantity(findings: &mut Findings, key: &str, text: &str, example: &str) -> Option<f64> {
+pub(super) fn positive_quantity(findings: &mut Findings, key: &str, text: &str, example: &str) -> Option<f64> {
     match formats::parse_quantity(text) {
         Some(value) if !value.is_finite() || value.abs() > MAX_QUANTITY => {
             findings.error(
@@ -289,7 +291,7 @@ pub fn volume_size(findings: &mut Findings, key: &str, text: &str) {
 
 /// A byte count under 1Mi is a quantity whose unit was left out (`20` is 20 bytes): no volume
 /// or container works with that little.
-fn at_least_a_mebibyte(findings: &mut Findings, key: &str, text: &str, bytes: Option<f64>) {
+pub(super) fn at_least_a_mebibyte(findings: &mut Findings, key: &str, text: &str, bytes: Option<f64>) {
     if bytes.is_some_and(|bytes| bytes < MIN_BYTES) {
         findings
             .error(

@@ -76,7 +76,7 @@ pub fn engine_versions(profile: &Profile, findings: &mut Findings) {
                 )
                 .help = Some(help.into());
         }
-        let worker = worker_image(profile);
+        let worker = super::presets::worker_image(profile);
         let executor = worker.as_deref().and_then(|image| tag_version(image, "je"));
         if executor.is_none_or(|version| version < EXECUTOR_1_4) {
             findings
@@ -101,16 +101,9 @@ pub fn engine_versions(profile: &Profile, findings: &mut Findings) {
     }
 }
 
-/// The worker image: the profile's, or the workflow preset's.
-fn worker_image(profile: &Profile) -> Option<String> {
-    profile.images.worker.clone().or_else(|| {
-        super::presets::preset(profile.workflow).map(|preset| preset.worker_image.to_string())
-    })
-}
-
 /// `MAJOR.MINOR.PATCH` that follows `marker` in an image's tag (`v1.9.1`, `6.0-je1.4.0`,
 /// `je-1.3.4`).
-fn tag_version(image: &str, marker: &str) -> Option<(u32, u32, u32)> {
+pub(super) fn tag_version(image: &str, marker: &str) -> Option<(u32, u32, u32)> {
     let tag = image.split('@').next()?.rsplit_once(':')?.1;
     let start = tag.find(marker)? + marker.len();
     let digits = tag[start..].trim_start_matches('-');
@@ -121,7 +114,7 @@ fn tag_version(image: &str, marker: &str) -> Option<(u32, u32, u32)> {
     Some((parts.next()??, parts.next()??, parts.next()??))
 }
 
-fn show((major, minor, patch): (u32, u32, u32)) -> String {
+pub(super) fn show((major, minor, patch): (u32, u32, u32)) -> String {
     format!("{major}.{minor}.{patch}")
 }
 

@@ -58,8 +58,8 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
         findings
             .error(
                 "workflow_config.execution_models",
-                "workflow_config.execution_models sends those tasks to worker pools, which hfgen does not deploy yet: they would never run",
+                "workflow_config.execution_models is written by hfgen from the worker pools: a task sent to a queue that no pool consumes never runs",
             )
-            .help = Some("remove it; every task then runs as a Job".into());
+            .help = Some("declare a pool per task type instead: execution.mode = \"pools\" and [[execution.pools]] task = \"...\"".into());
     }
 }

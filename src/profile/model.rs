@@ -63,6 +63,9 @@ pub struct Profile {
     /// Resources of the worker Jobs that the engine creates, one per task.
     #[serde(default)]
     pub tasks: Tasks,
+    /// How tasks run: a Job each, or worker pools for the task types that have one.
+    #[serde(default)]
+    pub execution: Execution,
     /// The post-processing Jobs (component `postprocess`).
     #[serde(default)]
     pub postprocess: Postprocess,
@@ -108,8 +111,8 @@ pub struct WorkflowConfig {
     /// `workflow.config.jobAgglomerations.json`: tasks run together in one Job.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub job_agglomerations: Vec<JobAgglomeration>,
-    /// `workflow.config.executionModels.json`: tasks sent to worker pools. Refused for now:
-    /// hfgen deploys no worker pools, so those tasks would never run.
+    /// `workflow.config.executionModels.json`: refused here, because hfgen writes it from
+    /// `[[execution.pools]]` (a task sent to a queue that no pool consumes never runs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub execution_models: Vec<ExecutionModel>,
 }
@@ -238,6 +241,10 @@ pub struct Images {
     /// `aws s3 cp`.
     #[serde(default = "default_s3_client_image")]
     pub s3_client: String,
+    /// RabbitMQ with its management plugin, the queues of the worker pools
+    /// (`execution.mode = "pools"`); KEDA reads the queue lengths from the management API.
+    #[serde(default = "default_rabbitmq_image")]
+    pub rabbitmq: String,
 }
 
 fn default_engine_image() -> String {
@@ -261,6 +268,9 @@ fn default_downloader_image() -> String {
 fn default_s3_client_image() -> String {
     "amazon/aws-cli:2.17.0".into()
 }
+fn default_rabbitmq_image() -> String {
+    "rabbitmq:3.13.7-management-alpine".into()
+}
 
 impl Default for Images {
     fn default() -> Self {
@@ -273,6 +283,7 @@ impl Default for Images {
             viz_trace: default_viz_trace_image(),
             downloader: default_downloader_image(),
             s3_client: default_s3_client_image(),
+            rabbitmq: default_rabbitmq_image(),
         }
     }
 }
@@ -583,6 +594,83 @@ impl Default for Tasks {
     }
 }
 
+/// `[execution]`: how the engine runs tasks.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Execution {
+    /// `jobs`: a Kubernetes Job per task (or per group of `job_agglomerations`). `pools`: the
+    /// task types of `[[execution.pools]]` go to RabbitMQ queues that long-running worker
+    /// Deployments consume, scaled by KEDA; every other task still runs as a Job.
+    #[serde(default)]
+    pub mode: ExecutionMode,
+    /// The worker pools (`mode = "pools"`), one per task type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<WorkerPool>,
+}
+
+/// How tasks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExecutionMode {
+    /// A Job per task.
+    #[default]
+    Jobs,
+    /// Worker pools for the listed task types (RabbitMQ and KEDA), Jobs for the rest.
+    Pools,
+}
+
+/// A pool of workers that run the tasks of one task type from its RabbitMQ queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerPool {
+    /// The task type: a process name of workflow.json (e.g. `mProject`). The engine sends
+    /// its tasks to the queue `<namespace>.<task>`.
+    pub task: String,
+    /// The pool's name in object names (`hyperflow-pool-<name>`), a DNS label (default: the
+    /// task name in lower case, `_` and `.` as `-`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Worker image (default: the worker image); it must have the job executor's
+    /// `hflow-job-listener.js`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// CPU request of each worker (default: `tasks.cpu_request`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_request: Option<String>,
+    /// Memory request of each worker (default: `tasks.memory_request`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_request: Option<String>,
+    /// Memory limit of each worker (unset: none, as for the worker Jobs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<String>,
+    /// Workers while the queue is empty; 0 lets KEDA remove them all.
+    #[serde(default)]
+    pub min_replicas: u32,
+    /// Most workers.
+    #[serde(default = "default_max_replicas")]
+    pub max_replicas: u32,
+    /// Queued and running messages per worker that KEDA aims at (a message carries one task,
+    /// or one group of `job_agglomerations`).
+    #[serde(default = "default_messages_per_replica")]
+    pub messages_per_replica: u32,
+    /// Seconds a worker that KEDA scales down may take to finish the task it runs: it stops
+    /// taking messages at once and exits when the task ends (the pod's
+    /// `terminationGracePeriodSeconds`). A task still running then is killed, and RabbitMQ
+    /// hands its message to another worker.
+    #[serde(default = "default_drain_seconds")]
+    pub drain_seconds: u32,
+}
+
+fn default_max_replicas() -> u32 {
+    10
+}
+fn default_messages_per_replica() -> u32 {
+    1
+}
+fn default_drain_seconds() -> u32 {
+    600
+}
+
 /// The post-processing Jobs: log parser and trace visualisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -693,6 +781,10 @@ pub struct Resources {
     /// The viz-trace Job (default: cpu 250m, memory 512Mi, memory_limit 2Gi).
     #[serde(default)]
     pub viz_trace: ContainerResources,
+    /// RabbitMQ, with `execution.mode = "pools"` (default: cpu 250m, memory 512Mi,
+    /// memory_limit 1Gi).
+    #[serde(default)]
+    pub rabbitmq: ContainerResources,
 }
 
 /// Requests and memory limit of one container. There is no CPU limit on purpose: it only

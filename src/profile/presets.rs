@@ -22,6 +22,16 @@ const GENOME1000_STAGING: &[&str] = &[
     "fi",
 ];
 
+/// The worker image: the profile's, or the workflow preset's (`None` for a custom workflow
+/// without one, which the checks refuse).
+pub fn worker_image(profile: &super::model::Profile) -> Option<String> {
+    profile
+        .images
+        .worker
+        .clone()
+        .or_else(|| preset(profile.workflow).map(|preset| preset.worker_image.to_string()))
+}
+
 /// The preset of a known workflow; `None` for a custom one.
 pub fn preset(workflow: Workflow) -> Option<Preset> {
     Some(match workflow {

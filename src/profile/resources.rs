@@ -13,6 +13,7 @@ pub struct ResolvedResources {
     pub data: Quantities,
     pub log_parser: Quantities,
     pub viz_trace: Quantities,
+    pub rabbitmq: Quantities,
 }
 
 /// One container's CPU request, memory request and memory limit.
@@ -48,13 +49,14 @@ impl Resources {
             data: Quantities::resolve(&set.data, ("100m", "128Mi", "512Mi")),
             log_parser: Quantities::resolve(&set.log_parser, ("250m", "512Mi", "2Gi")),
             viz_trace: Quantities::resolve(&set.viz_trace, ("250m", "512Mi", "2Gi")),
+            rabbitmq: Quantities::resolve(&set.rabbitmq, ("250m", "512Mi", "1Gi")),
         }
     }
 }
 
 impl ResolvedResources {
     /// (profile key, quantities) of every component, in the order of `[resources]`.
-    pub fn components(&self) -> [(&'static str, &Quantities); 6] {
+    pub fn components(&self) -> [(&'static str, &Quantities); 7] {
         [
             ("engine", &self.engine),
             ("redis", &self.redis),
@@ -62,6 +64,7 @@ impl ResolvedResources {
             ("data", &self.data),
             ("log_parser", &self.log_parser),
             ("viz_trace", &self.viz_trace),
+            ("rabbitmq", &self.rabbitmq),
         ]
     }
 }

@@ -24,6 +24,10 @@ pub struct RenderContext<'a> {
     pub postprocess: &'a Postprocess,
     /// Redis as worker pods reach it: the engine hands this address on to them.
     pub redis_url: String,
+    /// `RABBIT_HOSTNAME` of the engine and the pool workers (`execution.mode = "pools"`),
+    /// which connect to `amqp://${RABBIT_HOSTNAME}`: RabbitMQ's Service, with credentials
+    /// that the kubelet expands from the env vars it took from the Secret.
+    pub rabbit_hostname: String,
     /// The NFS server as the kubelet mounts it: a DNS name or the pinned ClusterIP.
     pub nfs_server_address: String,
     /// PersistentVolumes are cluster-wide: the namespace keeps two deployments apart.
@@ -58,6 +62,7 @@ pub struct ResolvedImages {
     pub viz_trace: String,
     pub downloader: String,
     pub s3_client: String,
+    pub rabbitmq: String,
 }
 
 impl<'a> RenderContext<'a> {
@@ -87,6 +92,7 @@ impl<'a> RenderContext<'a> {
             viz_trace: profile.images.viz_trace.clone(),
             downloader: profile.images.downloader.clone(),
             s3_client: profile.images.s3_client.clone(),
+            rabbitmq: profile.images.rabbitmq.clone(),
         };
         // The dnsmasq set-up forwards this domain to kube-dns: the names must use the same one.
         let domain = profile
@@ -97,6 +103,7 @@ impl<'a> RenderContext<'a> {
             NfsAddress::Dns => format!("nfs-server.{namespace}.svc.{domain}"),
             NfsAddress::Ip => profile.nfs.ip.clone().unwrap_or_default(),
         };
+        let plan = DeploymentPlan::new(profile);
         RenderContext {
             namespace,
             create_namespace: profile.create_namespace,
@@ -109,6 +116,9 @@ impl<'a> RenderContext<'a> {
             tasks: &profile.tasks,
             postprocess: &profile.postprocess,
             redis_url: format!("redis://redis.{namespace}.svc.{domain}:6379"),
+            rabbit_hostname: format!(
+                "$(RABBITMQ_USERNAME):$(RABBITMQ_PASSWORD)@rabbitmq.{namespace}.svc.{domain}:5672"
+            ),
             nfs_server_address,
             pv_name: format!("{namespace}-nfs"),
             resources: profile.resources.resolved(),
@@ -133,8 +143,8 @@ impl<'a> RenderContext<'a> {
                 .as_ref()
                 .map(|sum| sum.to_ascii_lowercase()),
             run_status_js: include_str!("../../templates/run-status.js"),
-            plan: DeploymentPlan::new(profile),
-            workflow_config_files: workflow_config_files(&profile.workflow_config),
+            workflow_config_files: workflow_config_files(&profile.workflow_config, &plan),
+            plan,
             storage: &profile.storage,
         }
     }
@@ -143,6 +153,7 @@ impl<'a> RenderContext<'a> {
 /// `workflow.config.<name>.json` texts, in the shapes the engine reads.
 fn workflow_config_files(
     config: &crate::profile::model::WorkflowConfig,
+    plan: &DeploymentPlan,
 ) -> indexmap::IndexMap<String, String> {
     let mut files = indexmap::IndexMap::new();
     let json = |value: serde_json::Value| {
@@ -169,6 +180,19 @@ fn workflow_config_files(
         files.insert(
             "workflow.config.jobAgglomerations.json".to_string(),
             json(serde_json::Value::from(groups)),
+        );
+    }
+    // The task types the engine sends to RabbitMQ instead of creating Jobs; it names each
+    // queue `<namespace>.<task>` itself, which is the queue of the pool's workers.
+    if !plan.pools.is_empty() {
+        let models: Vec<serde_json::Value> = plan
+            .pools
+            .iter()
+            .map(|pool| serde_json::json!({ "name": pool.task }))
+            .collect();
+        files.insert(
+            "workflow.config.executionModels.json".to_string(),
+            json(serde_json::Value::from(models)),
         );
     }
     files

@@ -1,13 +1,18 @@
 //! The deployment plan: what a profile deploys, derived once, for the templates and the
 //! render loop. Each mode is matched exhaustively here, so a new one shows every decision.
 
-use crate::profile::model::{Profile, StorageType};
+use crate::profile::model::{ExecutionMode, Profile, StorageType};
+use crate::profile::pools::{resolved_pools, ResolvedPool};
 use serde::Serialize;
 
 /// The claim name of the storage types where hfgen renders the claim.
 const NFS_CLAIM: &str = "nfs";
 const STORAGE_CLASS_CLAIM: &str = "workflow-data";
 const DEFAULT_CLAIM_SIZE: &str = "20Gi";
+
+/// The Secret with RabbitMQ's credentials, which `hfgen setup` creates with a random
+/// password (keys `username`, `password`, `management-url`): no secret is in a render.
+pub const RABBITMQ_SECRET: &str = "hyperflow-rabbitmq";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DeploymentPlan {
@@ -25,6 +30,13 @@ pub struct DeploymentPlan {
     /// The Pod Security Standards level the Namespace enforces: the strictest that every pod
     /// hfgen renders (and the worker pods the engine creates) passes.
     pub pod_security_enforce: &'static str,
+    pub execution: ExecutionMode,
+    /// RabbitMQ, KEDA's TriggerAuthentication and the worker pools are deployed.
+    pub rabbitmq: bool,
+    /// The Secret RabbitMQ's credentials come from ([`RABBITMQ_SECRET`]).
+    pub rabbitmq_secret: &'static str,
+    /// The worker pools, each a Deployment and a ScaledObject (none in `jobs` mode).
+    pub pools: Vec<ResolvedPool>,
 }
 
 impl DeploymentPlan {
@@ -48,6 +60,10 @@ impl DeploymentPlan {
                 false,
             ),
         };
+        let rabbitmq = match profile.execution.mode {
+            ExecutionMode::Jobs => false,
+            ExecutionMode::Pools => true,
+        };
         DeploymentPlan {
             storage: storage.kind,
             claim_name,
@@ -59,6 +75,10 @@ impl DeploymentPlan {
             // The NFS server pod is privileged; without it, root pods (engine, data, post-
             // processing, workers) still pass baseline, not restricted.
             pod_security_enforce: if nfs_server { "privileged" } else { "baseline" },
+            execution: profile.execution.mode,
+            rabbitmq,
+            rabbitmq_secret: RABBITMQ_SECRET,
+            pools: resolved_pools(profile),
         }
     }
 

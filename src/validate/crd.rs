@@ -217,6 +217,34 @@ impl CustomResources {
     }
 }
 
+/// The custom resources hfgen renders, from CRDs vendored with it like the Kubernetes
+/// schemas (`schema/crds/`): KEDA's ScaledObject and TriggerAuthentication of the worker
+/// pools. Compiled on first use; a `--crd` of the same kind takes precedence.
+pub fn vendored() -> &'static CustomResources {
+    static VENDORED: std::sync::OnceLock<CustomResources> = std::sync::OnceLock::new();
+    VENDORED.get_or_init(|| {
+        let mut resources = CustomResources::default();
+        for (origin, text) in VENDORED_CRDS {
+            resources
+                .add_text(origin, text)
+                .unwrap_or_else(|e| panic!("the vendored CRD {origin} is valid: {e:?}"));
+        }
+        resources
+    })
+}
+
+/// KEDA v2.20.2's CRDs (`schema/crds/keda/README.md`): (origin, text).
+const VENDORED_CRDS: &[(&str, &str)] = &[
+    (
+        "schema/crds/keda/keda.sh_scaledobjects.yaml",
+        include_str!("../../schema/crds/keda/keda.sh_scaledobjects.yaml"),
+    ),
+    (
+        "schema/crds/keda/keda.sh_triggerauthentications.yaml",
+        include_str!("../../schema/crds/keda/keda.sh_triggerauthentications.yaml"),
+    ),
+];
+
 /// The files one `--crd` names: itself, or a folder's YAML and JSON files in name order.
 fn crd_files(path: &str) -> Vec<Result<String>> {
     let unreadable = |why: std::io::Error| Error::msg(format!("--crd: cannot read {path}: {why}"));

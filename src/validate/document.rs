@@ -115,13 +115,21 @@ fn object_findings(checks: &Checks, value: &Value) -> Checked {
     match checks.kube.validate(value) {
         Ok(violations) => as_findings(violations),
         Err(SchemaLookupError::UnknownKind { api_version, kind }) => {
-            if let Some(violations) = checks.custom.validate(&api_version, &kind, value) {
+            let custom = checks
+                .custom
+                .validate(&api_version, &kind, value)
+                .or_else(|| super::crd::vendored().validate(&api_version, &kind, value));
+            if let Some(violations) = custom {
                 as_findings(violations)
             } else if checks.ignore_missing_schemas {
                 Checked::Skipped
             } else {
                 let group = api_version.split_once('/').map_or("", |(group, _)| group);
-                let served = checks.custom.served_versions(group, &kind).join(", ");
+                let mut served = checks.custom.served_versions(group, &kind);
+                if served.is_empty() {
+                    served = super::crd::vendored().served_versions(group, &kind);
+                }
+                let served = served.join(", ");
                 let error = SchemaLookupError::UnknownKind { api_version, kind };
                 let mut message = error.describe_in(checks.kube.version());
                 if !served.is_empty() {

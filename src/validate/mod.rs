@@ -11,6 +11,7 @@ pub mod located;
 pub mod references;
 pub mod report;
 pub mod split;
+pub mod worker_pools;
 
 use crate::manifests::{Bundle, Document};
 use kube_schema::KubeSchemas;
@@ -88,6 +89,7 @@ pub fn validate_bundle(bundle: &Bundle, schemas: &'static KubeSchemas) -> Vec<Fi
         }
     }
     findings.extend(cross::check(bundle, &extra_pods));
+    findings.extend(worker_pools::check(bundle));
     findings
 }
 
