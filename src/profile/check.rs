@@ -189,7 +189,12 @@ fn images(profile: &Profile, findings: &mut Findings) {
 const MAX_QUANTITY: f64 = 9.2e15;
 
 /// `key` must be a Kubernetes quantity greater than zero; returns its value.
-pub(super) fn positive_quantity(findings: &mut Findings, key: &str, text: &str, example: &str) -> Option<f64> {
+pub(super) fn positive_quantity(
+    findings: &mut Findings,
+    key: &str,
+    text: &str,
+    example: &str,
+) -> Option<f64> {
     match formats::parse_quantity(text) {
         Some(value) if !value.is_finite() || value.abs() > MAX_QUANTITY => {
             findings.error(
@@ -291,7 +296,12 @@ pub fn volume_size(findings: &mut Findings, key: &str, text: &str) {
 
 /// A byte count under 1Mi is a quantity whose unit was left out (`20` is 20 bytes): no volume
 /// or container works with that little.
-pub(super) fn at_least_a_mebibyte(findings: &mut Findings, key: &str, text: &str, bytes: Option<f64>) {
+pub(super) fn at_least_a_mebibyte(
+    findings: &mut Findings,
+    key: &str,
+    text: &str,
+    bytes: Option<f64>,
+) {
     if bytes.is_some_and(|bytes| bytes < MIN_BYTES) {
         findings
             .error(

@@ -67,7 +67,9 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
             );
         }
         let first_with_task = tasks.get(&pool.task).cloned();
-        tasks.entry(pool.task.clone()).or_insert_with(|| index.clone());
+        tasks
+            .entry(pool.task.clone())
+            .or_insert_with(|| index.clone());
         if let Some(first) = &first_with_task {
             findings
                 .value_error(
@@ -123,8 +125,9 @@ fn pool_name(
                 .help = Some("give the pool a name: execution.pools.N.name = \"a-dns-label\"".into());
         }
     } else if let Some(first) = names.get(&resolved.name) {
-        let message =
-            format!("execution.pools.{index}: the pool name `{shown}` is taken by execution.pools.{first}");
+        let message = format!(
+            "execution.pools.{index}: the pool name `{shown}` is taken by execution.pools.{first}"
+        );
         if pool.name.is_some() {
             findings.error(&format!("execution.pools.{index}.name"), message);
         } else {
@@ -179,7 +182,12 @@ fn quantities(findings: &mut Findings, index: &str, pool: &super::pools::Resolve
         &pool.memory_request,
         "512Mi",
     );
-    at_least_a_mebibyte(findings, &key("memory_request"), &pool.memory_request, request);
+    at_least_a_mebibyte(
+        findings,
+        &key("memory_request"),
+        &pool.memory_request,
+        request,
+    );
     let Some(limit_text) = &pool.memory_limit else {
         return;
     };
@@ -209,7 +217,9 @@ fn replicas(findings: &mut Findings, index: &str, pool: &super::model::WorkerPoo
         if i32::try_from(value).is_err() {
             findings.error(
                 &key(field),
-                format!("execution.pools.{index}.{field} {value} does not fit the int32 field it fills"),
+                format!(
+                    "execution.pools.{index}.{field} {value} does not fit the int32 field it fills"
+                ),
             );
         }
     }

@@ -127,7 +127,9 @@ fn check_scaled_object(
     let Some((_, queue)) = deployments.iter().find(|(d, _)| d.name() == target) else {
         finding(
             "/spec/scaleTargetRef/name",
-            format!("the ScaledObject scales the Deployment {target}, which the render does not have"),
+            format!(
+                "the ScaledObject scales the Deployment {target}, which the render does not have"
+            ),
         );
         return;
     };
