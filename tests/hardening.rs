@@ -190,6 +190,7 @@ fn checkov_profiles() -> Vec<String> {
         "storage-class",
         "existing-claim",
         "custom-workflow",
+        "worker-pools",
     ] {
         let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/{variant}.toml"));
         names.push(file.to_str().unwrap().to_string());
