@@ -21,7 +21,7 @@ fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("the render has no {kind}/{name}"))
 }
 
-fn env<'a>(object: &'a Value) -> &'a [Value] {
+fn env(object: &Value) -> &[Value] {
     object
         .pointer("/spec/template/spec/containers/0/env")
         .and_then(Value::as_array)
