@@ -8,6 +8,8 @@
 #   - issue 20: 20,000 documents on every core (>= 1.8x one core on two), the same for a
 #     mixed-kind corpus (gke's objects and one of every other kind of 1.33), and the first-use
 #     cost of a kind hfgen does not render (one HorizontalPodAutoscaler against one Deployment).
+#   - issue 15: render time of the other built-in profiles and of a worker-pools profile,
+#     side by side with gke.
 # Not part of .ci/run: timings depend on the machine and its load, so a benchmark cannot be a
 # pass/fail test. In-process timings of each stage: `cargo bench --bench stages`.
 #
@@ -70,6 +72,11 @@ time_it() { # NAME RUNS COMMAND...
 }
 # Renders are short and the VM is noisy: more runs for a stable median.
 time_it render $((runs * 4)) "$hfgen render --profile gke"
+# The other built-in profiles and worker pools (gke with RabbitMQ, three pools and their KEDA
+# objects, validated against the vendored KEDA CRDs), side by side.
+time_it render_profiles $((runs * 2)) "$hfgen render --profile gke" \
+  "$hfgen render --profile minikube-ip" "$hfgen render --profile kind" \
+  "$hfgen render --profile tests/data/worker-pools.toml"
 time_it check "$runs" "$hfgen check"
 time_it v200 "$runs" "taskset -c 0 $hfgen validate $work/c200.yaml"
 time_it v2000 20 "taskset -c 0 $hfgen validate $work/c2000.yaml"
@@ -84,10 +91,11 @@ time_it versus 5 "taskset -c 0 $hfgen validate $work/c200.yaml" \
 
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 rss_render=$(rss "$hfgen" render --profile gke)
+rss_pools=$(rss "$hfgen" render --profile tests/data/worker-pools.toml)
 rss_check=$(rss "$hfgen" check)
 rss_v20000=$(rss "$hfgen" validate "$work/c20000.yaml")
 
-export work rss_render rss_check rss_v20000
+export work rss_render rss_pools rss_check rss_v20000
 python3 - <<'EOF'
 import json, os
 work = os.environ["work"]
@@ -144,6 +152,15 @@ for name, label in (("v20000", "gke objects"), ("m20000", "mixed kinds")):
     one, all_ = result(name)["median"], result(name + "x2")["median"]
     print(f"| {label} | {ms(one)} | {20000 / one:,.0f} | {ms(all_)} | {20000 / all_:,.0f} | "
           f"x{one / all_:.2f} | >= 20,000/s, >= x1.8: {verdict(20000 / one >= 20000 and one / all_ >= 1.8)} |")
+print()
+print("| render, side by side | median ms | min ms | user ms | sys ms |")
+print("|---|---|---|---|---|")
+for index, label in enumerate(("gke", "minikube-ip", "kind",
+                               "worker pools (tests/data/worker-pools.toml)")):
+    r = result("render_profiles", index)
+    print(f"| {label} | {ms(r['median'])} | {ms(r['min'])} | {ms(r['user'])} | {ms(r['system'])} |")
+print(f"worker-pools render max RSS: {int(os.environ['rss_pools']) / 1024:.1f} MB")
+print()
 deployment, hpa = result("first_use", 0), result("first_use", 1)
 print(f"first use of a kind hfgen does not render: HorizontalPodAutoscaler {ms(hpa['median'])} ms, "
       f"Deployment {ms(deployment['median'])} ms (medians): "

@@ -18,6 +18,7 @@ impl NodePackages {
             packages.node12(),
             packages.hflow_js(),
             packages.job_executor(),
+            packages.job_listener(),
         ] {
             assert!(
                 file.is_file(),
@@ -95,13 +96,21 @@ impl NodePackages {
         dir.to_path_buf()
     }
 
-    /// A folder with `hflow-job-execute` as the worker images have it (on Node from PATH).
+    /// The job executor's queue consumer, which worker pools run.
+    pub fn job_listener(&self) -> PathBuf {
+        self.root.join("@hyperflow/job-executor/hflow-job-listener.js")
+    }
+
+    /// A folder with `hflow-job-execute` and `hflow-job-listener.js` as the worker images have
+    /// them (npm's bin links, on Node from PATH).
     pub fn worker_bin(&self, dir: &Path) -> PathBuf {
-        let script = format!(
-            "#!/bin/sh\nexec node '{}' \"$@\"\n",
-            self.job_executor().display()
-        );
-        write_executable(dir, "hflow-job-execute", &script);
+        for (name, program) in [
+            ("hflow-job-execute", self.job_executor()),
+            ("hflow-job-listener.js", self.job_listener()),
+        ] {
+            let script = format!("#!/bin/sh\nexec node '{}' \"$@\"\n", program.display());
+            write_executable(dir, name, &script);
+        }
         dir.to_path_buf()
     }
 }
