@@ -1,13 +1,17 @@
 //! Checks of the harness's own stand-ins, apart from any scenario: the RabbitMQ broker it
 //! starts, and how its kubelet builds a container's env.
 
+use crate::harness::deployment::Deployment;
+use crate::harness::kubelet::{Node, PodSpecError, PreparedPod, Secrets};
 use crate::harness::processes::{wait_until, ProcessGroup};
 use crate::harness::rabbitmq::{self, Queue, RabbitMq};
-use std::collections::BTreeSet;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use tempfile::TempDir;
 
 #[test]
 fn rabbitmq_runs_on_loopback_and_leaves_nothing_behind() {
@@ -228,4 +232,172 @@ fn ps_lines(pids: &BTreeSet<u32>) -> String {
         .output()
         .map(|output| String::from_utf8_lossy(&output.stdout).to_string())
         .unwrap_or_default()
+}
+
+/// A pod of one container `sh` with `env` and an emptyDir at /work, prepared by the kubelet
+/// stand-in with `secrets` and the swap of the in-cluster RabbitMQ address.
+fn prepare_pod_with_env(
+    env: Value,
+    command: Value,
+    secrets: &Secrets,
+) -> (Result<PreparedPod, PodSpecError>, TempDir) {
+    let tmp = tempfile::Builder::new()
+        .prefix("hfgen-e2e-kubelet-")
+        .tempdir()
+        .expect("a temporary folder");
+    let deployment = Deployment {
+        objects: vec![json!({
+            "kind": "Job",
+            "metadata": {"name": "hyperflow-engine", "namespace": "hyperflow"}
+        })],
+    };
+    let pod = json!({
+        "metadata": {"labels": {"app": "worker-pool"}},
+        "spec": {
+            "containers": [{
+                "name": "main",
+                "command": command,
+                "env": env,
+                "volumeMounts": [{"name": "work", "mountPath": "/work"}]
+            }],
+            "volumes": [{"name": "work", "emptyDir": {}}]
+        }
+    });
+    let node = Node {
+        deployment: &deployment,
+        shared_volume: &tmp.path().join("volume"),
+        pods_dir: &tmp.path().join("pods"),
+        secrets,
+    };
+    let swaps = [(
+        "rabbitmq.hyperflow.svc.cluster.local:5672".to_string(),
+        "127.0.0.1:45672".to_string(),
+    )];
+    let prepared = node.prepare_pod("pool-1", &pod, Path::new("/nowhere"), &swaps);
+    (prepared, tmp)
+}
+
+fn rabbitmq_secret() -> Secrets {
+    Secrets::from([(
+        "hyperflow-rabbitmq".to_string(),
+        BTreeMap::from([
+            ("username".to_string(), "hyperflow".to_string()),
+            ("password".to_string(), "s3cret".to_string()),
+        ]),
+    )])
+}
+
+fn secret_ref(var: &str, secret: &str, key: &str) -> Value {
+    json!({"name": var, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}})
+}
+
+#[test]
+fn kubelet_expands_env_references_in_order_from_secrets_and_fields() {
+    let env = json!([
+        secret_ref("RABBITMQ_USERNAME", "hyperflow-rabbitmq", "username"),
+        secret_ref("RABBITMQ_PASSWORD", "hyperflow-rabbitmq", "password"),
+        {"name": "RABBIT_HOSTNAME",
+         "value": "$(RABBITMQ_USERNAME):$(RABBITMQ_PASSWORD)@rabbitmq.hyperflow.svc.cluster.local:5672"},
+        {"name": "POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+        // LATER is defined after it: the reference stays as written.
+        {"name": "EARLY", "value": "$(POD)/$(LATER)"},
+        {"name": "LATER", "value": "later"},
+        {"name": "AFTER", "value": "$(LATER)-$(EARLY)"},
+        {"name": "UNDEFINED", "value": "$(NOT_SET) $(not a name"},
+        // $$ escapes, so $$(POD) is the text $(POD); a lone $ stays.
+        {"name": "ESCAPED", "value": "$$(POD) costs $$5, $HOME and ${POD} stay, so does $"},
+        {"name": "DATA", "value": "$(POD)"},
+        // Redefined: later references see the new value.
+        {"name": "DATA", "value": "/work/$(DATA)"},
+        {"name": "TWICE", "value": "$(ESCAPED)"},
+    ]);
+    let (prepared, tmp) = prepare_pod_with_env(env, json!(["sh"]), &rabbitmq_secret());
+    let pod = prepared.unwrap_or_else(|problem| panic!("{}", problem.0));
+    let work = tmp.path().join("pods/pool-1/work");
+    let work = work.display();
+    assert_eq!(pod.env("RABBITMQ_USERNAME"), Some("hyperflow"));
+    assert_eq!(pod.env("RABBITMQ_PASSWORD"), Some("s3cret"));
+    // Expanded first, then the in-cluster address swapped for the local broker.
+    assert_eq!(
+        pod.env("RABBIT_HOSTNAME"),
+        Some("hyperflow:s3cret@127.0.0.1:45672")
+    );
+    assert_eq!(pod.env("EARLY"), Some("pool-1/$(LATER)"));
+    assert_eq!(pod.env("AFTER"), Some("later-pool-1/$(LATER)"));
+    assert_eq!(pod.env("UNDEFINED"), Some("$(NOT_SET) $(not a name"));
+    let escaped = "$(POD) costs $5, $HOME and ${POD} stay, so does $";
+    assert_eq!(pod.env("ESCAPED"), Some(escaped));
+    // An expanded value is not expanded again where it is referenced.
+    assert_eq!(pod.env("TWICE"), Some(escaped));
+    // Mount paths are mapped in the expanded value (the last DATA is what the process gets).
+    let data: Vec<&str> = pod
+        .env_vars()
+        .filter(|(name, _)| *name == "DATA")
+        .map(|(_, value)| value)
+        .collect();
+    assert_eq!(data, ["pool-1".to_string(), format!("{work}/pool-1")]);
+}
+
+#[test]
+fn kubelet_expands_command_and_args_from_the_whole_env() {
+    let env = json!([
+        {"name": "OUT", "value": "/work/out"},
+        secret_ref("RABBITMQ_PASSWORD", "hyperflow-rabbitmq", "password"),
+        {"name": "URL", "value": "amqp://rabbitmq.hyperflow.svc.cluster.local:5672"},
+    ]);
+    let command = json!([
+        "sh",
+        "-c",
+        "echo $(RABBITMQ_PASSWORD) $$(OUT) $(node -v) $((1 + 2)) > $(OUT)/x; echo $(URL)"
+    ]);
+    let (prepared, tmp) = prepare_pod_with_env(env, command, &rabbitmq_secret());
+    let pod = prepared.unwrap_or_else(|problem| panic!("{}", problem.0));
+    let work = tmp.path().join("pods/pool-1/work");
+    assert_eq!(
+        pod.argv(),
+        [
+            "sh".to_string(),
+            "-c".to_string(),
+            format!(
+                "echo s3cret $(OUT) $(node -v) $((1 + 2)) > {}/out/x; echo amqp://127.0.0.1:45672",
+                work.display()
+            )
+        ]
+    );
+}
+
+#[test]
+fn kubelet_refuses_a_missing_secret_or_key_unless_optional() {
+    let secrets = rabbitmq_secret();
+    for (secret, key, names) in [
+        ("hyperflow-rabbitmq", "token", "has no key \"token\""),
+        (
+            "other-secret",
+            "password",
+            "Secret \"other-secret\" not found",
+        ),
+    ] {
+        let env = json!([secret_ref("RABBITMQ_PASSWORD", secret, key)]);
+        let (prepared, _tmp) = prepare_pod_with_env(env, json!(["sh"]), &secrets);
+        let Err(PodSpecError(problem)) = prepared else {
+            panic!("{secret}/{key}: the container started without its Secret");
+        };
+        assert!(problem.contains(names), "{problem}");
+        assert!(problem.contains("RABBITMQ_PASSWORD"), "{problem}");
+    }
+    // Optional: the variable is not defined, so a reference to it stays as written.
+    let mut optional = secret_ref("TOKEN", "hyperflow-rabbitmq", "token");
+    optional["valueFrom"]["secretKeyRef"]["optional"] = json!(true);
+    let mut optional_secret = secret_ref("OTHER", "other-secret", "token");
+    optional_secret["valueFrom"]["secretKeyRef"]["optional"] = json!(true);
+    let env = json!([
+        optional,
+        optional_secret,
+        {"name": "HEADER", "value": "Bearer $(TOKEN)"}
+    ]);
+    let (prepared, _tmp) = prepare_pod_with_env(env, json!(["sh"]), &secrets);
+    let pod = prepared.unwrap_or_else(|problem| panic!("{}", problem.0));
+    assert_eq!(pod.env("TOKEN"), None);
+    assert_eq!(pod.env("OTHER"), None);
+    assert_eq!(pod.env("HEADER"), Some("Bearer $(TOKEN)"));
 }
