@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod stand_ins;
 
 use harness::job_controller::JobStatus;
 use harness::run::{Run, Scenario};

@@ -5,7 +5,7 @@
 //! kubelet. Every request is logged. It serves only what the engine uses: creating Jobs.
 
 use super::deployment::Deployment;
-use super::kubelet::{Node, Pod};
+use super::kubelet::{Node, Pod, Secrets};
 use super::rbac::{self, Access, ServiceAccount};
 use hfgen::profile::formats::{is_dns_subdomain, parse_quantity};
 use hfgen::validate::kube_schema::{KubeSchemas, DEFAULT_VERSION};
@@ -58,6 +58,8 @@ pub struct PodHost {
     pub pods_dir: PathBuf,
     /// Folder with the worker image's programs (`hflow-job-execute`).
     pub worker_path: PathBuf,
+    /// The Secrets the worker pods may read.
+    pub secrets: Secrets,
 }
 
 pub struct ApiServer {
@@ -295,6 +297,7 @@ impl Cluster {
             deployment: &self.host.deployment,
             shared_volume: &self.host.shared_volume,
             pods_dir: &self.host.pods_dir,
+            secrets: &self.host.secrets,
         };
         match node.prepare_pod(
             &pod_name,

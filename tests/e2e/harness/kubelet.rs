@@ -1,15 +1,20 @@
 //! Runs a pod's container as a local process, the way a kubelet would: the container's
-//! `command` and `args`, its env (values and the downward API's fieldRefs), its `workingDir`,
-//! and its volumes. The one shared claim is a temporary folder; a mount path becomes that
+//! `command` and `args`, its env (values, the downward API's fieldRefs, Secret keys, and
+//! `$(VAR)` references between them), its `workingDir`, and its volumes. The one shared claim is a temporary folder; a mount path becomes that
 //! folder's path wherever it appears in the command, env and working directory (the process
 //! has no mount namespace of its own). The image is not run: its programs come from `PATH`.
 
 use super::deployment::Deployment;
 use super::processes::ProcessGroup;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+/// The cluster's Secrets in the deployment's namespace: Secret name, then key, then value.
+/// `hfgen setup` creates them, so they are not among the rendered objects.
+pub type Secrets = BTreeMap<String, BTreeMap<String, String>>;
 
 /// Where pods run: the deployment they belong to and the host folders that stand in for volumes.
 pub struct Node<'a> {
@@ -18,6 +23,8 @@ pub struct Node<'a> {
     pub shared_volume: &'a Path,
     /// Per-pod folders (emptyDir, ConfigMap files) and logs.
     pub pods_dir: &'a Path,
+    /// What the pods' `secretKeyRef`s read.
+    pub secrets: &'a Secrets,
 }
 
 pub struct PodSpecError(pub String);
@@ -38,12 +45,29 @@ pub struct PreparedPod {
 }
 
 impl PreparedPod {
-    /// An env value as the process gets it (paths already mapped).
+    /// An env value as the process gets it (paths already mapped). Of a variable defined
+    /// twice, the process gets the last definition.
     pub fn env(&self, name: &str) -> Option<&str> {
+        self.env_vars()
+            .filter(|(var, _)| *var == name)
+            .map(|(_, value)| value)
+            .last()
+    }
+
+    /// The env the process gets, in order.
+    pub fn env_vars(&self) -> impl Iterator<Item = (&str, &str)> {
         self.env
             .iter()
-            .find(|(var, _)| var == name)
-            .map(|(_, value)| value.as_str())
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
+    /// The command and its arguments as the process gets them (references expanded, paths
+    /// mapped).
+    pub fn argv(&self) -> Vec<String> {
+        std::iter::once(self.command.get_program())
+            .chain(self.command.get_args())
+            .map(|word| word.to_string_lossy().into_owned())
+            .collect()
     }
 
     pub fn start(mut self) -> Pod {
@@ -66,7 +90,8 @@ impl PreparedPod {
 impl Node<'_> {
     /// Prepares the one container of `pod` (a pod template: `metadata` and `spec`).
     /// `path` comes first in the process's PATH; `swaps` replace in-cluster addresses in env
-    /// values with the loopback addresses of the stand-ins.
+    /// values, command and args (after `$(VAR)` expansion) with the loopback addresses of the
+    /// stand-ins.
     pub fn prepare_pod(
         &self,
         name: &str,
@@ -95,6 +120,17 @@ impl Node<'_> {
                 "pod {name}: no command; the harness cannot run an image's entrypoint"
             )));
         }
+        let container_env = self.container_env(name, pod, container)?;
+        // What the process sees of an expanded string of the spec: mount paths mapped, then
+        // in-cluster addresses swapped.
+        let localize = |text: &str| {
+            let mut text = map(text);
+            for (cluster, loopback) in swaps {
+                text = text.replace(cluster.as_str(), loopback);
+            }
+            text
+        };
+        // Kubernetes expands command and args from the container's whole env.
         let mut argv: Vec<String> = Vec::new();
         for key in ["command", "args"] {
             for word in container[key]
@@ -102,7 +138,8 @@ impl Node<'_> {
                 .map(Vec::as_slice)
                 .unwrap_or_default()
             {
-                argv.push(map(word.as_str().unwrap_or_default()));
+                let word = expand(word.as_str().unwrap_or_default(), &container_env);
+                argv.push(localize(&word));
             }
         }
         let mut command = Command::new(&argv[0]);
@@ -115,28 +152,12 @@ impl Node<'_> {
             ),
             ("HOSTNAME".to_string(), name.to_string()),
         ];
-        for var in container["env"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            let var_name = var["name"].as_str().unwrap_or_default();
-            let value = match (&var["value"], &var["valueFrom"]["fieldRef"]["fieldPath"]) {
-                (Value::String(value), _) => {
-                    let mut value = map(value);
-                    for (cluster, loopback) in swaps {
-                        value = value.replace(cluster.as_str(), loopback);
-                    }
-                    value
-                }
-                (_, Value::String(field)) => self.field_ref(name, pod, field)?,
-                _ => {
-                    return Err(PodSpecError(format!(
-                        "pod {name}: env {var_name} is neither a value nor a fieldRef"
-                    )))
-                }
+        for var in &container_env {
+            let value = match var.source {
+                EnvSource::Value => localize(&var.spec_value),
+                EnvSource::Reference => var.spec_value.clone(),
             };
-            env.push((var_name.to_string(), value));
+            env.push((var.name.clone(), value));
         }
         let working_dir = match container["workingDir"].as_str() {
             Some(dir) => PathBuf::from(map(dir)),
@@ -150,6 +171,73 @@ impl Node<'_> {
             command,
             env,
         })
+    }
+
+    /// The container's env as Kubernetes defines it, in order: literal values with their
+    /// `$(VAR)` references expanded, fieldRefs and secretKeyRefs. An optional secretKeyRef
+    /// whose Secret or key is missing defines nothing.
+    fn container_env(
+        &self,
+        pod_name: &str,
+        pod: &Value,
+        container: &Value,
+    ) -> Result<Vec<EnvVar>, PodSpecError> {
+        let mut env: Vec<EnvVar> = Vec::new();
+        for var in container["env"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let var_name = var["name"].as_str().unwrap_or_default();
+            let from = &var["valueFrom"];
+            let (spec_value, source) = if let Value::String(value) = &var["value"] {
+                // From the variables before it only.
+                (expand(value, &env), EnvSource::Value)
+            } else if let Some(field) = from["fieldRef"]["fieldPath"].as_str() {
+                (self.field_ref(pod_name, pod, field)?, EnvSource::Reference)
+            } else if from.get("secretKeyRef").is_some() {
+                match self.secret_key_ref(pod_name, var_name, &from["secretKeyRef"])? {
+                    Some(value) => (value, EnvSource::Reference),
+                    None => continue,
+                }
+            } else {
+                return Err(PodSpecError(format!(
+                    "pod {pod_name}: env {var_name} is neither a value, a fieldRef nor a secretKeyRef"
+                )));
+            };
+            env.push(EnvVar {
+                name: var_name.to_string(),
+                spec_value,
+                source,
+            });
+        }
+        Ok(env)
+    }
+
+    /// A Secret's key; a missing Secret or key keeps the container from starting
+    /// (CreateContainerConfigError) unless the reference is optional (then `None`).
+    fn secret_key_ref(
+        &self,
+        pod_name: &str,
+        var_name: &str,
+        reference: &Value,
+    ) -> Result<Option<String>, PodSpecError> {
+        let secret = reference["name"].as_str().unwrap_or_default();
+        let key = reference["key"].as_str().unwrap_or_default();
+        let optional = reference["optional"].as_bool().unwrap_or(false);
+        let problem = match self.secrets.get(secret) {
+            Some(data) => match data.get(key) {
+                Some(value) => return Ok(Some(value.clone())),
+                None => format!("Secret {secret:?} has no key {key:?}"),
+            },
+            None => format!("Secret {secret:?} not found"),
+        };
+        if optional {
+            return Ok(None);
+        }
+        Err(PodSpecError(format!(
+            "pod {pod_name}: env {var_name}: {problem} (CreateContainerConfigError)"
+        )))
     }
 
     /// `(mount path, host path)` for each volumeMount, longest mount path first.
@@ -254,6 +342,53 @@ impl Node<'_> {
             }
         })
     }
+}
+
+/// A variable of the container's env as Kubernetes defines it (before the harness maps paths
+/// and swaps addresses).
+struct EnvVar {
+    name: String,
+    /// The value with its references expanded.
+    spec_value: String,
+    source: EnvSource,
+}
+
+enum EnvSource {
+    /// A literal `value`: the harness maps its paths and swaps its addresses.
+    Value,
+    /// From a fieldRef or secretKeyRef: passed as it is.
+    Reference,
+}
+
+/// Kubernetes' dependent variable expansion (`third_party/forked/golang/expansion`): `$(VAR)`
+/// becomes the value of the last definition of VAR in `defined`, `$$` becomes `$`, and
+/// anything else stays as written: a reference to an undefined variable, an unclosed `$(`, a
+/// `$` before another character (so a shell's `$(command)` and `$((x + 1))` reach the shell).
+fn expand(text: &str, defined: &[EnvVar]) -> String {
+    let mut expanded = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(dollar) = rest.find('$') {
+        expanded.push_str(&rest[..dollar]);
+        let after = &rest[dollar + 1..];
+        if let Some(after_escape) = after.strip_prefix('$') {
+            expanded.push('$');
+            rest = after_escape;
+        } else if let Some((name, after_reference)) = after
+            .strip_prefix('(')
+            .and_then(|inside| inside.split_once(')'))
+        {
+            match defined.iter().rev().find(|var| var.name == name) {
+                Some(var) => expanded.push_str(&var.spec_value),
+                None => expanded.push_str(&format!("$({name})")),
+            }
+            rest = after_reference;
+        } else {
+            expanded.push('$');
+            rest = after;
+        }
+    }
+    expanded.push_str(rest);
+    expanded
 }
 
 /// `text` with every mount path replaced by its host folder, in one pass (a host folder may

@@ -1,6 +1,6 @@
 //! The end-to-end harness: hfgen's rendered deployment, run with the real HyperFlow engine and
-//! job executor from npm (`tests/e2e/package.json`), Redis from the host, and a small stand-in
-//! for the Kubernetes API server and kubelet. A scenario is a workflow folder under
+//! job executor from npm (`tests/e2e/package.json`), Redis and RabbitMQ from the host, and a
+//! small stand-in for the Kubernetes API server and kubelet. A scenario is a workflow folder under
 //! `tests/e2e/workflows/` plus the profile to render; [`run::run`] returns what happened.
 
 pub mod api_server;
@@ -9,6 +9,7 @@ pub mod job_controller;
 pub mod kubelet;
 pub mod node;
 pub mod processes;
+pub mod rabbitmq;
 pub mod rbac;
 pub mod redis;
 pub mod run;

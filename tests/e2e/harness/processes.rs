@@ -25,6 +25,11 @@ impl ProcessGroup {
         }
     }
 
+    /// The leader's process id, which is also the group's id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// `None` while it runs; `Some(None)` if a signal ended it; `Some(Some(code))` otherwise.
     pub fn exit_code(&mut self) -> Option<Option<i32>> {
         if self.exit_code.is_none() {

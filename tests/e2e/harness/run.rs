@@ -4,8 +4,8 @@
 use super::api_server::{ApiServer, LoggedRequest, PodHost};
 use super::deployment::{engine_env_value, Deployment};
 use super::job_controller::{self, JobStatus};
-use super::kubelet::Node;
 use super::kubelet::Pod;
+use super::kubelet::{Node, Secrets};
 use super::node::NodePackages;
 use super::processes::wait_until;
 use super::rbac::ServiceAccount;
@@ -147,6 +147,8 @@ impl Scenario {
         let work_dir = tmp.path().join("volume");
         copy_workflow(&self.workflow, &work_dir);
         let redis = Redis::start(tmp.path());
+        // What `hfgen setup` would have created in the namespace; the job mode reads none.
+        let secrets = Secrets::new();
         let engine_pod = deployment.engine_pod().clone();
         let namespace = deployment.namespace();
         let service_account = engine_pod["spec"]["serviceAccountName"]
@@ -161,6 +163,7 @@ impl Scenario {
                 shared_volume: work_dir.clone(),
                 pods_dir: tmp.path().join("pods"),
                 worker_path: packages.worker_bin(&tmp.path().join("worker-bin")),
+                secrets: secrets.clone(),
             },
             ServiceAccount {
                 namespace,
@@ -172,6 +175,7 @@ impl Scenario {
             deployment: &deployment,
             shared_volume: &work_dir,
             pods_dir: &tmp.path().join("pods"),
+            secrets: &secrets,
         };
         let exit_file = tmp.path().join("hflow-exit-codes");
         let engine_pod = EnginePod {
