@@ -504,3 +504,69 @@ fn workflow_config_from_the_profile_reaches_the_engine() {
         );
     }
 }
+
+/// Worker pools: the engine sends the `fan` tasks to RabbitMQ and the pool's workers, started
+/// from the rendered Deployment with the rendered env (credentials from the Secret, expanded
+/// by the kubelet), run them; `source` and `join` still run as Jobs.
+#[test]
+fn a_workflow_split_between_a_pool_and_jobs_completes() {
+    let profile = common::repo_root().join("tests/e2e/profiles/fanout-pools.toml");
+    let run = Scenario::new("fanout")
+        .profile(profile.to_str().unwrap())
+        .time_bound(Duration::from_secs(120))
+        .run();
+    assert_completed(&run);
+    assert_eq!(
+        run.file("result.txt").as_deref(),
+        Some("4\nTHE QUICK BROWN FOX\nthe\n"),
+        "{}",
+        run.describe()
+    );
+    // Only the tasks outside the pool became Jobs.
+    let job_tasks: Vec<String> = run
+        .jobs
+        .iter()
+        .map(|job| job["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(job_tasks.len(), 2, "{job_tasks:?}\n{}", run.describe());
+    assert!(
+        job_tasks.iter().all(|name| !name.contains("-fan-")),
+        "{job_tasks:?}\n{}",
+        run.describe()
+    );
+    // The engine read the executionModels hfgen wrote and declared the queue the pool
+    // consumes: the rendered QUEUE_NAME, `<namespace>.<task>`.
+    assert_eq!(
+        run.file("workflow.config.executionModels.json").as_deref(),
+        Some("[\n  {\n    \"name\": \"fan\"\n  }\n]\n"),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        run.engine_output()
+            .contains("[AMQP] Creating channel for queue hyperflow.fan"),
+        "{}",
+        run.describe()
+    );
+    let names: Vec<&str> = run.queues.iter().map(|q| q.name.as_str()).collect();
+    assert_eq!(names, ["hyperflow.fan"], "{}", run.describe());
+    let queue = &run.queues[0];
+    assert_eq!(
+        (queue.messages, queue.unacknowledged, queue.consumers),
+        (0, 0, 2),
+        "every message taken and acknowledged, both workers still listening\n{}",
+        run.describe()
+    );
+    // The three fan tasks ran in the pool's workers (the engine saw each one end).
+    let handled: usize = run
+        .pool_workers
+        .iter()
+        .map(|pod| pod.log.matches("[hf-job] finished: fan (").count())
+        .sum();
+    assert_eq!(run.pool_workers.len(), 2, "{}", run.describe());
+    assert_eq!(handled, 3, "{}", run.describe());
+    // KEDA's scale-down sends TERM: an idle worker closes its connections and exits 0.
+    for pod in &run.pool_workers {
+        assert_eq!(pod.exit, Some(Some(0)), "{}\n{}", pod.name, run.describe());
+    }
+}

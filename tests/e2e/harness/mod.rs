@@ -8,6 +8,7 @@ pub mod deployment;
 pub mod job_controller;
 pub mod kubelet;
 pub mod node;
+pub mod pools;
 pub mod processes;
 pub mod rabbitmq;
 pub mod rbac;

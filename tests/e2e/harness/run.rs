@@ -7,7 +7,9 @@ use super::job_controller::{self, JobStatus};
 use super::kubelet::Pod;
 use super::kubelet::{Node, Secrets};
 use super::node::NodePackages;
+use super::pools::Broker;
 use super::processes::wait_until;
+use super::rabbitmq::Queue;
 use super::rbac::ServiceAccount;
 use super::redis::Redis;
 use serde_json::Value;
@@ -39,6 +41,10 @@ pub struct Run {
     pub jobs: Vec<Value>,
     /// The worker pods.
     pub pods: Vec<PodOutcome>,
+    /// The worker pools' pods (`execution.mode = "pools"`).
+    pub pool_workers: Vec<PodOutcome>,
+    /// RabbitMQ's queues after the run (pools only).
+    pub queues: Vec<Queue>,
     /// The post-processing pods (log parser, viz-trace), when the render has them.
     pub postprocess: Vec<PodOutcome>,
     /// What the post-processing images' programs were asked to do, one line a call.
@@ -148,7 +154,8 @@ impl Scenario {
         copy_workflow(&self.workflow, &work_dir);
         let redis = Redis::start(tmp.path());
         // What `hfgen setup` would have created in the namespace; the job mode reads none.
-        let secrets = Secrets::new();
+        let mut secrets = Secrets::new();
+        let broker = Broker::start(&deployment, tmp.path(), &mut secrets);
         let engine_pod = deployment.engine_pod().clone();
         let namespace = deployment.namespace();
         let service_account = engine_pod["spec"]["serviceAccountName"]
@@ -181,15 +188,23 @@ impl Scenario {
         let engine_pod = EnginePod {
             template: engine_pod,
             path: packages.engine_bin(&tmp.path().join("engine-bin"), &exit_file),
-            // The in-cluster Redis address, swapped for the local one.
+            // The in-cluster Redis and RabbitMQ addresses, swapped for the local ones.
             swaps: engine_env_value(deployment.engine_pod(), "REDIS_URL")
                 .map(|cluster_url| (cluster_url, redis.url()))
                 .into_iter()
+                .chain(broker.as_ref().map(|broker| broker.swap.clone()))
                 .collect(),
             kubeconfig: mounts_token(&deployment, deployment.engine_pod(), &service_account)
                 .then(|| api.kubeconfig()),
         };
         let start = Instant::now();
+        let mut pool_workers = super::pools::start_workers(
+            &deployment,
+            &node,
+            &packages.worker_bin(&tmp.path().join("pool-bin")),
+            &engine_pod.swaps,
+            &scenario,
+        );
         let mut engine = engine_pod.start(&node, "hyperflow-engine-1", &scenario);
         // Applied with the run, the post-processing Jobs start at once and wait for its end.
         let calls = tmp.path().join("postprocess-calls");
@@ -230,6 +245,18 @@ impl Scenario {
             .filter_map(|code| code.trim().parse().ok())
             .collect();
 
+        let queues = broker.as_ref().map(Broker::queues).unwrap_or_default();
+        // KEDA scales an idle pool down: each worker gets TERM and stops taking messages.
+        for pod in &pool_workers {
+            pod.process.terminate();
+        }
+        wait_until(Duration::from_secs(15), || {
+            pool_workers
+                .iter_mut()
+                .all(|pod| pod.process.exit_code().is_some())
+        });
+        let pool_workers = pool_workers.into_iter().map(PodOutcome::of).collect();
+        drop(broker);
         let mut state = api.state.lock().expect("cluster state");
         let pods = state.pods.drain(..).map(PodOutcome::of).collect();
         let requests = state.requests.clone();
@@ -244,6 +271,8 @@ impl Scenario {
             requests,
             jobs,
             pods,
+            pool_workers,
+            queues,
             postprocess,
             postprocess_calls: std::fs::read_to_string(&calls).unwrap_or_default(),
             restarted,
@@ -349,7 +378,15 @@ impl Run {
         for request in &self.requests {
             text.push_str(&format!("  {request}\n"));
         }
-        for pod in self.pods.iter().chain(&self.postprocess) {
+        for queue in &self.queues {
+            text.push_str(&format!("  queue {queue:?}\n"));
+        }
+        for pod in self
+            .pods
+            .iter()
+            .chain(&self.pool_workers)
+            .chain(&self.postprocess)
+        {
             text.push_str(&format!(
                 "pod {} exit {:?}:\n{}\n",
                 pod.name,

@@ -1,0 +1,119 @@
+//! Worker pools in the harness: RabbitMQ from Debian in place of the rendered `rabbitmq`
+//! Deployment, the Secret `hfgen setup` would create, and each pool's workers started from
+//! the rendered Deployment's pod template. KEDA is not run: each pool gets the replicas KEDA
+//! would scale it to for a queue that holds more messages than workers (its
+//! `maxReplicaCount`, at most [`MOST_REPLICAS`] here).
+
+use super::deployment::Deployment;
+use super::kubelet::{Node, Pod, Secrets};
+use super::rabbitmq::{Queue, RabbitMq};
+use serde_json::Value;
+use std::path::Path;
+
+/// The Secret the render reads RabbitMQ's credentials from (`hfgen setup` makes it).
+pub const SECRET: &str = "hyperflow-rabbitmq";
+const USER: &str = "hyperflow";
+/// A stand-in for the 48 hex characters `hfgen setup` draws.
+const PASSWORD: &str = "0123456789abcdef0123456789abcdef0123456789abcdef";
+/// Workers started per pool, whatever maxReplicaCount says: the machine has two cores.
+const MOST_REPLICAS: u64 = 2;
+
+/// RabbitMQ and what the pods need to reach it.
+pub struct Broker {
+    pub rabbitmq: RabbitMq,
+    /// The in-cluster AMQP address the render names, and the broker's loopback one.
+    pub swap: (String, String),
+}
+
+impl Broker {
+    /// A broker if the render deploys RabbitMQ; its credentials go into `secrets`.
+    pub fn start(deployment: &Deployment, dir: &Path, secrets: &mut Secrets) -> Option<Broker> {
+        let service = deployment.find("Service", "rabbitmq")?;
+        let namespace = deployment.namespace();
+        let amqp_port = service["spec"]["ports"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|port| port["name"] == "amqp")
+            .and_then(|port| port["port"].as_u64())
+            .expect("the rabbitmq Service has an amqp port");
+        let rabbitmq = RabbitMq::start(&dir.join("rabbitmq"), USER, PASSWORD);
+        let loopback = format!("127.0.0.1:{}", rabbitmq.port);
+        secrets.insert(
+            SECRET.to_string(),
+            [
+                ("username", USER.to_string()),
+                ("password", PASSWORD.to_string()),
+                (
+                    "management-url",
+                    format!(
+                        "http://{USER}:{PASSWORD}@rabbitmq.{namespace}.svc.cluster.local:15672"
+                    ),
+                ),
+            ]
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value))
+            .collect(),
+        );
+        Some(Broker {
+            rabbitmq,
+            swap: (
+                format!("rabbitmq.{namespace}.svc.cluster.local:{amqp_port}"),
+                loopback,
+            ),
+        })
+    }
+
+    pub fn queues(&self) -> Vec<Queue> {
+        self.rabbitmq.queues()
+    }
+}
+
+/// The pools of the render: Deployments whose workers consume a queue (`QUEUE_NAME`).
+pub fn pool_deployments(deployment: &Deployment) -> Vec<&Value> {
+    deployment
+        .objects
+        .iter()
+        .filter(|object| object["kind"] == "Deployment")
+        .filter(|object| {
+            object["spec"]["template"]["spec"]["containers"][0]["env"]
+                .as_array()
+                .is_some_and(|env| env.iter().any(|var| var["name"] == "QUEUE_NAME"))
+        })
+        .collect()
+}
+
+/// Starts each pool's workers, as KEDA would scale them up for a full queue.
+pub fn start_workers(
+    deployment: &Deployment,
+    node: &Node,
+    path: &Path,
+    swaps: &[(String, String)],
+    scenario: &str,
+) -> Vec<Pod> {
+    let mut pods = Vec::new();
+    for pool in pool_deployments(deployment) {
+        let name = pool["metadata"]["name"].as_str().unwrap_or_default();
+        let scaled = deployment
+            .find("ScaledObject", name)
+            .unwrap_or_else(|| panic!("{scenario}: no ScaledObject scales the pool {name}"));
+        let replicas = scaled["spec"]["maxReplicaCount"]
+            .as_u64()
+            .unwrap_or(1)
+            .min(MOST_REPLICAS);
+        for replica in 1..=replicas {
+            let pod = node
+                .prepare_pod(
+                    &format!("{name}-{replica}"),
+                    &pool["spec"]["template"],
+                    path,
+                    swaps,
+                )
+                .unwrap_or_else(|problem| {
+                    panic!("{scenario}: a worker of {name} cannot start: {}", problem.0)
+                });
+            pods.push(pod.start());
+        }
+    }
+    pods
+}
