@@ -510,11 +510,49 @@ fn workflow_config_from_the_profile_reaches_the_engine() {
 /// by the kubelet), run them; `source` and `join` still run as Jobs.
 #[test]
 fn a_workflow_split_between_a_pool_and_jobs_completes() {
-    let profile = common::repo_root().join("tests/e2e/profiles/fanout-pools.toml");
-    let run = Scenario::new("fanout")
-        .profile(profile.to_str().unwrap())
-        .time_bound(Duration::from_secs(120))
-        .run();
+    let profile = |name: &str| {
+        let path = common::repo_root().join(format!("tests/e2e/profiles/{name}.toml"));
+        path.to_str().unwrap().to_string()
+    };
+    let mut runs = run_all(vec![
+        Scenario::new("fanout")
+            .profile(&profile("fanout-pools"))
+            .time_bound(Duration::from_secs(120)),
+        Scenario::new("failing")
+            .profile(&profile("failing-pool"))
+            .time_bound(Duration::from_secs(120)),
+    ]);
+    // A task that fails in a pool worker is retried there, then stops the run as in a Job.
+    let failed = runs.pop().unwrap();
+    assert_eq!(failed.hflow_exit_code(), Some(1), "{}", failed.describe());
+    assert_eq!(
+        failed.job_status,
+        JobStatus::Failed("BackoffLimitExceeded"),
+        "{}",
+        failed.describe()
+    );
+    assert_eq!(
+        lines_of(&failed, "attempts.txt"),
+        2,
+        "{}",
+        failed.describe()
+    );
+    assert!(
+        jobs_of_task(&failed, "failing").is_empty(),
+        "{}",
+        failed.describe()
+    );
+    assert!(
+        jobs_of_task(&failed, "after").is_empty(),
+        "{}",
+        failed.describe()
+    );
+    assert!(
+        failed.engine_output().contains("stopping workflow"),
+        "{}",
+        failed.describe()
+    );
+    let run = runs.pop().unwrap();
     assert_completed(&run);
     assert_eq!(
         run.file("result.txt").as_deref(),
