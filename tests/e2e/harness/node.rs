@@ -98,7 +98,8 @@ impl NodePackages {
 
     /// The job executor's queue consumer, which worker pools run.
     pub fn job_listener(&self) -> PathBuf {
-        self.root.join("@hyperflow/job-executor/hflow-job-listener.js")
+        self.root
+            .join("@hyperflow/job-executor/hflow-job-listener.js")
     }
 
     /// A folder with `hflow-job-execute` and `hflow-job-listener.js` as the worker images have
