@@ -23,6 +23,23 @@ fn draw(profile: &str, format: Format) -> String {
     diagram::draw(&bundle(profile, &[]), format).expect("diagram draws")
 }
 
+/// The example profile with worker pools (its render is the golden variant `worker-pools`).
+fn worker_pools() -> String {
+    manifest_dir()
+        .join("tests/data/worker-pools.toml")
+        .display()
+        .to_string()
+}
+
+/// The built-in profiles and the worker pools variant, with the name of their golden files.
+fn drawn_profiles() -> Vec<(String, String)> {
+    builtin::names()
+        .into_iter()
+        .map(|name| (name.to_string(), name.to_string()))
+        .chain([(worker_pools(), "worker-pools".to_string())])
+        .collect()
+}
+
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -122,8 +139,8 @@ fn every_workload_service_and_claim_appears_in_every_format() {
 
 #[test]
 fn svg_is_well_formed_and_names_every_node() {
-    for name in builtin::names() {
-        let bundle = bundle(name, &[]);
+    for (name, _) in drawn_profiles() {
+        let bundle = bundle(&name, &[]);
         let graph = Graph::build(&bundle).unwrap();
         let svg = diagram::draw(&bundle, Format::Svg).unwrap();
         let document = roxmltree::Document::parse(&svg).expect("SVG is well-formed XML");
@@ -147,20 +164,20 @@ fn svg_is_well_formed_and_names_every_node() {
 
 #[test]
 fn mermaid_and_dot_match_golden_files() {
-    for name in builtin::names() {
+    for (name, golden) in drawn_profiles() {
         for format in [Format::Mermaid, Format::Dot] {
             let path = manifest_dir()
                 .join("tests/diagram")
-                .join(format!("{name}.{}", format.extension()));
-            check_golden(&path, &draw(name, format));
+                .join(format!("{golden}.{}", format.extension()));
+            check_golden(&path, &draw(&name, format));
         }
     }
 }
 
 #[test]
 fn dot_parses_as_graphviz() {
-    for name in builtin::names() {
-        let dot = draw(name, Format::Dot);
+    for (name, _) in drawn_profiles() {
+        let dot = draw(&name, Format::Dot);
         let mut parser = layout::gv::DotParser::new(&dot);
         if let Err(error) = parser.process() {
             parser.print_error();
@@ -528,5 +545,158 @@ fn svg_arrows_start_and_end_at_objects_not_at_group_frames() {
         let (start, end) = (points[0], points[points.len() - 1]);
         assert!(on_a_box(start), "edge starts off any object: {d}");
         assert!(on_a_box(end), "edge ends off any object: {d}");
+    }
+}
+
+type Pair = (String, String);
+
+/// What the rendered objects say about the worker pools, read without the diagram's code:
+/// (queue, pool Deployment) from each Deployment's QUEUE_NAME, and each ScaledObject with
+/// the Deployment it scales.
+fn pools_in_render(bundle: &Bundle) -> (Vec<Pair>, Vec<Pair>) {
+    let mut consumers = Vec::new();
+    let mut scaled = Vec::new();
+    for doc in bundle.documents() {
+        match doc.kind() {
+            "Deployment" => {
+                let env = doc.value["spec"]["template"]["spec"]["containers"][0]["env"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let queue = env
+                    .iter()
+                    .find(|var| var["name"] == "QUEUE_NAME")
+                    .and_then(|var| var["value"].as_str());
+                if let Some(queue) = queue {
+                    consumers.push((queue.to_string(), doc.name().to_string()));
+                }
+            }
+            "ScaledObject" => {
+                let target = doc.value["spec"]["scaleTargetRef"]["name"]
+                    .as_str()
+                    .unwrap();
+                scaled.push((doc.name().to_string(), target.to_string()));
+            }
+            _ => {}
+        }
+    }
+    (consumers, scaled)
+}
+
+#[test]
+fn every_queue_and_pool_is_drawn_and_linked() {
+    let bundle = bundle(&worker_pools(), &[]);
+    let (consumers, scaled) = pools_in_render(&bundle);
+    assert_eq!(consumers.len(), 3, "{consumers:?}");
+    assert_eq!(scaled.len(), 3, "{scaled:?}");
+    let graph = Graph::build(&bundle).unwrap();
+    let edges = edges(&graph);
+    let has = |from: &str, label: &str, to: &str| {
+        let edge = (from.to_string(), label.to_string(), to.to_string());
+        assert!(edges.contains(&edge), "missing {edge:?} in {edges:#?}");
+    };
+    for (queue, pool) in &consumers {
+        let queue_node = format!("RabbitMQ queue/{queue}");
+        let pool_node = format!("Deployment/{pool}");
+        has("Job/hyperflow-engine", "sends tasks", &queue_node);
+        has("Deployment/rabbitmq", "holds", &queue_node);
+        has(&queue_node, "consumed by", &pool_node);
+        // The pool workers reach Redis and the shared volume as the worker Jobs do.
+        has(&pool_node, "REDIS_URL", "Service/redis");
+        has(&pool_node, "mounts", "PersistentVolumeClaim/nfs");
+        has(&pool_node, "RABBIT_HOSTNAME", "Service/rabbitmq");
+    }
+    for (object, target) in &scaled {
+        let object_node = format!("ScaledObject/{object}");
+        has(&object_node, "scales", &format!("Deployment/{target}"));
+        has(
+            &object_node,
+            "authenticates with",
+            "TriggerAuthentication/hyperflow-rabbitmq",
+        );
+    }
+    has(
+        "TriggerAuthentication/hyperflow-rabbitmq",
+        "reads",
+        "Secret (not rendered)/hyperflow-rabbitmq",
+    );
+    // One node per queue, however many objects name it; the queues and the pools in the
+    // pools' box.
+    let queues: Vec<&str> = graph
+        .nodes
+        .iter()
+        .filter(|n| n.kind == "RabbitMQ queue")
+        .map(|n| n.name.as_str())
+        .collect();
+    let mut expected: Vec<&str> = consumers.iter().map(|(q, _)| q.as_str()).collect();
+    expected.sort();
+    let mut sorted = queues.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    for node in &graph.nodes {
+        if node.kind == "RabbitMQ queue" {
+            assert_eq!(node.group, Some(diagram::graph::Group::Pools), "{node:?}");
+        }
+        if consumers.iter().any(|(_, pool)| *pool == node.name) {
+            assert_eq!(node.group, Some(diagram::graph::Group::Pools), "{node:?}");
+        }
+    }
+    // And in every format's picture.
+    for format in Format::ALL {
+        let lines = label_lines(format, &diagram::draw(&bundle, format).unwrap());
+        for (queue, pool) in &consumers {
+            for name in [queue, pool] {
+                assert!(
+                    lines.iter().any(|l| l == name),
+                    "{}: no node named {name}",
+                    format.name()
+                );
+            }
+        }
+    }
+}
+
+/// A queue nobody consumes, or a pool whose queue the engine never fills, still shows; a jobs
+/// render has no queue at all.
+#[test]
+fn queues_come_from_the_objects_not_the_profile() {
+    let mut changed = bundle(&worker_pools(), &[]);
+    let pool = changed
+        .files
+        .iter_mut()
+        .flat_map(|f| f.documents.iter_mut())
+        .find(|d| d.kind() == "Deployment" && d.name() == "hyperflow-pool-mdifffit")
+        .unwrap();
+    let env = pool.value["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array_mut()
+        .unwrap();
+    let queue = env
+        .iter_mut()
+        .find(|var| var["name"] == "QUEUE_NAME")
+        .unwrap();
+    queue["value"] = "elsewhere.mDiffFit".into();
+    let graph = Graph::build(&changed).unwrap();
+    let edges = edges(&graph);
+    assert!(edges.contains(&(
+        "RabbitMQ queue/elsewhere.mDiffFit".to_string(),
+        "consumed by".to_string(),
+        "Deployment/hyperflow-pool-mdifffit".to_string()
+    )));
+    // The engine still fills hyperflow.mDiffFit, which now only KEDA counts.
+    assert!(edges.contains(&(
+        "Job/hyperflow-engine".to_string(),
+        "sends tasks".to_string(),
+        "RabbitMQ queue/hyperflow.mDiffFit".to_string()
+    )));
+    assert!(!edges
+        .iter()
+        .any(|e| e.0 == "RabbitMQ queue/hyperflow.mDiffFit" && e.1 == "consumed by"));
+
+    for name in builtin::names() {
+        let graph = Graph::build(&bundle(name, &[])).unwrap();
+        assert!(
+            graph.nodes.iter().all(|n| n.kind != "RabbitMQ queue"),
+            "{name}"
+        );
     }
 }

@@ -25,7 +25,9 @@ fn script(profile: &str, sets: &[String]) -> String {
 
 /// A temporary folder with the script, stub commands that record their arguments, and the
 /// log they write: one file per call, each argument followed by a NUL byte, so an argument
-/// with a newline in it is still told apart from two arguments.
+/// with a newline in it is still told apart from two arguments. The file is named by the
+/// number of calls before it and the stub's pid, so two stubs that start together in a
+/// pipeline both keep their record.
 struct Sandbox {
     dir: tempfile::TempDir,
 }
@@ -45,7 +47,7 @@ impl Sandbox {
             let body = format!(
                 "#!/bin/sh\n\
                  n=$(ls \"$STUB_LOG\" | wc -l)\n\
-                 printf '%s\\0' \"$(basename \"$0\")\" \"$@\" > \"$STUB_LOG/$(printf %04d \"$n\")\"\n\
+                 printf '%s\\0' \"$(basename \"$0\")\" \"$@\" > \"$STUB_LOG/$(printf %04d \"$n\")-$$\"\n\
                  {behaviour}\n"
             );
             fs::write(&path, body).unwrap();
@@ -148,7 +150,16 @@ fn all_profiles() -> Vec<String> {
         .collect();
     variants.sort();
     profiles.extend(variants);
+    profiles.push(worker_pools_profile());
     profiles
+}
+
+/// The example profile with worker pools (GKE), whose render is a golden variant.
+fn worker_pools_profile() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/worker-pools.toml")
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -761,4 +772,366 @@ fn gke_cluster_enforces_network_policies_when_the_profile_renders_them() {
             "{sets:?}: {create:?}"
         );
     }
+}
+
+/// KEDA's release manifest at the version of the vendored CRDs (schema/crds/keda).
+const KEDA_MANIFEST: &str =
+    "https://github.com/kedacore/keda/releases/download/v2.20.2/keda-2.20.2.yaml";
+
+/// A kubectl stub for the worker pools' steps. Every call's stdin goes to `stdin/NNNN` next to
+/// the log (the namespace manifest piped to `apply -f -`); `get secret` fails the first time
+/// and succeeds from then on, as if the first run had created it; `create secret` keeps the
+/// env file it is given (content and mode) in `secret/`, because the script removes it.
+/// minikube-ip's range check gets the profile's range.
+const KUBECTL_POOLS_STUB: &str = r#"mkdir -p "$STUB_LOG/../stdin" "$STUB_LOG/../secret"
+cat > "$STUB_LOG/../stdin/$(printf %04d "$n")-$$"
+case " $* " in
+  *' get secret '*)
+    if [ -e "$STUB_LOG/../secret-seen" ]; then exit 0; fi
+    touch "$STUB_LOG/../secret-seen"
+    exit 1
+    ;;
+  *' create namespace '*)
+    printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n' "$3"
+    ;;
+  *' create secret '*)
+    for arg in "$@"; do
+      case "$arg" in
+        --from-env-file=*)
+          file=${arg#--from-env-file=}
+          cp "$file" "$STUB_LOG/../secret/$(printf %04d "$n")-$$.env"
+          stat -c %a "$file" > "$STUB_LOG/../secret/$(printf %04d "$n")-$$.mode"
+          ;;
+      esac
+    done
+    ;;
+  *' get pods '*)
+    printf '%s' '["kube-apiserver","--service-cluster-ip-range=10.96.0.0/12"]'
+    ;;
+esac"#;
+
+/// The env files kubectl got for `create secret`, each with its mode, in call order.
+fn secret_env_files(sandbox: &Sandbox) -> Vec<(String, String)> {
+    let dir = sandbox.path("secret");
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "env"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|file| {
+            let mode = fs::read_to_string(file.with_extension("mode")).unwrap();
+            (fs::read_to_string(file).unwrap(), mode.trim().to_string())
+        })
+        .collect()
+}
+
+/// `KEY=VALUE` lines as a map (kubectl's `--from-env-file`).
+fn env_file(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .map(|line| {
+            let (key, value) = line.split_once('=').expect("KEY=VALUE");
+            (key.to_string(), value.to_string())
+        })
+        .collect()
+}
+
+fn is_kubectl(call: &Call, words: &[&str]) -> bool {
+    call[0] == "kubectl" && words.iter().all(|word| call.iter().any(|arg| arg == word))
+}
+
+/// The calls of one run: the KEDA install and its bounded wait, then the namespace and the
+/// Secret check, in that order.
+fn assert_pools_steps(calls: &[Call], namespace: &str) {
+    let position = |words: &[&str]| {
+        calls
+            .iter()
+            .position(|call| is_kubectl(call, words))
+            .unwrap_or_else(|| panic!("no kubectl call with {words:?} in {calls:#?}"))
+    };
+    let apply = position(&["apply", "--server-side"]);
+    assert_eq!(
+        calls[apply][1..],
+        ["apply", "--server-side", "-f", KEDA_MANIFEST]
+    );
+    let wait = position(&["rollout", "status"]);
+    assert_eq!(
+        calls[wait][1..],
+        [
+            "-n",
+            "keda",
+            "rollout",
+            "status",
+            "deployment/keda-operator",
+            "--timeout=300s"
+        ]
+    );
+    let namespace_call = position(&["create", "namespace"]);
+    assert_eq!(
+        calls[namespace_call][1..],
+        [
+            "create",
+            "namespace",
+            namespace,
+            "--dry-run=client",
+            "-o",
+            "yaml"
+        ]
+    );
+    let get = position(&["get", "secret"]);
+    assert_eq!(
+        calls[get][1..],
+        ["-n", namespace, "get", "secret", "hyperflow-rabbitmq"]
+    );
+    assert!(
+        apply < wait && wait < namespace_call && namespace_call < get,
+        "{calls:#?}"
+    );
+}
+
+#[test]
+fn pools_scripts_install_pinned_keda_and_create_the_secret_jobs_scripts_do_not() {
+    let pools: Vec<String> = [
+        "kind",
+        "minikube-ip",
+        "minikube-dnsmasq",
+        "minikube-dnsmasq-domain",
+    ]
+    .iter()
+    .map(|name| {
+        data(&format!("variants/pools-{name}.toml"))
+            .display()
+            .to_string()
+    })
+    .chain([worker_pools_profile()])
+    .collect();
+    for profile in &pools {
+        let text = script(profile, &[]);
+        assert!(
+            text.contains(&format!("\nkeda_manifest='{KEDA_MANIFEST}'\n")),
+            "{profile}"
+        );
+        assert!(text.contains("\n  create_rabbitmq_secret\n"), "{profile}");
+        assert!(text.contains("--from-env-file="), "{profile}");
+    }
+    for builtin in BUILTIN_PROFILES {
+        let text = script(builtin.name, &[]).to_lowercase();
+        for word in ["keda", "rabbitmq", "secret"] {
+            assert!(!text.contains(word), "{}: {word}", builtin.name);
+        }
+    }
+}
+
+#[test]
+fn pools_secret_is_created_once_with_a_hidden_random_password() {
+    let sandbox = Sandbox::new(&[
+        ("gcloud", GCLOUD_NOTHING_EXISTS),
+        ("kubectl", KUBECTL_POOLS_STUB),
+    ]);
+    let text = script(&worker_pools_profile(), &[]);
+    let mut outputs = Vec::new();
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let before = sandbox.calls().len();
+        let output = sandbox.run(&text, &[], &[]);
+        assert_success(&output);
+        runs.push(sandbox.calls()[before..].to_vec());
+        outputs.push(output);
+    }
+    for run in &runs {
+        assert_pools_steps(run, "hyperflow");
+    }
+    let all_calls = sandbox.calls();
+    let creates: Vec<&Call> = all_calls
+        .iter()
+        .filter(|call| is_kubectl(call, &["create", "secret"]))
+        .collect();
+    assert_eq!(creates.len(), 1, "one Secret over two runs: {creates:#?}");
+    assert!(
+        runs[0]
+            .iter()
+            .any(|call| is_kubectl(call, &["create", "secret"])),
+        "the first run creates it"
+    );
+    let create = creates[0];
+    assert_eq!(
+        create[1..6],
+        ["-n", "hyperflow", "create", "secret", "generic"]
+    );
+    assert_eq!(create[6], "hyperflow-rabbitmq");
+    let env_path = flag(create, "--from-env-file").unwrap();
+    assert!(
+        !Path::new(env_path).exists(),
+        "the env file {env_path} is removed"
+    );
+
+    let files = secret_env_files(&sandbox);
+    assert_eq!(files.len(), 1);
+    let (content, mode) = &files[0];
+    assert_eq!(mode, "600", "only its owner reads the password file");
+    let secret = env_file(content);
+    assert_eq!(
+        secret.keys().collect::<Vec<_>>(),
+        ["management-url", "password", "username"]
+    );
+    assert_eq!(secret["username"], "hyperflow");
+    let password = &secret["password"];
+    assert_eq!(password.len(), 48, "{password}");
+    assert!(
+        password
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()),
+        "{password}"
+    );
+    assert_eq!(
+        secret["management-url"],
+        format!("http://hyperflow:{password}@rabbitmq.hyperflow.svc.cluster.local:15672")
+    );
+    // Nowhere on a command line, on the terminal, or in the namespace manifest.
+    for call in &all_calls {
+        assert!(
+            !call.iter().any(|arg| arg.contains(password.as_str())),
+            "the password is an argument of {call:?}"
+        );
+    }
+    for output in &outputs {
+        for stream in [&output.stdout, &output.stderr] {
+            assert!(!String::from_utf8_lossy(stream).contains(password.as_str()));
+        }
+    }
+    let stdin_dir = sandbox.path("stdin");
+    let mut namespaces = 0;
+    for entry in fs::read_dir(&stdin_dir).unwrap() {
+        let stdin = fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!stdin.contains(password.as_str()));
+        if stdin.contains("kind: Namespace") {
+            assert!(stdin.contains("name: hyperflow\n"), "{stdin}");
+            namespaces += 1;
+        }
+    }
+    assert_eq!(namespaces, 2, "each run applies the namespace");
+    // A second Secret would have a second password: two runs, two different ones.
+    let again = Sandbox::new(&[("gcloud", ""), ("kubectl", KUBECTL_POOLS_STUB)]);
+    assert_success(&again.run(&text, &[], &[]));
+    let other = env_file(&secret_env_files(&again)[0].0);
+    assert_ne!(other["password"], *password, "the password is random");
+}
+
+/// The management URL names RabbitMQ as the rendered RABBIT_HOSTNAME does, in the profile's
+/// namespace and cluster domain.
+#[test]
+fn pools_secret_names_rabbitmq_as_the_render_does() {
+    let profile = data("variants/pools-minikube-dnsmasq-domain.toml")
+        .display()
+        .to_string();
+    let loaded = profile::load(&profile, &[]).unwrap();
+    let bundle = hfgen::render::render(&loaded, &[Component::Core]).unwrap();
+    let engine = bundle.find("Job", "hyperflow-engine").unwrap();
+    let env = engine.value["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap();
+    let rabbit = env
+        .iter()
+        .find(|var| var["name"] == "RABBIT_HOSTNAME")
+        .unwrap()["value"]
+        .as_str()
+        .unwrap();
+    let host = rabbit
+        .rsplit_once('@')
+        .unwrap()
+        .1
+        .strip_suffix(":5672")
+        .unwrap();
+    assert_eq!(host, "rabbitmq.hf-pools.svc.hf.example");
+
+    let sandbox = Sandbox::new(&[("kubectl", KUBECTL_POOLS_STUB)]);
+    assert_success(&sandbox.run(&script(&profile, &[]), &["pools"], &[]));
+    assert_pools_steps(&sandbox.calls(), "hf-pools");
+    let secret = env_file(&secret_env_files(&sandbox)[0].0);
+    let url = &secret["management-url"];
+    assert_eq!(
+        url.rsplit_once('@').unwrap().1,
+        format!("{host}:15672"),
+        "{url}"
+    );
+}
+
+#[test]
+fn pools_steps_run_on_every_platform() {
+    // kind: after the cluster is created and kubectl points at it.
+    let sandbox = Sandbox::new(&[
+        ("kind", KIND_STUB),
+        ("docker", ""),
+        ("kubectl", KUBECTL_POOLS_STUB),
+    ]);
+    let kind = data("variants/pools-kind.toml").display().to_string();
+    assert_success(&sandbox.run(&script(&kind, &[]), &[], &[]));
+    let calls = sandbox.calls();
+    let context = calls
+        .iter()
+        .position(|call| call[1..] == ["config", "use-context", "kind-hyperflow"])
+        .unwrap();
+    assert!(calls[..context].iter().all(|call| call[0] != "kubectl"));
+    assert_pools_steps(&calls[context..], "hyperflow");
+    assert_eq!(secret_env_files(&sandbox).len(), 1);
+    // kind's delete removes the cluster, and KEDA and the Secret with it.
+    let sandbox = Sandbox::new(&[("kind", KIND_STUB), ("kubectl", KUBECTL_POOLS_STUB)]);
+    assert_success(&sandbox.run(&script(&kind, &[]), &["delete"], &[]));
+    assert_eq!(
+        sandbox.calls(),
+        [["kind", "delete", "cluster", "--name", "hyperflow"]]
+    );
+
+    // minikube-ip: in the minikube context, before the range check.
+    let sandbox = Sandbox::new(&[("minikube", ""), ("kubectl", KUBECTL_POOLS_STUB)]);
+    let ip = data("variants/pools-minikube-ip.toml")
+        .display()
+        .to_string();
+    assert_success(&sandbox.run(&script(&ip, &[]), &[], &[]));
+    let calls = sandbox.calls();
+    assert_eq!(
+        calls[1][1..],
+        ["config", "use-context", "minikube"],
+        "{calls:#?}"
+    );
+    assert_pools_steps(&calls, "hyperflow");
+    assert!(is_kubectl(calls.last().unwrap(), &["get", "pods"]));
+    assert_eq!(secret_env_files(&sandbox).len(), 1);
+
+    // minikube-dnsmasq: `apply` edits the host only; `pools`, run as a user, does the cluster.
+    let dnsmasq = script(
+        &data("variants/pools-minikube-dnsmasq.toml")
+            .display()
+            .to_string(),
+        &[],
+    );
+    let (sandbox, root, _) = dnsmasq_sandbox();
+    assert_success(&sandbox.run(&dnsmasq, &[], &[("HFGEN_ROOT", &root)]));
+    assert!(sandbox.calls().is_empty(), "{:#?}", sandbox.calls());
+    let sandbox = Sandbox::new(&[("kubectl", KUBECTL_POOLS_STUB)]);
+    let output = sandbox.run(&dnsmasq, &["pools"], &[]);
+    assert_success(&output);
+    assert_pools_steps(&sandbox.calls(), "hyperflow");
+    assert_eq!(secret_env_files(&sandbox).len(), 1);
+    assert!(
+        sandbox.calls().iter().all(|call| call[0] == "kubectl"),
+        "pools touches nothing on the host: {:#?}",
+        sandbox.calls()
+    );
+    // A jobs profile's script has no such subcommand.
+    let sandbox = Sandbox::new(&[("kubectl", KUBECTL_POOLS_STUB)]);
+    let output = sandbox.run(&script("minikube-dnsmasq", &[]), &["pools"], &[]);
+    assert_ne!(output.status.code(), Some(0));
+    assert!(sandbox.calls().is_empty());
+}
+
+#[test]
+fn gke_pools_delete_only_deletes_the_cluster() {
+    let (_sandbox, calls) = gke_profile_calls(&worker_pools_profile(), &[], &["delete"]);
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    find_call(&calls, &["gcloud", "container", "clusters", "delete"]);
 }

@@ -45,6 +45,7 @@ fn node_line(node: &Node) -> String {
         Class::Access => "hexagon",
         Class::Claim | Class::Volume | Class::Export => "cylinder",
         Class::External => "box",
+        Class::Queue => "cds",
     };
     let dashed = if matches!(node.class, Class::Worker | Class::External) {
         ",dashed"

@@ -1,6 +1,7 @@
-//! The architecture graph: one node per rendered object (plus the NFS export and the worker
-//! Jobs the engine will create), edges computed from the references between objects, and
-//! the groups of the upstream architecture picture. The three renderers only draw this.
+//! The architecture graph: one node per rendered object (plus the NFS export, the worker
+//! Jobs the engine will create and, for worker pools, one node per RabbitMQ queue), edges
+//! computed from the references between objects, and the groups of the upstream architecture
+//! picture. The three renderers only draw this.
 
 mod build;
 
@@ -16,6 +17,14 @@ const WORKER_IMAGE_ENV: &str = "HF_VAR_WORKER_CONTAINER";
 const WORKER_IMAGE_PLACEHOLDER: &str = "${containerName}";
 /// The engine hands its Redis address to every task in the task command (`${command}`).
 const REDIS_URL_ENV: &str = "REDIS_URL";
+/// Worker pools: the engine and the pool workers reach RabbitMQ at `amqp://$RABBIT_HOSTNAME`.
+const RABBIT_HOSTNAME_ENV: &str = "RABBIT_HOSTNAME";
+/// The queue a pool worker consumes (`hflow-job-listener.js`).
+const QUEUE_NAME_ENV: &str = "QUEUE_NAME";
+/// The engine's namespace, the prefix of its queue names (`<HF_VAR_NAMESPACE>.<task>`).
+const ENGINE_NAMESPACE_ENV: &str = "HF_VAR_NAMESPACE";
+/// The task types the engine sends to RabbitMQ instead of running them as Jobs.
+const EXECUTION_MODELS_KEY: &str = "workflow.config.executionModels.json";
 
 /// What a node is drawn as: one shape and colour per class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,6 +43,8 @@ pub enum Class {
     Volume,
     /// A directory the NFS server exports.
     Export,
+    /// A RabbitMQ queue the engine sends tasks to (worker pools).
+    Queue,
     /// Something referenced but not rendered by hfgen (a built-in ClusterRole, a group).
     External,
     /// A kind the diagram has no special meaning for.
@@ -41,7 +52,7 @@ pub enum Class {
 }
 
 impl Class {
-    pub const ALL: [Class; 11] = [
+    pub const ALL: [Class; 12] = [
         Class::Workload,
         Class::Job,
         Class::Worker,
@@ -51,6 +62,7 @@ impl Class {
         Class::Claim,
         Class::Volume,
         Class::Export,
+        Class::Queue,
         Class::External,
         Class::Other,
     ];
@@ -67,6 +79,7 @@ impl Class {
             Class::Claim => "claim",
             Class::Volume => "volume",
             Class::Export => "export",
+            Class::Queue => "queue",
             Class::External => "external",
             Class::Other => "other",
         }
@@ -96,16 +109,20 @@ pub enum Group {
     NfsServer,
     SharedVolume,
     Workers,
+    /// Worker pools: RabbitMQ, its queues, the pools' Deployments and what scales them (one
+    /// box: the links among them are most of what a pools render adds).
+    Pools,
     Postprocess,
 }
 
 impl Group {
-    pub const ALL: [Group; 6] = [
+    pub const ALL: [Group; 7] = [
         Group::Engine,
         Group::Access,
         Group::NfsServer,
         Group::SharedVolume,
         Group::Workers,
+        Group::Pools,
         Group::Postprocess,
     ];
 
@@ -116,6 +133,7 @@ impl Group {
             Group::NfsServer => "nfs",
             Group::SharedVolume => "shared",
             Group::Workers => "workers",
+            Group::Pools => "pools",
             Group::Postprocess => "postprocess",
         }
     }
@@ -127,6 +145,7 @@ impl Group {
             Group::NfsServer => "NFS server",
             Group::SharedVolume => "Persistent volume",
             Group::Workers => "Worker Jobs",
+            Group::Pools => "Worker pools (RabbitMQ queues, KEDA)",
             Group::Postprocess => "Post-processing",
         }
     }

@@ -69,6 +69,8 @@ fn node_line(node: &Node) -> String {
         Class::Access => ("{{", "}}"),
         Class::Claim | Class::Volume | Class::Export => ("[(", ")]"),
         Class::External => (">", "]"),
+        // A trapezoid: the queue's mouth.
+        Class::Queue => ("[/", "\\]"),
     };
     format!("{}{open}\"{label}\"{close}", node.id)
 }

@@ -14,6 +14,7 @@ pub fn colours(class: Class) -> (&'static str, &'static str) {
         Class::Claim => ("#ffedd5", "#c2410c"),
         Class::Volume => ("#fed7aa", "#9a3412"),
         Class::Export => ("#ccfbf1", "#0f766e"),
+        Class::Queue => ("#fce7f3", "#be185d"),
         Class::External => ("#f3f4f6", "#6b7280"),
         Class::Other => ("#ffffff", "#374151"),
     }

@@ -1,6 +1,6 @@
 //! What templates see: the profile, with presets applied and derived names computed once.
 
-use super::plan::DeploymentPlan;
+use super::plan::{DeploymentPlan, RABBITMQ_SERVICE};
 use crate::profile::model::{
     Data, DataSource, Engine, NetworkPolicy, Nfs, NfsAddress, Nodes, Postprocess, Profile,
     RbacMode, Storage, Tasks,
@@ -94,11 +94,7 @@ impl<'a> RenderContext<'a> {
             s3_client: profile.images.s3_client.clone(),
             rabbitmq: profile.images.rabbitmq.clone(),
         };
-        // The dnsmasq set-up forwards this domain to kube-dns: the names must use the same one.
-        let domain = profile
-            .dns
-            .as_ref()
-            .map_or("cluster.local", |dns| dns.cluster_domain.as_str());
+        let domain = cluster_domain(profile);
         let nfs_server_address = match profile.nfs.address {
             NfsAddress::Dns => format!("nfs-server.{namespace}.svc.{domain}"),
             NfsAddress::Ip => profile.nfs.ip.clone().unwrap_or_default(),
@@ -117,7 +113,8 @@ impl<'a> RenderContext<'a> {
             postprocess: &profile.postprocess,
             redis_url: format!("redis://redis.{namespace}.svc.{domain}:6379"),
             rabbit_hostname: format!(
-                "$(RABBITMQ_USERNAME):$(RABBITMQ_PASSWORD)@rabbitmq.{namespace}.svc.{domain}:5672"
+                "$(RABBITMQ_USERNAME):$(RABBITMQ_PASSWORD)@{}:5672",
+                rabbitmq_host(profile)
             ),
             nfs_server_address,
             pv_name: format!("{namespace}-nfs"),
@@ -196,4 +193,24 @@ fn workflow_config_files(
         );
     }
     files
+}
+
+/// The cluster domain of the in-cluster names (`cluster.local` unless `[dns]` says
+/// otherwise). The dnsmasq set-up forwards this domain to kube-dns: the names must use the
+/// same one.
+pub fn cluster_domain(profile: &Profile) -> &str {
+    profile
+        .dns
+        .as_ref()
+        .map_or("cluster.local", |dns| dns.cluster_domain.as_str())
+}
+
+/// RabbitMQ's in-cluster name (worker pools): the engine's and workers' RABBIT_HOSTNAME and the
+/// management URL that `hfgen setup` writes into the Secret for KEDA.
+pub fn rabbitmq_host(profile: &Profile) -> String {
+    format!(
+        "{RABBITMQ_SERVICE}.{}.svc.{}",
+        profile.namespace,
+        cluster_domain(profile)
+    )
 }

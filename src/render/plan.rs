@@ -13,6 +13,12 @@ const DEFAULT_CLAIM_SIZE: &str = "20Gi";
 /// The Secret with RabbitMQ's credentials, which `hfgen setup` creates with a random
 /// password (keys `username`, `password`, `management-url`): no secret is in a render.
 pub const RABBITMQ_SECRET: &str = "hyperflow-rabbitmq";
+/// The user in that Secret (`username`).
+pub const RABBITMQ_USER: &str = "hyperflow";
+/// RabbitMQ's Service (`templates/rabbitmq.yml.j2`): AMQP on 5672, the management API on 15672.
+pub const RABBITMQ_SERVICE: &str = "rabbitmq";
+/// The port of RabbitMQ's management API, which KEDA's scaler reads the queue lengths from.
+pub const RABBITMQ_MANAGEMENT_PORT: u16 = 15672;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DeploymentPlan {

@@ -3,7 +3,9 @@
 //! The script comes from a template per kind of profile (`templates/setup/*.sh.j2`), rendered
 //! with the manifests' environment, whose `.sh` auto-escape quotes every value as one shell
 //! word ([`shell_quote`]). The GKE node pools' labels are the same `nodes.master` and
-//! `nodes.worker` maps that the manifests use as node selectors.
+//! `nodes.worker` maps that the manifests use as node selectors. A profile with worker pools
+//! also gets `templates/setup/_pools.sh.j2`: KEDA at the version of the vendored CRDs, and
+//! RabbitMQ's Secret, which no render holds.
 
 pub mod check;
 mod kind;
@@ -14,6 +16,11 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::profile::model::{Cluster, Dns, Nfs, NfsAddress, Platform};
 use crate::profile::LoadedProfile;
+use crate::render::context::rabbitmq_host;
+use crate::render::plan::{
+    DeploymentPlan, RABBITMQ_MANAGEMENT_PORT, RABBITMQ_SECRET, RABBITMQ_USER,
+};
+use crate::validate::crd::keda_manifest_url;
 use indexmap::IndexMap;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
@@ -37,6 +44,8 @@ const GKE: SetupTemplate = setup_template!("gke");
 const MINIKUBE_DNSMASQ: SetupTemplate = setup_template!("minikube-dnsmasq");
 const MINIKUBE_IP: SetupTemplate = setup_template!("minikube-ip");
 const KIND: SetupTemplate = setup_template!("kind");
+/// Included by the four above when the profile has worker pools.
+const POOLS: SetupTemplate = setup_template!("_pools");
 
 /// What the setup templates see.
 #[derive(Debug, Serialize)]
@@ -56,6 +65,14 @@ struct SetupContext<'a> {
     kind_config: Option<String>,
     /// CPUs and memory for `minikube start`, from the profile's requests.
     minikube: sizing::MinikubeSize,
+    /// `execution.mode = "pools"`: install KEDA and create RabbitMQ's Secret.
+    pools: bool,
+    /// KEDA's release manifest, the version of the vendored CRDs.
+    keda_manifest: String,
+    rabbitmq_secret: &'static str,
+    rabbitmq_user: &'static str,
+    /// `host:port` of RabbitMQ's management API, as the rendered objects name it.
+    rabbitmq_management: String,
 }
 
 /// The setup script of `loaded`: the same profile always gives the same bytes.
@@ -82,6 +99,11 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
         network_policy: profile.network_policy.enabled,
         kind_config: (profile.platform == Platform::Kind).then(|| kind::config(profile)),
         minikube: sizing::minikube(profile),
+        pools: DeploymentPlan::new(profile).rabbitmq,
+        keda_manifest: keda_manifest_url(),
+        rabbitmq_secret: RABBITMQ_SECRET,
+        rabbitmq_user: RABBITMQ_USER,
+        rabbitmq_management: format!("{}:{RABBITMQ_MANAGEMENT_PORT}", rabbitmq_host(profile)),
     };
     render(template, &context).map_err(|error| {
         Error::new(Diagnostic::error(format!(
@@ -106,6 +128,7 @@ fn render(
     context: &SetupContext<'_>,
 ) -> Result<String, minijinja::Error> {
     let mut env = crate::render::env::configured();
+    env.add_template(POOLS.name, POOLS.source)?;
     env.add_template(template.name, template.source)?;
     env.get_template(template.name)?
         .render(Value::from(Serde(context)))

@@ -233,7 +233,17 @@ pub fn vendored() -> &'static CustomResources {
     })
 }
 
-/// KEDA v2.20.2's CRDs (`schema/crds/keda/README.md`): (origin, text).
+/// The KEDA release whose CRDs are vendored below, and which `hfgen setup` installs for the
+/// worker pools ([`keda_manifest_url`]): the render is checked against the KEDA that runs it.
+pub const KEDA_VERSION: &str = "2.20.2";
+
+/// KEDA's release manifest of [`KEDA_VERSION`] (its CRDs, operator, metrics server and
+/// admission webhooks, in namespace `keda`), as KEDA's docs install it with `kubectl apply`.
+pub fn keda_manifest_url() -> String {
+    format!("https://github.com/kedacore/keda/releases/download/v{KEDA_VERSION}/keda-{KEDA_VERSION}.yaml")
+}
+
+/// KEDA v2.20.2's CRDs (`schema/crds/keda/README.md`), [`KEDA_VERSION`]: (origin, text).
 const VENDORED_CRDS: &[(&str, &str)] = &[
     (
         "schema/crds/keda/keda.sh_scaledobjects.yaml",
@@ -397,6 +407,20 @@ fn allow_null(node: &mut Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The KEDA that `hfgen setup` installs is the one whose CRDs are vendored.
+    #[test]
+    fn installed_keda_is_the_vendored_version() {
+        let readme = include_str!("../../schema/crds/keda/README.md");
+        assert!(
+            readme.contains(&format!("tag v{KEDA_VERSION} ")),
+            "schema/crds/keda/README.md names another tag than v{KEDA_VERSION}"
+        );
+        assert_eq!(
+            keda_manifest_url(),
+            "https://github.com/kedacore/keda/releases/download/v2.20.2/keda-2.20.2.yaml"
+        );
+    }
 
     #[test]
     fn openapi_extensions_become_json_schema() {

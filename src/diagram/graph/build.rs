@@ -1,7 +1,8 @@
 //! Building the graph: one pass per kind of link, from the rendered objects' own references.
 
 use super::{
-    Class, Edge, Graph, Group, Node, JOB_TEMPLATE_PATH_ENV, REDIS_URL_ENV, WORKER_IMAGE_ENV,
+    Class, Edge, Graph, Group, Node, ENGINE_NAMESPACE_ENV, EXECUTION_MODELS_KEY,
+    JOB_TEMPLATE_PATH_ENV, QUEUE_NAME_ENV, RABBIT_HOSTNAME_ENV, REDIS_URL_ENV, WORKER_IMAGE_ENV,
     WORKER_IMAGE_PLACEHOLDER,
 };
 use crate::diagram::objects::{
@@ -11,6 +12,9 @@ use crate::error::Result;
 use crate::manifests::{parse_documents, Bundle, Document};
 use crate::render::templates::Component;
 use serde_json::Value;
+
+/// The kind a link names for a RabbitMQ queue, which is no Kubernetes object.
+const QUEUE: &str = "RabbitMQ queue";
 
 /// One rendered object and the node drawn for it.
 struct Entry<'a> {
@@ -68,6 +72,7 @@ impl<'a> Builder<'a> {
         let prefix = match class {
             Class::Worker => "worker",
             Class::Export => "export",
+            Class::Queue => "queue",
             _ => kind.split_whitespace().next().unwrap_or("object"),
         };
         let mut base = String::new();
@@ -255,7 +260,12 @@ impl<'a> Builder<'a> {
                 }
             }
             for (name, value) in pod.env_vars() {
-                let service = url_host(value).and_then(|host| self.service_at(host, namespace));
+                // RABBIT_HOSTNAME is a URL without its scheme (`user:pass@host:port`).
+                let url = match name {
+                    RABBIT_HOSTNAME_ENV => format!("amqp://{value}"),
+                    _ => value.to_string(),
+                };
+                let service = url_host(&url).and_then(|host| self.service_at(host, namespace));
                 if let Some(service) = service {
                     self.add_edge(node, service, name, false);
                 }
@@ -408,6 +418,188 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// The node of RabbitMQ queue `name`, drawn once however many objects name it.
+    /// ([`QUEUE`] stands for it where links name their targets by kind.)
+    fn queue(&mut self, name: &str) -> usize {
+        match self
+            .graph
+            .nodes
+            .iter()
+            .position(|n| n.class == Class::Queue && n.name == name)
+        {
+            Some(node) => node,
+            None => self.add_node(Class::Queue, QUEUE, name, Vec::new()),
+        }
+    }
+
+    /// Worker pools: the engine sends the task types of its execution models to RabbitMQ
+    /// queues (`<HF_VAR_NAMESPACE>.<task>` unless a model names its queue), RabbitMQ holds
+    /// them, pool workers consume the queue their QUEUE_NAME names, and KEDA's ScaledObjects
+    /// scale their target by a queue's length.
+    fn link_queues(&mut self) {
+        let mut sends: Vec<(usize, String, String)> = Vec::new();
+        let mut consumes: Vec<(usize, String)> = Vec::new();
+        for entry in self.entries.iter().filter(|e| is_workload(e.doc.kind())) {
+            let Some(pod) = PodTemplate::of(&entry.doc.value) else {
+                continue;
+            };
+            if let Some(queue) = pod.env(QUEUE_NAME_ENV) {
+                consumes.push((entry.node, queue.to_string()));
+            }
+            if pod.env_vars().all(|(name, _)| name != RABBIT_HOSTNAME_ENV) {
+                continue;
+            }
+            // HF_VAR_NAMESPACE comes from the pod's own namespace (a fieldRef) unless set.
+            let namespace = pod
+                .env(ENGINE_NAMESPACE_ENV)
+                .or(entry.doc.namespace())
+                .unwrap_or("default");
+            for (queue, task) in self.execution_models(&pod, namespace) {
+                sends.push((entry.node, queue, task));
+            }
+        }
+        for (engine, queue, task) in sends {
+            let node = self.queue(&queue);
+            let detail = format!("tasks of {task}");
+            if !self.graph.nodes[node].details.contains(&detail) {
+                self.graph.nodes[node].details.push(detail);
+            }
+            self.add_edge(engine, node, "sends tasks", true);
+            // The queue lives in the RabbitMQ that the engine's RABBIT_HOSTNAME names.
+            for broker in self.brokers_of(engine) {
+                self.add_edge(broker, node, "holds", true);
+            }
+        }
+        for (worker, queue) in consumes {
+            let node = self.queue(&queue);
+            self.add_edge(node, worker, "consumed by", true);
+        }
+        self.link_scaled_objects();
+    }
+
+    /// The workloads behind the Services that `workload`'s RABBIT_HOSTNAME names (the Service
+    /// itself if it selects none).
+    fn brokers_of(&self, workload: usize) -> Vec<usize> {
+        let services = self
+            .graph
+            .edges
+            .iter()
+            .filter(|e| e.from == workload && e.label == RABBIT_HOSTNAME_ENV)
+            .map(|e| e.to);
+        let mut brokers = Vec::new();
+        for service in services {
+            let selected: Vec<usize> = self
+                .graph
+                .edges
+                .iter()
+                .filter(|e| e.from == service && e.label == "selects")
+                .map(|e| e.to)
+                .collect();
+            if selected.is_empty() {
+                brokers.push(service);
+            }
+            brokers.extend(selected);
+        }
+        brokers
+    }
+
+    /// The (queue, task) pairs of the execution models in the ConfigMaps `pod` mounts.
+    fn execution_models(&self, pod: &PodTemplate<'_>, namespace: &str) -> Vec<(String, String)> {
+        let mut models = Vec::new();
+        for volume in pod.volumes() {
+            let Some(name) = volume.pointer("/configMap/name").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(config_map) = self.of_kind("ConfigMap").find(|e| e.doc.name() == name) else {
+                continue;
+            };
+            let text = config_map
+                .doc
+                .value
+                .pointer("/data")
+                .and_then(|d| d.get(EXECUTION_MODELS_KEY));
+            let Some(text) = text.and_then(Value::as_str) else {
+                continue;
+            };
+            let Ok(Value::Array(list)) = serde_json::from_str::<Value>(text) else {
+                continue;
+            };
+            for model in &list {
+                let Some(task) = model.get("name").and_then(Value::as_str) else {
+                    continue;
+                };
+                // The engine's getQueueName: `queue` if given, else `<namespace>.<name>`.
+                let queue = model
+                    .get("queue")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| format!("{namespace}.{task}"), str::to_string);
+                models.push((queue, task.to_string()));
+            }
+        }
+        models
+    }
+
+    /// ScaledObject -> the workload it scales (`scaleTargetRef`), the queues its RabbitMQ
+    /// triggers count, and its TriggerAuthentication; TriggerAuthentication -> the Secrets it
+    /// reads, drawn as not rendered when `hfgen setup` makes them.
+    fn link_scaled_objects(&mut self) {
+        let mut links: Vec<(usize, String, String, &'static str)> = Vec::new();
+        let text =
+            |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
+        for object in self.of_kind("ScaledObject") {
+            let value = &object.doc.value;
+            if let Some(target) = value.pointer("/spec/scaleTargetRef") {
+                // KEDA's default target kind is a Deployment.
+                let kind = text(target, "kind").unwrap_or_else(|| "Deployment".to_string());
+                if let Some(name) = text(target, "name") {
+                    links.push((object.node, kind, name, "scales"));
+                }
+            }
+            let triggers = value.pointer("/spec/triggers").and_then(Value::as_array);
+            for trigger in triggers.into_iter().flatten() {
+                if trigger.get("type").and_then(Value::as_str) == Some("rabbitmq") {
+                    if let Some(queue) = trigger
+                        .pointer("/metadata/queueName")
+                        .and_then(Value::as_str)
+                    {
+                        links.push((object.node, QUEUE.to_string(), queue.to_string(), "counts"));
+                    }
+                }
+                if let Some(auth) = trigger
+                    .pointer("/authenticationRef/name")
+                    .and_then(Value::as_str)
+                {
+                    links.push((
+                        object.node,
+                        "TriggerAuthentication".to_string(),
+                        auth.to_string(),
+                        "authenticates with",
+                    ));
+                }
+            }
+        }
+        for auth in self.of_kind("TriggerAuthentication") {
+            let refs = auth
+                .doc
+                .value
+                .pointer("/spec/secretTargetRef")
+                .and_then(Value::as_array);
+            for secret in refs.into_iter().flatten() {
+                if let Some(name) = secret.get("name").and_then(Value::as_str) {
+                    links.push((auth.node, "Secret".to_string(), name.to_string(), "reads"));
+                }
+            }
+        }
+        for (from, kind, name, label) in links {
+            let target = match kind.as_str() {
+                QUEUE => Some(self.queue(&name)),
+                kind => self.find(kind, &name),
+            };
+            let target = target.unwrap_or_else(|| self.external(&kind, &name));
+            self.add_edge(from, target, label, false);
+        }
+    }
+
     /// RoleBinding -> its subjects and its role; what is not rendered is drawn as external.
     fn link_bindings(&mut self) {
         let mut links = Vec::new();
@@ -514,6 +706,24 @@ impl<'a> Builder<'a> {
                 groups.extend(nodes.into_iter().map(|n| (n, Group::Engine)));
             }
         }
+        // Worker pools: the Services that RABBIT_HOSTNAME names and the workloads they select
+        // (RabbitMQ),
+        for edge in edges.iter().filter(|e| e.label == RABBIT_HOSTNAME_ENV) {
+            let nodes = with_targets(edge.to, "selects");
+            groups.extend(nodes.into_iter().map(|n| (n, Group::Pools)));
+        }
+        // the workloads that consume a queue, what scales them and its TriggerAuthentication,
+        // and (below) the queues.
+        for edge in &edges {
+            match edge.label.as_str() {
+                "consumed by" => groups.push((edge.to, Group::Pools)),
+                "scales" | "authenticates with" => {
+                    groups.push((edge.from, Group::Pools));
+                    groups.push((edge.to, Group::Pools));
+                }
+                _ => {}
+            }
+        }
         for entry in &self.entries {
             let node = entry.node;
             let mounts_shared = targets(node, "mounts")
@@ -530,6 +740,7 @@ impl<'a> Builder<'a> {
         for (index, node) in self.graph.nodes.iter().enumerate() {
             match node.class {
                 Class::Worker => groups.push((index, Group::Workers)),
+                Class::Queue => groups.push((index, Group::Pools)),
                 Class::External
                     if edges.iter().any(|e| {
                         e.to == index && (e.label == "subject" || e.label == "grants")
@@ -558,6 +769,7 @@ pub(super) fn build(bundle: &Bundle) -> Result<Graph> {
     builder.link_claims();
     builder.link_nfs_volumes();
     builder.link_workloads()?;
+    builder.link_queues();
     builder.link_bindings();
     builder.assign_groups();
     Ok(builder.graph)

@@ -24,6 +24,8 @@ const NODE_PAD: (f64, f64) = (14.0, 8.0);
 const CYLINDER_CAP: f64 = 10.0;
 /// Extra width of the hexagons (RBAC objects) for their points.
 const HEXAGON_POINT: f64 = 10.0;
+/// Extra width of a queue for the message slots drawn at its right end.
+const QUEUE_SLOTS: f64 = 18.0;
 const GROUP_PAD: f64 = 16.0;
 const GROUP_TITLE: f64 = 24.0;
 const MARGIN: f64 = 20.0;
@@ -54,6 +56,7 @@ fn node_size(node: &Node) -> (f64, f64) {
     match node.class {
         Class::Claim | Class::Volume | Class::Export => size.1 += CYLINDER_CAP,
         Class::Access => size.0 += 2.0 * HEXAGON_POINT,
+        Class::Queue => size.0 += 2.0 * QUEUE_SLOTS,
         _ => {}
     }
     size
@@ -468,6 +471,22 @@ fn draw_node(node: &Node, at: &Placed) -> String {
                 y1 = num(y + h - r),
                 rx = num(w / 2.0),
                 r = num(r)
+            )
+        }
+        Class::Queue => {
+            // A box with three message slots at its head, the end the workers take from.
+            let mut slots = String::new();
+            for i in 1..=3 {
+                let slot_x = x + w - QUEUE_SLOTS + 6.0 * (i as f64) - 6.0;
+                let _ = write!(slots, " M{},{} V{}", num(slot_x), num(y), num(y + h));
+            }
+            format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" {paint}/><path d=\"{}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"1\"/>",
+                num(x),
+                num(y),
+                num(w),
+                num(h),
+                slots.trim_start()
             )
         }
         Class::External => format!(
