@@ -64,6 +64,16 @@ impl Bundle {
         self.files.iter().flat_map(|file| file.documents.iter())
     }
 
+    /// Every document with its file and its 0-based index in that file, for findings.
+    pub fn located_documents(&self) -> impl Iterator<Item = (&'static str, usize, &Document)> {
+        self.files.iter().flat_map(|file| {
+            file.documents
+                .iter()
+                .enumerate()
+                .map(move |(index, doc)| (file.file, index, doc))
+        })
+    }
+
     /// The object of `kind` named `name`, if the bundle has it.
     pub fn find(&self, kind: &str, name: &str) -> Option<&Document> {
         self.documents()

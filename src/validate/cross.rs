@@ -20,16 +20,7 @@ pub struct ExtraPod<'a> {
 /// objects (the worker Job template), checked for their references too.
 pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let documents: Vec<(&str, usize, &Document)> = bundle
-        .files
-        .iter()
-        .flat_map(|file| {
-            file.documents
-                .iter()
-                .enumerate()
-                .map(move |(index, doc)| (file.file, index, doc))
-        })
-        .collect();
+    let documents: Vec<(&str, usize, &Document)> = bundle.located_documents().collect();
     let pods: Vec<PodTemplate<'_>> = documents
         .iter()
         .filter_map(|(file, index, doc)| {

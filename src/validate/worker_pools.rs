@@ -12,16 +12,7 @@ const EXECUTION_MODELS: &str = "workflow.config.executionModels.json";
 /// ScaledObjects and the TriggerAuthentication.
 pub fn check(bundle: &Bundle) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let documents: Vec<(&str, usize, &Document)> = bundle
-        .files
-        .iter()
-        .flat_map(|file| {
-            file.documents
-                .iter()
-                .enumerate()
-                .map(move |(index, doc)| (file.file, index, doc))
-        })
-        .collect();
+    let documents: Vec<(&str, usize, &Document)> = bundle.located_documents().collect();
     let deployments: Vec<(&Document, Option<&str>)> = documents
         .iter()
         .filter(|(_, _, doc)| doc.kind() == "Deployment")
