@@ -545,3 +545,49 @@ fn bad_crd_input_is_exit_two() {
         assert!(stderr(&output).contains(message), "{crd}: {}", stderr(&output));
     }
 }
+
+/// The KEDA CRDs' schemas that hfgen compiles in (`schema/crds/keda/compiled/`) are what
+/// `--crd` makes of the vendored CRDs: one draft-4 document per served kind and version.
+/// `HFGEN_BLESS=1` regenerates them after the CRDs change.
+#[test]
+fn compiled_crd_schemas_are_made_from_the_vendored_crds() {
+    let folder = repo_root().join("schema/crds/keda");
+    let mut expected_files = Vec::new();
+    for crd in yaml_files(&folder) {
+        let origin = crd.strip_prefix(repo_root()).unwrap().display().to_string();
+        let text = std::fs::read_to_string(&crd).unwrap();
+        for served in hfgen::validate::crd::served_schemas(&origin, &text).unwrap() {
+            let version = served.api_version.rsplit_once('/').unwrap().1;
+            let name = format!("{}.{version}.json", served.kind);
+            let mut document = serde_json::json!({
+                "$schema": "http://json-schema.org/draft-04/schema#",
+                "x-source": origin,
+                "x-api-version": served.api_version,
+                "x-kind": served.kind,
+            });
+            for (key, value) in served.schema.as_object().unwrap() {
+                document[key] = value.clone();
+            }
+            let text = serde_json::to_string_pretty(&document).unwrap() + "\n";
+            let path = folder.join("compiled").join(&name);
+            if bless() {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &text).unwrap();
+            }
+            let committed = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                committed == text,
+                "{} is stale; run HFGEN_BLESS=1 cargo test --test validate compiled_crd",
+                path.display()
+            );
+            expected_files.push(name);
+        }
+    }
+    let mut committed: Vec<String> = std::fs::read_dir(folder.join("compiled"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    committed.sort();
+    expected_files.sort();
+    assert_eq!(committed, expected_files);
+}

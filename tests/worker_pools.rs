@@ -289,3 +289,33 @@ fn keda_objects_are_checked_against_the_vendored_crds() {
         "{found:#?}"
     );
 }
+
+/// The KEDA kinds compiled into hfgen judge exactly as `--crd` with KEDA's own CRDs does.
+#[test]
+fn compiled_keda_schemas_judge_as_the_crds_do() {
+    let yaml = hfgen_ok(&["render", "--profile", &pools_profile()])
+        .replace("minReplicaCount: 0", "minReplicaCount: zero")
+        .replace(
+            "protocol: http",
+            "protocol: http\n        excludeUnacknowledged: false",
+        )
+        .replace(
+            "      key: management-url",
+            "      key: management-url\n      extra: 1",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::write_file(dir.path(), "pools.yaml", &yaml);
+    let built_in = common::hfgen(&["validate", &file]);
+    let crds = repo_root().join("schema/crds/keda");
+    let with_crds = common::hfgen(&["validate", "--crd", crds.to_str().unwrap(), &file]);
+    let report = common::stdout(&built_in);
+    assert_eq!(report, common::stdout(&with_crds));
+    assert_eq!(built_in.status.code(), Some(1), "{report}");
+    for expected in [
+        "\"zero\" is not of type \"integer\"",
+        "false is not of type \"string\"",
+        "'extra' was unexpected",
+    ] {
+        assert!(report.contains(expected), "{expected}: {report}");
+    }
+}

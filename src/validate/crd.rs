@@ -84,99 +84,26 @@ impl CustomResources {
     /// # Errors
     /// As [`CustomResources::load`].
     pub fn add_text(&mut self, origin: &str, text: &str) -> Result<()> {
-        let documents = yaml::from_multiple(text).map_err(|e| {
-            let line = e
-                .location()
-                .map(|l| format!(":{}", l.line()))
-                .unwrap_or_default();
-            Error::msg(format!(
-                "--crd {origin}{line}: not valid YAML: {}",
-                yaml_error_message(&e)
-            ))
-        })?;
-        let mut crds = Vec::new();
-        for (index, document) in documents.into_iter().enumerate() {
-            let place = format!("--crd {origin}: document {}", index + 1);
-            if document.get("kind").and_then(Value::as_str) == Some("List") {
-                let items = document.get("items").and_then(Value::as_array);
-                crds.extend(
-                    items
-                        .into_iter()
-                        .flatten()
-                        .cloned()
-                        .enumerate()
-                        .map(|(item, crd)| (format!("{place} items[{item}]"), crd)),
-                );
-            } else {
-                crds.push((place, document));
-            }
-        }
-        for (place, crd) in crds {
-            self.add_crd(origin, &place, &crd)?;
-        }
-        Ok(())
-    }
-
-    fn add_crd(&mut self, origin: &str, place: &str, crd: &Value) -> Result<()> {
-        let field = |pointer: &str| crd.pointer(pointer).and_then(Value::as_str);
-        if field("/kind") != Some("CustomResourceDefinition") {
-            return Err(Error::msg(format!(
-                "{place} is not a CustomResourceDefinition (kind {:?})",
-                field("/kind").unwrap_or_default()
-            )));
-        }
-        if field("/apiVersion") != Some(CRD_API_VERSION) {
-            return Err(Error::msg(format!(
-                "{place}: a CustomResourceDefinition must be {CRD_API_VERSION}, not {:?}",
-                field("/apiVersion").unwrap_or_default()
-            )));
-        }
-        let (Some(group), Some(kind)) = (field("/spec/group"), field("/spec/names/kind")) else {
-            return Err(Error::msg(format!(
-                "{place}: spec.group and spec.names.kind must be strings"
-            )));
-        };
-        let versions = crd
-            .pointer("/spec/versions")
-            .and_then(Value::as_array)
-            .ok_or_else(|| Error::msg(format!("{place}: spec.versions must be a list")))?;
-        for version in versions {
-            let Some(name) = version.get("name").and_then(Value::as_str) else {
+        for served in served_schemas(origin, text)? {
+            if let Some(earlier) = self.find(&served.api_version, &served.kind) {
                 return Err(Error::msg(format!(
-                    "{place}: a version of {kind} has no name"
-                )));
-            };
-            // The API server refuses objects of a version it does not serve.
-            if version.get("served").and_then(Value::as_bool) == Some(false) {
-                continue;
-            }
-            let schema = version
-                .pointer("/schema/openAPIV3Schema")
-                .filter(|schema| schema.is_object())
-                .ok_or_else(|| {
-                    Error::msg(format!(
-                        "{place}: version {name} of {kind} has no schema.openAPIV3Schema"
-                    ))
-                })?;
-            let api_version = format!("{group}/{name}");
-            if let Some(earlier) = self.find(&api_version, kind) {
-                return Err(Error::msg(format!(
-                    "{place}: {api_version} {kind} is defined twice (first in {})",
-                    earlier.origin
+                    "{}: {} {} is defined twice (first in {})",
+                    served.place, served.api_version, served.kind, earlier.origin
                 )));
             }
             let validator = jsonschema::options()
                 .with_draft(Draft::Draft4)
                 .should_validate_formats(false)
-                .build(&root_schema(schema))
+                .build(&served.schema)
                 .map_err(|e| {
                     Error::msg(format!(
-                        "{place}: the schema of {api_version} {kind} is not valid: {e}"
+                        "{}: the schema of {} {} is not valid: {e}",
+                        served.place, served.api_version, served.kind
                     ))
                 })?;
             self.kinds.push(CustomKind {
-                api_version,
-                kind: kind.to_string(),
+                api_version: served.api_version,
+                kind: served.kind,
                 origin: origin.to_string(),
                 validator,
             });
@@ -217,24 +144,9 @@ impl CustomResources {
     }
 }
 
-/// The custom resources hfgen renders, from CRDs vendored with it like the Kubernetes
-/// schemas (`schema/crds/`): KEDA's ScaledObject and TriggerAuthentication of the worker
-/// pools. Compiled on first use; a `--crd` of the same kind takes precedence.
-pub fn vendored() -> &'static CustomResources {
-    static VENDORED: std::sync::OnceLock<CustomResources> = std::sync::OnceLock::new();
-    VENDORED.get_or_init(|| {
-        let mut resources = CustomResources::default();
-        for (origin, text) in VENDORED_CRDS {
-            resources
-                .add_text(origin, text)
-                .unwrap_or_else(|e| panic!("the vendored CRD {origin} is valid: {e:?}"));
-        }
-        resources
-    })
-}
-
-/// The KEDA release whose CRDs are vendored below, and which `hfgen setup` installs for the
-/// worker pools ([`keda_manifest_url`]): the render is checked against the KEDA that runs it.
+/// The KEDA release whose CRDs are vendored (`schema/crds/keda/`, compiled in by
+/// [`super::vendored_crds`]), and which `hfgen setup` installs for the worker pools
+/// ([`keda_manifest_url`]): the render is checked against the KEDA that runs it.
 pub const KEDA_VERSION: &str = "2.20.2";
 
 /// KEDA's release manifest of [`KEDA_VERSION`] (its CRDs, operator, metrics server and
@@ -243,17 +155,107 @@ pub fn keda_manifest_url() -> String {
     format!("https://github.com/kedacore/keda/releases/download/v{KEDA_VERSION}/keda-{KEDA_VERSION}.yaml")
 }
 
-/// KEDA v2.20.2's CRDs (`schema/crds/keda/README.md`), [`KEDA_VERSION`]: (origin, text).
-const VENDORED_CRDS: &[(&str, &str)] = &[
-    (
-        "schema/crds/keda/keda.sh_scaledobjects.yaml",
-        include_str!("../../schema/crds/keda/keda.sh_scaledobjects.yaml"),
-    ),
-    (
-        "schema/crds/keda/keda.sh_triggerauthentications.yaml",
-        include_str!("../../schema/crds/keda/keda.sh_triggerauthentications.yaml"),
-    ),
-];
+/// The JSON Schema (draft 4) of one served version of a custom kind.
+pub struct ServedSchema {
+    /// Where it was defined, for messages: `--crd FILE: document N`.
+    pub place: String,
+    pub api_version: String,
+    pub kind: String,
+    pub schema: Value,
+}
+
+/// The schema of every served version of every CRD in one YAML stream (a `List` of CRDs
+/// too), in the order they are defined.
+///
+/// # Errors
+/// YAML that does not parse, a document that is not a CustomResourceDefinition, or one
+/// without the fields a schema needs.
+pub fn served_schemas(origin: &str, text: &str) -> Result<Vec<ServedSchema>> {
+    let documents = yaml::from_multiple(text).map_err(|e| {
+        let line = e
+            .location()
+            .map(|l| format!(":{}", l.line()))
+            .unwrap_or_default();
+        Error::msg(format!(
+            "--crd {origin}{line}: not valid YAML: {}",
+            yaml_error_message(&e)
+        ))
+    })?;
+    let mut crds = Vec::new();
+    for (index, document) in documents.into_iter().enumerate() {
+        let place = format!("--crd {origin}: document {}", index + 1);
+        if document.get("kind").and_then(Value::as_str) == Some("List") {
+            let items = document.get("items").and_then(Value::as_array);
+            crds.extend(
+                items
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .enumerate()
+                    .map(|(item, crd)| (format!("{place} items[{item}]"), crd)),
+            );
+        } else {
+            crds.push((place, document));
+        }
+    }
+    let mut schemas = Vec::new();
+    for (place, crd) in crds {
+        schemas.extend(crd_schemas(&place, &crd)?);
+    }
+    Ok(schemas)
+}
+
+fn crd_schemas(place: &str, crd: &Value) -> Result<Vec<ServedSchema>> {
+    let field = |pointer: &str| crd.pointer(pointer).and_then(Value::as_str);
+    if field("/kind") != Some("CustomResourceDefinition") {
+        return Err(Error::msg(format!(
+            "{place} is not a CustomResourceDefinition (kind {:?})",
+            field("/kind").unwrap_or_default()
+        )));
+    }
+    if field("/apiVersion") != Some(CRD_API_VERSION) {
+        return Err(Error::msg(format!(
+            "{place}: a CustomResourceDefinition must be {CRD_API_VERSION}, not {:?}",
+            field("/apiVersion").unwrap_or_default()
+        )));
+    }
+    let (Some(group), Some(kind)) = (field("/spec/group"), field("/spec/names/kind")) else {
+        return Err(Error::msg(format!(
+            "{place}: spec.group and spec.names.kind must be strings"
+        )));
+    };
+    let versions = crd
+        .pointer("/spec/versions")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Error::msg(format!("{place}: spec.versions must be a list")))?;
+    let mut schemas = Vec::new();
+    for version in versions {
+        let Some(name) = version.get("name").and_then(Value::as_str) else {
+            return Err(Error::msg(format!(
+                "{place}: a version of {kind} has no name"
+            )));
+        };
+        // The API server refuses objects of a version it does not serve.
+        if version.get("served").and_then(Value::as_bool) == Some(false) {
+            continue;
+        }
+        let schema = version
+            .pointer("/schema/openAPIV3Schema")
+            .filter(|schema| schema.is_object())
+            .ok_or_else(|| {
+                Error::msg(format!(
+                    "{place}: version {name} of {kind} has no schema.openAPIV3Schema"
+                ))
+            })?;
+        schemas.push(ServedSchema {
+            place: place.to_string(),
+            api_version: format!("{group}/{name}"),
+            kind: kind.to_string(),
+            schema: root_schema(schema),
+        });
+    }
+    Ok(schemas)
+}
 
 /// The files one `--crd` names: itself, or a folder's YAML and JSON files in name order.
 fn crd_files(path: &str) -> Vec<Result<String>> {

@@ -118,7 +118,7 @@ fn object_findings(checks: &Checks, value: &Value) -> Checked {
             let custom = checks
                 .custom
                 .validate(&api_version, &kind, value)
-                .or_else(|| super::crd::vendored().validate(&api_version, &kind, value));
+                .or_else(|| super::vendored_crds::validate(&api_version, &kind, value));
             if let Some(violations) = custom {
                 as_findings(violations)
             } else if checks.ignore_missing_schemas {
@@ -127,7 +127,7 @@ fn object_findings(checks: &Checks, value: &Value) -> Checked {
                 let group = api_version.split_once('/').map_or("", |(group, _)| group);
                 let mut served = checks.custom.served_versions(group, &kind);
                 if served.is_empty() {
-                    served = super::crd::vendored().served_versions(group, &kind);
+                    served = super::vendored_crds::served_versions(group, &kind);
                 }
                 let served = served.join(", ");
                 let error = SchemaLookupError::UnknownKind { api_version, kind };

@@ -11,6 +11,7 @@ pub mod located;
 pub mod references;
 pub mod report;
 pub mod split;
+pub mod vendored_crds;
 pub mod worker_pools;
 
 use crate::manifests::{Bundle, Document};
