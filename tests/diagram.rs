@@ -2,6 +2,8 @@
 //! golden files in tests/diagram/, the README's picture is docs/architecture-gke.svg; run with
 //! `HFGEN_BLESS=1` to rewrite them after an intended change.
 
+mod common;
+
 use hfgen::diagram::{self, graph::Graph, Format};
 use hfgen::manifests::Bundle;
 use hfgen::profile::{self, builtin};
@@ -46,7 +48,7 @@ fn manifest_dir() -> PathBuf {
 
 /// Compares `actual` with the file at `path`, or rewrites it when HFGEN_BLESS is set.
 fn check_golden(path: &Path, actual: &str) {
-    if std::env::var_os("HFGEN_BLESS").is_some() {
+    if common::blessing() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, actual).unwrap();
         return;

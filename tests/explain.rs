@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{repo_root, stderr, stdout};
+use common::{blessing, repo_root, stderr, stdout};
 use serde_json::Value;
 use std::fs;
 use std::path::PathBuf;
@@ -43,7 +43,7 @@ fn explain_cases_print_their_expected_output() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 4, "{cases:?}");
-    let bless = std::env::var_os("HFGEN_BLESS").is_some_and(|v| v != "0");
+    let bless = blessing();
     let mut failures = Vec::new();
     for case in cases {
         let output = hfgen_in_cases(&args_of(&case));

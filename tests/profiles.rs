@@ -13,6 +13,7 @@
 
 mod common;
 
+use common::blessing;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,10 +26,6 @@ fn root() -> PathBuf {
 
 fn cases_dir(kind: &str) -> PathBuf {
     root().join("tests/profiles").join(kind)
-}
-
-fn blessing() -> bool {
-    std::env::var_os("HFGEN_BLESS").is_some_and(|value| value != "0")
 }
 
 /// Names of the cases in `dir` that have a file with `extension`.

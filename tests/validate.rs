@@ -30,13 +30,9 @@ fn cases(folder: &str) -> Vec<PathBuf> {
     cases
 }
 
-fn bless() -> bool {
-    std::env::var_os("HFGEN_BLESS").is_some()
-}
-
 fn compare(case: &Path, actual: &str) {
     let expected_path = case.with_extension("expected");
-    if bless() {
+    if blessing() {
         std::fs::write(&expected_path, actual).unwrap();
         return;
     }
@@ -570,7 +566,7 @@ fn compiled_crd_schemas_are_made_from_the_vendored_crds() {
             }
             let text = serde_json::to_string_pretty(&document).unwrap() + "\n";
             let path = folder.join("compiled").join(&name);
-            if bless() {
+            if blessing() {
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
                 std::fs::write(&path, &text).unwrap();
             }

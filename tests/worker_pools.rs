@@ -319,3 +319,38 @@ fn compiled_keda_schemas_judge_as_the_crds_do() {
         assert!(report.contains(expected), "{expected}: {report}");
     }
 }
+
+/// The engine talks to RabbitMQ, not to the API server: its permissions stay those of jobs
+/// mode, and no other pod gets a token.
+#[test]
+fn pools_give_the_engine_no_new_permission() {
+    let rbac = |objects: &[Value]| -> Vec<Value> {
+        objects
+            .iter()
+            .filter(|o| {
+                ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"]
+                    .contains(&o["kind"].as_str().unwrap())
+            })
+            .map(|o| {
+                json!([
+                    o["kind"],
+                    o["metadata"]["name"],
+                    o["rules"],
+                    o["subjects"],
+                    o["roleRef"]
+                ])
+            })
+            .collect()
+    };
+    let jobs = documents(&hfgen_ok(&["render", "--profile", "gke"]));
+    let pools = documents(&hfgen_ok(&["render", "--profile", &pools_profile()]));
+    assert_eq!(rbac(&pools), rbac(&jobs));
+    for object in &pools {
+        let Some(spec) = object.pointer("/spec/template/spec") else {
+            continue;
+        };
+        let token = spec["automountServiceAccountToken"].as_bool();
+        let name = object["metadata"]["name"].as_str().unwrap();
+        assert_eq!(token, Some(name == "hyperflow-engine"), "{name}");
+    }
+}

@@ -10,6 +10,12 @@ pub fn builtin_profiles() -> Vec<&'static str> {
 }
 
 /// The repository root (where Cargo.toml is).
+/// Whether the expected files of a test are to be rewritten from the current output
+/// (`HFGEN_BLESS=1`, then review the diff); unset or `0` compares them.
+pub fn blessing() -> bool {
+    std::env::var_os("HFGEN_BLESS").is_some_and(|value| value != "0")
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
