@@ -100,16 +100,7 @@ impl Node<'_> {
         swaps: &[(String, String)],
     ) -> Result<PreparedPod, PodSpecError> {
         let spec = &pod["spec"];
-        let containers = spec["containers"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let [container] = containers else {
-            return Err(PodSpecError(format!(
-                "pod {name}: the harness runs pods of one container, this one has {}",
-                containers.len()
-            )));
-        };
+        let container = only_container(name, pod)?;
         let pod_dir = self.pods_dir.join(name);
         std::fs::create_dir_all(&pod_dir).expect("create the pod folder");
         let mounts = self.mounts(name, spec, container, &pod_dir)?;
@@ -171,6 +162,21 @@ impl Node<'_> {
             command,
             env,
         })
+    }
+
+    /// The env of the one container of `pod` as the kubelet gives it, for a container whose
+    /// image entrypoint the harness does not run (RabbitMQ): Secrets and `$(VAR)` resolved.
+    pub fn resolved_env(
+        &self,
+        name: &str,
+        pod: &Value,
+    ) -> Result<Vec<(String, String)>, PodSpecError> {
+        let container = only_container(name, pod)?;
+        Ok(self
+            .container_env(name, pod, container)?
+            .into_iter()
+            .map(|var| (var.name, var.spec_value))
+            .collect())
     }
 
     /// The container's env as Kubernetes defines it, in order: literal values with their
@@ -364,6 +370,21 @@ enum EnvSource {
 /// becomes the value of the last definition of VAR in `defined`, `$$` becomes `$`, and
 /// anything else stays as written: a reference to an undefined variable, an unclosed `$(`, a
 /// `$` before another character (so a shell's `$(command)` and `$((x + 1))` reach the shell).
+/// The harness runs pods of one container.
+fn only_container<'a>(name: &str, pod: &'a Value) -> Result<&'a Value, PodSpecError> {
+    let containers = pod["spec"]["containers"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    match containers {
+        [container] => Ok(container),
+        _ => Err(PodSpecError(format!(
+            "pod {name}: the harness runs pods of one container, this one has {}",
+            containers.len()
+        ))),
+    }
+}
+
 fn expand(text: &str, defined: &[EnvVar]) -> String {
     let mut expanded = String::with_capacity(text.len());
     let mut rest = text;

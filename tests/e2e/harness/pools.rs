@@ -1,5 +1,5 @@
 //! Worker pools in the harness: RabbitMQ from Debian in place of the rendered `rabbitmq`
-//! Deployment, the Secret `hfgen setup` would create, and each pool's workers started from
+//! Deployment (its user from that container's env), the Secret `hfgen setup` would create, and each pool's workers started from
 //! the rendered Deployment's pod template. KEDA is not run: each pool gets the replicas KEDA
 //! would scale it to for a queue that holds more messages than workers (its
 //! `maxReplicaCount`, at most [`MOST_REPLICAS`] here).
@@ -25,11 +25,45 @@ pub struct Broker {
     pub swap: (String, String),
 }
 
+/// What `hfgen setup` creates when the render deploys RabbitMQ: the Secret with its
+/// credentials (the management URL names the in-cluster Service, as setup writes it).
+pub fn create_secret(deployment: &Deployment, secrets: &mut Secrets) {
+    if deployment.find("Service", "rabbitmq").is_none() {
+        return;
+    }
+    let namespace = deployment.namespace();
+    secrets.insert(
+        SECRET.to_string(),
+        [
+            ("username", USER.to_string()),
+            ("password", PASSWORD.to_string()),
+            (
+                "management-url",
+                format!("http://{USER}:{PASSWORD}@rabbitmq.{namespace}.svc.cluster.local:15672"),
+            ),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect(),
+    );
+}
+
 impl Broker {
-    /// A broker if the render deploys RabbitMQ; its credentials go into `secrets`.
-    pub fn start(deployment: &Deployment, dir: &Path, secrets: &mut Secrets) -> Option<Broker> {
+    /// A broker in place of the rendered `rabbitmq` Deployment, if the render has one: its
+    /// user comes from that container's env as the kubelet resolves it from the Secret.
+    pub fn start(
+        deployment: &Deployment,
+        node: &Node,
+        dir: &Path,
+        scenario: &str,
+    ) -> Option<Broker> {
         let service = deployment.find("Service", "rabbitmq")?;
-        let namespace = deployment.namespace();
+        let rabbitmq = deployment
+            .find("Deployment", "rabbitmq")
+            .unwrap_or_else(|| panic!("{scenario}: a rabbitmq Service without its Deployment"));
+        let env = node
+            .resolved_env("rabbitmq-1", &rabbitmq["spec"]["template"])
+            .unwrap_or_else(|problem| panic!("{scenario}: RabbitMQ cannot start: {}", problem.0));
         let amqp_port = service["spec"]["ports"]
             .as_array()
             .into_iter()
@@ -37,28 +71,15 @@ impl Broker {
             .find(|port| port["name"] == "amqp")
             .and_then(|port| port["port"].as_u64())
             .expect("the rabbitmq Service has an amqp port");
-        let rabbitmq = RabbitMq::start(&dir.join("rabbitmq"), USER, PASSWORD);
+        let rabbitmq = RabbitMq::start_from_container_env(&dir.join("rabbitmq"), &env);
         let loopback = format!("127.0.0.1:{}", rabbitmq.port);
-        secrets.insert(
-            SECRET.to_string(),
-            [
-                ("username", USER.to_string()),
-                ("password", PASSWORD.to_string()),
-                (
-                    "management-url",
-                    format!(
-                        "http://{USER}:{PASSWORD}@rabbitmq.{namespace}.svc.cluster.local:15672"
-                    ),
-                ),
-            ]
-            .into_iter()
-            .map(|(key, value)| (key.to_string(), value))
-            .collect(),
-        );
         Some(Broker {
             rabbitmq,
             swap: (
-                format!("rabbitmq.{namespace}.svc.cluster.local:{amqp_port}"),
+                format!(
+                    "rabbitmq.{}.svc.cluster.local:{amqp_port}",
+                    deployment.namespace()
+                ),
                 loopback,
             ),
         })

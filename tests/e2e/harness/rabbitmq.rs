@@ -51,6 +51,40 @@ impl RabbitMq {
     /// Starts a broker whose only user is `user` with `password`, and waits until it speaks
     /// AMQP. `dir` holds all its files; it must be empty or new.
     pub fn start(dir: &Path, user: &str, password: &str) -> RabbitMq {
+        RabbitMq::launch(dir, user, password, None)
+    }
+
+    /// Starts a broker whose only user comes from the rendered container's env, as in the
+    /// cluster: `RABBITMQ_DEFAULT_USER` and `RABBITMQ_DEFAULT_PASS`, which RabbitMQ reads
+    /// itself, with nothing about users in rabbitmq.conf.
+    pub fn start_from_container_env(dir: &Path, env: &[(String, String)]) -> RabbitMq {
+        let value = |name: &str| {
+            env.iter()
+                .find(|(var, _)| var == name)
+                .map(|(_, value)| value.clone())
+                .unwrap_or_else(|| panic!("the rabbitmq container sets no {name}"))
+        };
+        let credentials: Vec<(String, String)> = env
+            .iter()
+            .filter(|(var, _)| var.starts_with("RABBITMQ_DEFAULT_"))
+            .cloned()
+            .collect();
+        RabbitMq::launch(
+            dir,
+            &value("RABBITMQ_DEFAULT_USER"),
+            &value("RABBITMQ_DEFAULT_PASS"),
+            Some(&credentials),
+        )
+    }
+
+    /// `credentials_env`: the broker's user comes from these variables instead of
+    /// rabbitmq.conf.
+    fn launch(
+        dir: &Path,
+        user: &str,
+        password: &str,
+        credentials_env: Option<&[(String, String)]>,
+    ) -> RabbitMq {
         // They go into rabbitmq.conf unquoted and into the AMQP URL unescaped (RABBIT_HOSTNAME).
         for credential in [user, password] {
             assert!(
@@ -64,12 +98,15 @@ impl RabbitMq {
         let [port, epmd_port, dist_port] = distinct_free_ports();
         let node_name = format!("hfgen-e2e-{port}@localhost");
         std::fs::create_dir_all(dir).expect("create the RabbitMQ folder");
+        let users = match credentials_env {
+            None => format!("default_user = {user}\ndefault_pass = {password}\n"),
+            Some(_) => String::new(),
+        };
         std::fs::write(
             dir.join("rabbitmq.conf"),
             format!(
                 "listeners.tcp.default = 127.0.0.1:{port}\n\
-                 default_user = {user}\n\
-                 default_pass = {password}\n\
+                 {users}\
                  # The default user may connect from anywhere; only loopback listens.\n\
                  loopback_users = none\n"
             ),
@@ -106,6 +143,7 @@ impl RabbitMq {
 
         let mut broker = Command::new(rabbitmq("rabbitmq-server"));
         erlang_env(&mut broker, dir, epmd_port);
+        broker.envs(credentials_env.unwrap_or_default().iter().cloned());
         broker
             .env("RABBITMQ_NODENAME", &node_name)
             .env("RABBITMQ_CONFIG_FILE", dir.join("rabbitmq.conf"))

@@ -155,7 +155,7 @@ impl Scenario {
         let redis = Redis::start(tmp.path());
         // What `hfgen setup` would have created in the namespace; the job mode reads none.
         let mut secrets = Secrets::new();
-        let broker = Broker::start(&deployment, tmp.path(), &mut secrets);
+        super::pools::create_secret(&deployment, &mut secrets);
         let engine_pod = deployment.engine_pod().clone();
         let namespace = deployment.namespace();
         let service_account = engine_pod["spec"]["serviceAccountName"]
@@ -184,6 +184,7 @@ impl Scenario {
             pods_dir: &tmp.path().join("pods"),
             secrets: &secrets,
         };
+        let broker = Broker::start(&deployment, &node, tmp.path(), &scenario);
         let exit_file = tmp.path().join("hflow-exit-codes");
         let engine_pod = EnginePod {
             template: engine_pod,
