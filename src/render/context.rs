@@ -43,6 +43,11 @@ pub struct RenderContext<'a> {
     pub data_archive: Option<String>,
     /// The engine Job's status-record script (hfgen's own file), carried by the ConfigMap.
     pub run_status_js: &'static str,
+    /// The engine Job's wait for RabbitMQ's login before a run with worker pools (hfgen's own
+    /// file), carried by the ConfigMap.
+    pub rabbitmq_check_js: &'static str,
+    /// How long that wait may take: RabbitMQ may still be starting when the engine is.
+    pub rabbitmq_wait_seconds: u32,
     /// What this profile deploys, decided once.
     pub plan: DeploymentPlan,
     /// `[workflow_config]` as the files the engine reads: name -> JSON text.
@@ -140,6 +145,8 @@ impl<'a> RenderContext<'a> {
                 .as_ref()
                 .map(|sum| sum.to_ascii_lowercase()),
             run_status_js: include_str!("../../templates/run-status.js"),
+            rabbitmq_check_js: include_str!("../../templates/rabbitmq-check.js"),
+            rabbitmq_wait_seconds: 300,
             workflow_config_files: workflow_config_files(&profile.workflow_config, &plan),
             plan,
             storage: &profile.storage,

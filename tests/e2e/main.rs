@@ -580,6 +580,12 @@ fn a_workflow_split_between_a_pool_and_jobs_completes() {
         "{}",
         run.describe()
     );
+    // The start-up script waited for RabbitMQ's login before the run.
+    assert!(
+        run.engine.log.contains("accepted the login of hyperflow"),
+        "{}",
+        run.describe()
+    );
     assert!(
         run.engine_output()
             .contains("[AMQP] Creating channel for queue hyperflow.fan"),
@@ -607,4 +613,51 @@ fn a_workflow_split_between_a_pool_and_jobs_completes() {
     for pod in &run.pool_workers {
         assert_eq!(pod.exit, Some(Some(0)), "{}\n{}", pod.name, run.describe());
     }
+}
+
+/// The engine does not hang on a RabbitMQ that refuses its login (the engine alone would log
+/// the error and wait for its tasks forever): the start-up script's check ends the run at
+/// once, Failed, with the reason in the status record, and sends no task anywhere.
+#[test]
+fn a_rabbitmq_that_refuses_the_login_fails_the_run_at_once() {
+    let profile = common::repo_root().join("tests/e2e/profiles/fanout-pools.toml");
+    let run = Scenario::new("fanout")
+        .profile(profile.to_str().unwrap())
+        .rotate_rabbitmq_password()
+        .time_bound(Duration::from_secs(90))
+        .run();
+    assert_eq!(
+        run.job_status,
+        JobStatus::Failed("BackoffLimitExceeded"),
+        "{}",
+        run.describe()
+    );
+    assert_eq!(
+        run.hflow_exit_code(),
+        None,
+        "hflow never ran\n{}",
+        run.describe()
+    );
+    assert!(run.jobs.is_empty(), "{}", run.describe());
+    assert!(
+        run.engine.log.contains("refused the login of hyperflow"),
+        "{}",
+        run.describe()
+    );
+    let record = run.status_record();
+    assert_eq!(record["state"], "Failed", "{}", run.describe());
+    assert!(
+        record["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("RabbitMQ refused the engine's login"),
+        "{}",
+        run.describe()
+    );
+    // The post-processing Jobs followed the failed run's marker and failed too.
+    assert_eq!(run.postprocess.len(), 2, "{}", run.describe());
+    for pod in &run.postprocess {
+        assert_eq!(pod.exit, Some(Some(1)), "{}\n{}", pod.name, run.describe());
+    }
+    assert!(run.elapsed < Duration::from_secs(30), "{}", run.describe());
 }

@@ -48,6 +48,15 @@ pub fn create_secret(deployment: &Deployment, secrets: &mut Secrets) {
     );
 }
 
+/// `secrets` with another RabbitMQ password, as if someone made the Secret anew.
+pub fn rotated_password(secrets: &Secrets) -> Secrets {
+    let mut rotated = secrets.clone();
+    if let Some(secret) = rotated.get_mut(SECRET) {
+        secret.insert("password".to_string(), PASSWORD.replace('0', "f"));
+    }
+    rotated
+}
+
 impl Broker {
     /// A broker in place of the rendered `rabbitmq` Deployment, if the render has one: its
     /// user comes from that container's env as the kubelet resolves it from the Secret.

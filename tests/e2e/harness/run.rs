@@ -26,6 +26,7 @@ pub struct Scenario {
     time_bound: Duration,
     edits: Vec<Edit>,
     restart_engine: bool,
+    rotate_rabbitmq_password: bool,
 }
 
 /// What a scenario run showed.
@@ -98,6 +99,7 @@ impl Scenario {
             time_bound: Duration::from_secs(60),
             edits: Vec::new(),
             restart_engine: false,
+            rotate_rabbitmq_password: false,
         }
     }
 
@@ -127,6 +129,13 @@ impl Scenario {
     /// After the engine pod ends, start another pod of the same Job, as if its node came back.
     pub fn restart_engine_after_the_run(mut self) -> Scenario {
         self.restart_engine = true;
+        self
+    }
+
+    /// After RabbitMQ started, its Secret gets another password (a second Secret made by
+    /// hand): the engine and the workers then log in with one RabbitMQ does not know.
+    pub fn rotate_rabbitmq_password(mut self) -> Scenario {
+        self.rotate_rabbitmq_password = true;
         self
     }
 
@@ -185,6 +194,15 @@ impl Scenario {
             secrets: &secrets,
         };
         let broker = Broker::start(&deployment, &node, tmp.path(), &scenario);
+        let rotated = super::pools::rotated_password(&secrets);
+        let node = if self.rotate_rabbitmq_password {
+            Node {
+                secrets: &rotated,
+                ..node
+            }
+        } else {
+            node
+        };
         let exit_file = tmp.path().join("hflow-exit-codes");
         let engine_pod = EnginePod {
             template: engine_pod,
