@@ -81,11 +81,7 @@ impl<'a> RenderContext<'a> {
         };
         let images = ResolvedImages {
             engine: profile.images.engine.clone(),
-            worker: profile
-                .images
-                .worker
-                .clone()
-                .unwrap_or_else(|| from_preset(|preset| preset.worker_image)),
+            worker: crate::profile::presets::worker_image(profile).unwrap_or_default(),
             data: profile
                 .data
                 .image
@@ -146,13 +142,17 @@ impl<'a> RenderContext<'a> {
                 .map(|sum| sum.to_ascii_lowercase()),
             run_status_js: include_str!("../../templates/run-status.js"),
             rabbitmq_check_js: include_str!("../../templates/rabbitmq-check.js"),
-            rabbitmq_wait_seconds: 300,
+            rabbitmq_wait_seconds: RABBITMQ_WAIT_SECONDS,
             workflow_config_files: workflow_config_files(&profile.workflow_config, &plan),
             plan,
             storage: &profile.storage,
         }
     }
 }
+
+/// How long the engine Job waits for RabbitMQ's login before a pools run: RabbitMQ takes
+/// some seconds to start, longer on a node that pulls its image first.
+const RABBITMQ_WAIT_SECONDS: u32 = 300;
 
 /// `workflow.config.<name>.json` texts, in the shapes the engine reads.
 fn workflow_config_files(
