@@ -6,6 +6,7 @@
 pub mod api_server;
 pub mod deployment;
 pub mod job_controller;
+pub mod keda;
 pub mod kubelet;
 pub mod node;
 pub mod pools;

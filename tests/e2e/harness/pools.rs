@@ -1,13 +1,11 @@
-//! Worker pools in the harness: RabbitMQ from Debian in place of the rendered `rabbitmq`
-//! Deployment (its user from that container's env), the Secret `hfgen setup` would create, and each pool's workers started from
-//! the rendered Deployment's pod template. KEDA is not run: each pool gets the replicas KEDA
-//! would scale it to for a queue that holds more messages than workers (its
-//! `maxReplicaCount`, at most [`MOST_REPLICAS`] here).
+//! Worker pools in the harness: RabbitMQ from Debian (with its management API) in place of
+//! the rendered `rabbitmq` Deployment, its user from that container's env, and the Secret
+//! `hfgen setup` would create. The workers are started by the KEDA stand-in
+//! ([`super::keda`]).
 
 use super::deployment::Deployment;
-use super::kubelet::{Node, Pod, Secrets};
+use super::kubelet::{Node, Secrets};
 use super::rabbitmq::{Queue, RabbitMq};
-use serde_json::Value;
 use std::path::Path;
 
 /// The Secret the render reads RabbitMQ's credentials from (`hfgen setup` makes it).
@@ -15,14 +13,14 @@ pub const SECRET: &str = "hyperflow-rabbitmq";
 const USER: &str = "hyperflow";
 /// A stand-in for the 48 hex characters `hfgen setup` draws.
 const PASSWORD: &str = "0123456789abcdef0123456789abcdef0123456789abcdef";
-/// Workers started per pool, whatever maxReplicaCount says: the machine has two cores.
-const MOST_REPLICAS: u64 = 2;
 
 /// RabbitMQ and what the pods need to reach it.
 pub struct Broker {
     pub rabbitmq: RabbitMq,
     /// The in-cluster AMQP address the render names, and the broker's loopback one.
     pub swap: (String, String),
+    /// The same for the management API (the Secret's management-url names it).
+    pub management_swap: (String, String),
 }
 
 /// What `hfgen setup` creates when the render deploys RabbitMQ: the Secret with its
@@ -73,77 +71,34 @@ impl Broker {
         let env = node
             .resolved_env("rabbitmq-1", &rabbitmq["spec"]["template"])
             .unwrap_or_else(|problem| panic!("{scenario}: RabbitMQ cannot start: {}", problem.0));
-        let amqp_port = service["spec"]["ports"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|port| port["name"] == "amqp")
-            .and_then(|port| port["port"].as_u64())
-            .expect("the rabbitmq Service has an amqp port");
+        let port = |name: &str| {
+            service["spec"]["ports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|port| port["name"] == name)
+                .and_then(|port| port["port"].as_u64())
+                .unwrap_or_else(|| panic!("{scenario}: the rabbitmq Service has no {name} port"))
+        };
         let rabbitmq = RabbitMq::start_from_container_env(&dir.join("rabbitmq"), &env);
-        let loopback = format!("127.0.0.1:{}", rabbitmq.port);
+        let in_cluster = format!("rabbitmq.{}.svc.cluster.local", deployment.namespace());
+        let management = rabbitmq
+            .management_port
+            .expect("the rendered image's management plugin runs");
         Some(Broker {
-            rabbitmq,
             swap: (
-                format!(
-                    "rabbitmq.{}.svc.cluster.local:{amqp_port}",
-                    deployment.namespace()
-                ),
-                loopback,
+                format!("{in_cluster}:{}", port("amqp")),
+                format!("127.0.0.1:{}", rabbitmq.port),
             ),
+            management_swap: (
+                format!("{in_cluster}:{}", port("management")),
+                format!("127.0.0.1:{management}"),
+            ),
+            rabbitmq,
         })
     }
 
     pub fn queues(&self) -> Vec<Queue> {
         self.rabbitmq.queues()
     }
-}
-
-/// The pools of the render: Deployments whose workers consume a queue (`QUEUE_NAME`).
-pub fn pool_deployments(deployment: &Deployment) -> Vec<&Value> {
-    deployment
-        .objects
-        .iter()
-        .filter(|object| object["kind"] == "Deployment")
-        .filter(|object| {
-            object["spec"]["template"]["spec"]["containers"][0]["env"]
-                .as_array()
-                .is_some_and(|env| env.iter().any(|var| var["name"] == "QUEUE_NAME"))
-        })
-        .collect()
-}
-
-/// Starts each pool's workers, as KEDA would scale them up for a full queue.
-pub fn start_workers(
-    deployment: &Deployment,
-    node: &Node,
-    path: &Path,
-    swaps: &[(String, String)],
-    scenario: &str,
-) -> Vec<Pod> {
-    let mut pods = Vec::new();
-    for pool in pool_deployments(deployment) {
-        let name = pool["metadata"]["name"].as_str().unwrap_or_default();
-        let scaled = deployment
-            .find("ScaledObject", name)
-            .unwrap_or_else(|| panic!("{scenario}: no ScaledObject scales the pool {name}"));
-        let replicas = scaled["spec"]["maxReplicaCount"]
-            .as_u64()
-            .unwrap_or(1)
-            .min(MOST_REPLICAS);
-        for replica in 1..=replicas {
-            let pod = node
-                .prepare_pod(
-                    &format!("{name}-{replica}"),
-                    &pool["spec"]["template"],
-                    path,
-                    swaps,
-                )
-                .unwrap_or_else(|problem| {
-                    panic!("{scenario}: a worker of {name} cannot start: {}", problem.0)
-                });
-            pods.push(pod.start());
-        }
-    }
-    pods
 }

@@ -25,6 +25,9 @@ const CTL_LIMIT: Duration = Duration::from_secs(30);
 pub struct RabbitMq {
     /// The AMQP port on 127.0.0.1.
     pub port: u16,
+    /// The management API's HTTP port on 127.0.0.1, when its plugin runs (the rendered
+    /// image has it: KEDA reads the queue lengths there).
+    pub management_port: Option<u16>,
     /// The Erlang node name, unique per broker (`hfgen-e2e-<port>@localhost`).
     pub node_name: String,
     user: String,
@@ -95,12 +98,16 @@ impl RabbitMq {
                 "RabbitMq::start: {credential:?} must be URL-safe letters, digits or -._~"
             );
         }
-        let [port, epmd_port, dist_port] = distinct_free_ports();
+        let [port, epmd_port, dist_port, management_port] = distinct_free_ports();
+        // The rendered container's image is the management one; the plugin adds 3-5 s.
+        let management = credentials_env.is_some();
         let node_name = format!("hfgen-e2e-{port}@localhost");
         std::fs::create_dir_all(dir).expect("create the RabbitMQ folder");
         let users = match credentials_env {
             None => format!("default_user = {user}\ndefault_pass = {password}\n"),
-            Some(_) => String::new(),
+            Some(_) => {
+                format!("management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {management_port}\n")
+            }
         };
         std::fs::write(
             dir.join("rabbitmq.conf"),
@@ -112,7 +119,12 @@ impl RabbitMq {
             ),
         )
         .expect("write rabbitmq.conf");
-        std::fs::write(dir.join("enabled_plugins"), "[].\n").expect("write enabled_plugins");
+        let plugins = if management {
+            "[rabbitmq_management].\n"
+        } else {
+            "[].\n"
+        };
+        std::fs::write(dir.join("enabled_plugins"), plugins).expect("write enabled_plugins");
         // Stands in for /etc/rabbitmq/rabbitmq-env.conf, which the scripts would read otherwise.
         std::fs::write(dir.join("rabbitmq-env.conf"), "").expect("write rabbitmq-env.conf");
 
@@ -171,10 +183,13 @@ impl RabbitMq {
         let mut exited = false;
         let ready = wait_until(START_LIMIT, || {
             exited = broker.exit_code().is_some();
-            exited || amqp_handshake(port)
+            exited
+                || (amqp_handshake(port)
+                    && (!management || TcpStream::connect(("127.0.0.1", management_port)).is_ok()))
         });
         let rabbitmq = RabbitMq {
             port,
+            management_port: management.then_some(management_port),
             node_name,
             user: user.to_string(),
             password: password.to_string(),
@@ -297,10 +312,11 @@ fn erlang_env(command: &mut Command, dir: &Path, epmd_port: u16) {
 }
 
 /// Three free loopback ports, all different (the OS may hand out a released port again).
-fn distinct_free_ports() -> [u16; 3] {
+fn distinct_free_ports() -> [u16; 4] {
     loop {
-        let ports = [free_port(), free_port(), free_port()];
-        if ports[0] != ports[1] && ports[1] != ports[2] && ports[0] != ports[2] {
+        let ports = [free_port(), free_port(), free_port(), free_port()];
+        let distinct: std::collections::BTreeSet<u16> = ports.iter().copied().collect();
+        if distinct.len() == ports.len() {
             return ports;
         }
     }

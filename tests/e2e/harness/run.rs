@@ -4,6 +4,7 @@
 use super::api_server::{ApiServer, LoggedRequest, PodHost};
 use super::deployment::{engine_env_value, Deployment};
 use super::job_controller::{self, JobStatus};
+use super::keda::{Keda, Scaling};
 use super::kubelet::Pod;
 use super::kubelet::{Node, Secrets};
 use super::node::NodePackages;
@@ -14,6 +15,8 @@ use super::rbac::ServiceAccount;
 use super::redis::Redis;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
@@ -44,6 +47,8 @@ pub struct Run {
     pub pods: Vec<PodOutcome>,
     /// The worker pools' pods (`execution.mode = "pools"`).
     pub pool_workers: Vec<PodOutcome>,
+    /// What the KEDA stand-in did: each worker it started, and the queue length it saw.
+    pub scalings: Vec<Scaling>,
     /// RabbitMQ's queues after the run (pools only).
     pub queues: Vec<Queue>,
     /// The post-processing pods (log parser, viz-trace), when the render has them.
@@ -216,14 +221,19 @@ impl Scenario {
             kubeconfig: mounts_token(&deployment, deployment.engine_pod(), &service_account)
                 .then(|| api.kubeconfig()),
         };
+        let keda = broker.as_ref().map(|broker| {
+            Keda::from_render(
+                &deployment,
+                node.secrets,
+                &broker.management_swap,
+                &scenario,
+            )
+        });
+        let pool_path = packages.worker_bin(&tmp.path().join("pool-bin"));
+        let pool_workers: Mutex<Vec<Pod>> = Mutex::default();
+        let scalings: Mutex<Vec<Scaling>> = Mutex::default();
+        let keda_stop = AtomicBool::new(false);
         let start = Instant::now();
-        let mut pool_workers = super::pools::start_workers(
-            &deployment,
-            &node,
-            &packages.worker_bin(&tmp.path().join("pool-bin")),
-            &engine_pod.swaps,
-            &scenario,
-        );
         let mut engine = engine_pod.start(&node, "hyperflow-engine-1", &scenario);
         // Applied with the run, the post-processing Jobs start at once and wait for its end.
         let calls = tmp.path().join("postprocess-calls");
@@ -241,7 +251,24 @@ impl Scenario {
             .collect();
 
         let job = deployment.engine_workload();
-        let job_status = job_controller::run_to_end(job, &mut engine, self.time_bound);
+        // KEDA sizes the pools while the run goes on.
+        let job_status = std::thread::scope(|scope| {
+            if let Some(keda) = &keda {
+                scope.spawn(|| {
+                    keda.run(
+                        &node,
+                        &pool_path,
+                        &engine_pod.swaps,
+                        &keda_stop,
+                        &pool_workers,
+                        &scalings,
+                    )
+                });
+            }
+            let status = job_controller::run_to_end(job, &mut engine, self.time_bound);
+            keda_stop.store(true, Ordering::SeqCst);
+            status
+        });
         let elapsed = start.elapsed();
         if job_status != JobStatus::Active {
             // They poll every 5 s.
@@ -266,6 +293,7 @@ impl Scenario {
 
         let queues = broker.as_ref().map(Broker::queues).unwrap_or_default();
         // KEDA scales an idle pool down: each worker gets TERM and stops taking messages.
+        let mut pool_workers = pool_workers.into_inner().expect("pool workers");
         for pod in &pool_workers {
             pod.process.terminate();
         }
@@ -291,6 +319,7 @@ impl Scenario {
             jobs,
             pods,
             pool_workers,
+            scalings: scalings.into_inner().expect("scalings"),
             queues,
             postprocess,
             postprocess_calls: std::fs::read_to_string(&calls).unwrap_or_default(),
@@ -396,6 +425,9 @@ impl Run {
         );
         for request in &self.requests {
             text.push_str(&format!("  {request}\n"));
+        }
+        for scaling in &self.scalings {
+            text.push_str(&format!("  KEDA {scaling:?}\n"));
         }
         for queue in &self.queues {
             text.push_str(&format!("  queue {queue:?}\n"));
