@@ -5,7 +5,7 @@
 
 mod build;
 
-use super::objects::is_workload;
+use crate::manifests::objects::is_workload;
 
 use crate::error::Result;
 use crate::manifests::Bundle;
@@ -17,14 +17,6 @@ const WORKER_IMAGE_ENV: &str = "HF_VAR_WORKER_CONTAINER";
 const WORKER_IMAGE_PLACEHOLDER: &str = "${containerName}";
 /// The engine hands its Redis address to every task in the task command (`${command}`).
 const REDIS_URL_ENV: &str = "REDIS_URL";
-/// Worker pools: the engine and the pool workers reach RabbitMQ at `amqp://$RABBIT_HOSTNAME`.
-const RABBIT_HOSTNAME_ENV: &str = "RABBIT_HOSTNAME";
-/// The queue a pool worker consumes (`hflow-job-listener.js`).
-const QUEUE_NAME_ENV: &str = "QUEUE_NAME";
-/// The engine's namespace, the prefix of its queue names (`<HF_VAR_NAMESPACE>.<task>`).
-const ENGINE_NAMESPACE_ENV: &str = "HF_VAR_NAMESPACE";
-/// The task types the engine sends to RabbitMQ instead of running them as Jobs.
-const EXECUTION_MODELS_KEY: &str = "workflow.config.executionModels.json";
 
 /// What a node is drawn as: one shape and colour per class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -6,7 +6,6 @@
 pub mod dot;
 pub mod graph;
 pub mod mermaid;
-pub mod objects;
 pub mod style;
 pub mod svg;
 

@@ -1,5 +1,7 @@
 //! Rendered manifests: the text of each file and its documents parsed back into values.
 
+pub mod hyperflow;
+pub mod objects;
 pub mod yaml;
 
 use crate::error::{Error, Result};

@@ -195,7 +195,7 @@ fn workflow_config_files(
             .map(|pool| serde_json::json!({ "name": pool.task }))
             .collect();
         files.insert(
-            "workflow.config.executionModels.json".to_string(),
+            crate::manifests::hyperflow::EXECUTION_MODELS_FILE.to_string(),
             json(serde_json::Value::from(models)),
         );
     }

@@ -10,7 +10,7 @@
 //! these names, so `hfgen validate` still reads a long stream in flat memory.
 
 use super::Finding;
-use crate::diagram::objects::url_host;
+use crate::manifests::objects::url_host;
 use crate::manifests::Document;
 use serde_json::Value;
 

@@ -3,10 +3,13 @@
 //! are HyperFlow's rules, checked on hfgen's own render only.
 
 use super::Finding;
+use crate::manifests::hyperflow::{
+    execution_models, model_queue, EXECUTION_MODELS_FILE as EXECUTION_MODELS, QUEUE_NAME_ENV,
+    RABBIT_HOSTNAME_ENV,
+};
+use crate::manifests::objects::PodTemplate;
 use crate::manifests::{Bundle, Document};
 use serde_json::Value;
-
-const EXECUTION_MODELS: &str = "workflow.config.executionModels.json";
 
 /// Every broken link between the engine's execution models, the pools' Deployments, their
 /// ScaledObjects and the TriggerAuthentication.
@@ -16,7 +19,7 @@ pub fn check(bundle: &Bundle) -> Vec<Finding> {
     let deployments: Vec<(&Document, Option<&str>)> = documents
         .iter()
         .filter(|(_, _, doc)| doc.kind() == "Deployment")
-        .map(|(_, _, doc)| (*doc, env_value(doc, "QUEUE_NAME")))
+        .map(|(_, _, doc)| (*doc, env_value(doc, QUEUE_NAME_ENV)))
         .collect();
     let scaled: Vec<&Document> = documents
         .iter()
@@ -32,7 +35,7 @@ pub fn check(bundle: &Bundle) -> Vec<Finding> {
                 check_execution_models(doc, bundle, &deployments, &mut finding);
             }
             "ScaledObject" => check_scaled_object(doc, bundle, &deployments, &mut finding),
-            "Deployment" if env_value(doc, "QUEUE_NAME").is_some() => {
+            "Deployment" if env_value(doc, QUEUE_NAME_ENV).is_some() => {
                 let targets = scaled
                     .iter()
                     .filter(|object| {
@@ -61,29 +64,20 @@ fn check_execution_models(
     deployments: &[(&Document, Option<&str>)],
     finding: &mut impl FnMut(&str, String),
 ) {
-    let Some(text) = doc
-        .value
-        .pointer(&format!("/data/{EXECUTION_MODELS}"))
-        .and_then(Value::as_str)
-    else {
+    let path = format!("/data/{EXECUTION_MODELS}");
+    let Some(text) = doc.value.pointer(&path).and_then(Value::as_str) else {
         return;
     };
-    let path = format!("/data/{EXECUTION_MODELS}");
-    let Ok(Value::Array(models)) = serde_json::from_str::<Value>(text) else {
+    let Some(models) = execution_models(text) else {
         finding(&path, format!("{EXECUTION_MODELS} is not a JSON list"));
         return;
     };
     let namespace = doc.namespace().unwrap_or("default");
     for model in &models {
-        let Some(task) = model.get("name").and_then(Value::as_str) else {
+        let Some((task, queue)) = model_queue(model, namespace) else {
             finding(&path, format!("an entry of {EXECUTION_MODELS} has no name"));
             continue;
         };
-        // The engine's getQueueName: `queue` if given, else `<HF_VAR_NAMESPACE>.<name>`.
-        let queue = model
-            .get("queue")
-            .and_then(Value::as_str)
-            .map_or_else(|| format!("{namespace}.{task}"), str::to_string);
         if !deployments.iter().any(|(_, q)| *q == Some(queue.as_str())) {
             finding(
                 &path,
@@ -93,7 +87,7 @@ fn check_execution_models(
     }
     if !models.is_empty() {
         let engine = bundle.find("Job", "hyperflow-engine");
-        if engine.is_some_and(|engine| !has_env(engine, "RABBIT_HOSTNAME")) {
+        if engine.is_some_and(|engine| env_value(engine, RABBIT_HOSTNAME_ENV).is_none()) {
             finding(
                 &path,
                 "the engine sends tasks to RabbitMQ, but its pod has no RABBIT_HOSTNAME".into(),
@@ -158,22 +152,7 @@ fn check_scaled_object(
     }
 }
 
-fn container_env(doc: &Document) -> &[Value] {
-    doc.value
-        .pointer("/spec/template/spec/containers/0/env")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-}
-
+/// A literal env value of the workload's pod.
 fn env_value<'a>(doc: &'a Document, name: &str) -> Option<&'a str> {
-    container_env(doc)
-        .iter()
-        .find(|var| var["name"] == name)?
-        .get("value")?
-        .as_str()
-}
-
-fn has_env(doc: &Document, name: &str) -> bool {
-    container_env(doc).iter().any(|var| var["name"] == name)
+    PodTemplate::of(&doc.value)?.env(name)
 }

@@ -1,14 +1,17 @@
 //! Building the graph: one pass per kind of link, from the rendered objects' own references.
 
 use super::{
-    Class, Edge, Graph, Group, Node, ENGINE_NAMESPACE_ENV, EXECUTION_MODELS_KEY,
-    JOB_TEMPLATE_PATH_ENV, QUEUE_NAME_ENV, RABBIT_HOSTNAME_ENV, REDIS_URL_ENV, WORKER_IMAGE_ENV,
+    Class, Edge, Graph, Group, Node, JOB_TEMPLATE_PATH_ENV, REDIS_URL_ENV, WORKER_IMAGE_ENV,
     WORKER_IMAGE_PLACEHOLDER,
 };
-use crate::diagram::objects::{
+use crate::error::Result;
+use crate::manifests::hyperflow::{
+    execution_models, model_queue, EXECUTION_MODELS_FILE, NAMESPACE_ENV, QUEUE_NAME_ENV,
+    RABBIT_HOSTNAME_ENV,
+};
+use crate::manifests::objects::{
     host_is_service, is_workload, object_details, selects, url_host, PodTemplate,
 };
-use crate::error::Result;
 use crate::manifests::{parse_documents, Bundle, Document};
 use crate::render::templates::Component;
 use serde_json::Value;
@@ -451,7 +454,7 @@ impl<'a> Builder<'a> {
             }
             // HF_VAR_NAMESPACE comes from the pod's own namespace (a fieldRef) unless set.
             let namespace = pod
-                .env(ENGINE_NAMESPACE_ENV)
+                .env(NAMESPACE_ENV)
                 .or(entry.doc.namespace())
                 .unwrap_or("default");
             for (queue, task) in self.execution_models(&pod, namespace) {
@@ -517,23 +520,12 @@ impl<'a> Builder<'a> {
                 .doc
                 .value
                 .pointer("/data")
-                .and_then(|d| d.get(EXECUTION_MODELS_KEY));
-            let Some(text) = text.and_then(Value::as_str) else {
-                continue;
-            };
-            let Ok(Value::Array(list)) = serde_json::from_str::<Value>(text) else {
-                continue;
-            };
-            for model in &list {
-                let Some(task) = model.get("name").and_then(Value::as_str) else {
-                    continue;
-                };
-                // The engine's getQueueName: `queue` if given, else `<namespace>.<name>`.
-                let queue = model
-                    .get("queue")
-                    .and_then(Value::as_str)
-                    .map_or_else(|| format!("{namespace}.{task}"), str::to_string);
-                models.push((queue, task.to_string()));
+                .and_then(|d| d.get(EXECUTION_MODELS_FILE));
+            let list = text.and_then(Value::as_str).and_then(execution_models);
+            for model in list.iter().flatten() {
+                if let Some((task, queue)) = model_queue(model, namespace) {
+                    models.push((queue, task));
+                }
             }
         }
         models

@@ -1,5 +1,6 @@
-//! Read-only views of the Kubernetes objects the diagram links: pod templates, their
-//! containers, environment and volumes, Service selectors and in-cluster addresses.
+//! Read-only views of Kubernetes objects: pod templates, their containers, environment and
+//! volumes, Service selectors and in-cluster addresses. The diagram links objects with them;
+//! the validators read references and env through them.
 
 use serde_json::{Map, Value};
 
