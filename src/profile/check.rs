@@ -223,17 +223,11 @@ pub(super) fn positive_quantity(
 fn task_resources(profile: &Profile, findings: &mut Findings) {
     let tasks = &profile.tasks;
     positive_quantity(findings, "tasks.cpu_request", &tasks.cpu_request, "500m");
-    let memory = positive_quantity(
+    bytes_quantity(
         findings,
         "tasks.memory_request",
         &tasks.memory_request,
         "512Mi",
-    );
-    at_least_a_mebibyte(
-        findings,
-        "tasks.memory_request",
-        &tasks.memory_request,
-        memory,
     );
 }
 
@@ -263,10 +257,8 @@ fn requests_and_limit(findings: &mut Findings, keys: [&str; 3], values: [&str; 3
     let [cpu_key, request_key, limit_key] = keys;
     let [cpu, request_text, limit_text] = values;
     positive_quantity(findings, cpu_key, cpu, "500m");
-    let request = positive_quantity(findings, request_key, request_text, "512Mi");
-    let limit = positive_quantity(findings, limit_key, limit_text, "1Gi");
-    at_least_a_mebibyte(findings, request_key, request_text, request);
-    at_least_a_mebibyte(findings, limit_key, limit_text, limit);
+    let request = bytes_quantity(findings, request_key, request_text, "512Mi");
+    let limit = bytes_quantity(findings, limit_key, limit_text, "1Gi");
     if let (Some(request), Some(limit)) = (request, limit) {
         if limit < request {
             findings.error(
@@ -290,18 +282,24 @@ pub fn nfs(profile: &Profile, findings: &mut Findings) {
 
 /// A volume size: a positive quantity of at least 1Mi.
 pub fn volume_size(findings: &mut Findings, key: &str, text: &str) {
-    let bytes = positive_quantity(findings, key, text, "20Gi");
-    at_least_a_mebibyte(findings, key, text, bytes);
+    bytes_quantity(findings, key, text, "20Gi");
 }
 
 /// A byte count under 1Mi is a quantity whose unit was left out (`20` is 20 bytes): no volume
 /// or container works with that little.
-pub(super) fn at_least_a_mebibyte(
+/// A memory or volume size: a positive quantity (returned) of at least 1Mi.
+pub(super) fn bytes_quantity(
     findings: &mut Findings,
     key: &str,
     text: &str,
-    bytes: Option<f64>,
-) {
+    example: &str,
+) -> Option<f64> {
+    let bytes = positive_quantity(findings, key, text, example);
+    at_least_a_mebibyte(findings, key, text, bytes);
+    bytes
+}
+
+fn at_least_a_mebibyte(findings: &mut Findings, key: &str, text: &str, bytes: Option<f64>) {
     if bytes.is_some_and(|bytes| bytes < MIN_BYTES) {
         findings
             .error(

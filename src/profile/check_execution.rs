@@ -1,6 +1,6 @@
 //! `[execution]`: worker pools, checked for what the engine, RabbitMQ and KEDA do with them.
 
-use super::check::{at_least_a_mebibyte, positive_quantity, Findings};
+use super::check::{bytes_quantity, positive_quantity, Findings};
 use super::check_engine::{show, tag_version};
 use super::formats;
 use super::model::{ExecutionMode, Profile};
@@ -176,23 +176,16 @@ fn task_problem(task: &str) -> Option<&'static str> {
 fn quantities(findings: &mut Findings, index: &str, pool: &super::pools::ResolvedPool) {
     let key = |field: &str| format!("execution.pools.{index}.{field}");
     positive_quantity(findings, &key("cpu_request"), &pool.cpu_request, "500m");
-    let request = positive_quantity(
+    let request = bytes_quantity(
         findings,
         &key("memory_request"),
         &pool.memory_request,
         "512Mi",
     );
-    at_least_a_mebibyte(
-        findings,
-        &key("memory_request"),
-        &pool.memory_request,
-        request,
-    );
     let Some(limit_text) = &pool.memory_limit else {
         return;
     };
-    let limit = positive_quantity(findings, &key("memory_limit"), limit_text, "1Gi");
-    at_least_a_mebibyte(findings, &key("memory_limit"), limit_text, limit);
+    let limit = bytes_quantity(findings, &key("memory_limit"), limit_text, "1Gi");
     if let (Some(request), Some(limit)) = (request, limit) {
         if limit < request {
             findings.error(
