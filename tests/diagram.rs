@@ -27,10 +27,7 @@ fn draw(profile: &str, format: Format) -> String {
 
 /// The example profile with worker pools (its render is the golden variant `worker-pools`).
 fn worker_pools() -> String {
-    manifest_dir()
-        .join("tests/data/worker-pools.toml")
-        .display()
-        .to_string()
+    common::data_profile("worker-pools")
 }
 
 /// The built-in profiles and the worker pools variant, with the name of their golden files.
@@ -664,10 +661,7 @@ fn every_queue_and_pool_is_drawn_and_linked() {
 fn queues_come_from_the_objects_not_the_profile() {
     let mut changed = bundle(&worker_pools(), &[]);
     let pool = changed
-        .files
-        .iter_mut()
-        .flat_map(|f| f.documents.iter_mut())
-        .find(|d| d.kind() == "Deployment" && d.name() == "hyperflow-pool-mdifffit")
+        .find_mut("Deployment", "hyperflow-pool-mdifffit")
         .unwrap();
     let env = pool.value["spec"]["template"]["spec"]["containers"][0]["env"]
         .as_array_mut()

@@ -167,11 +167,10 @@ fn accepted_skips(bundle: &Bundle) -> BTreeSet<String> {
 
 #[test]
 fn checkov_skips_are_the_accepted_list_and_each_has_a_reason() {
-    let pools = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/worker-pools.toml");
     let profiles = BUILTIN_PROFILES
         .iter()
         .map(|builtin| builtin.name.to_string())
-        .chain(std::iter::once(pools.display().to_string()));
+        .chain(std::iter::once(common::data_profile("worker-pools")));
     for profile in profiles {
         let bundle = render_all(&profile, &[]).unwrap();
         let mut found = BTreeSet::new();
@@ -217,8 +216,7 @@ fn checkov_profiles() -> Vec<String> {
         "custom-workflow",
         "worker-pools",
     ] {
-        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/{variant}.toml"));
-        names.push(file.to_str().unwrap().to_string());
+        names.push(common::data_profile(variant));
     }
     names
 }

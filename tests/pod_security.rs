@@ -171,8 +171,7 @@ fn the_namespace_enforces_the_strictest_level_every_pod_passes() {
     cases.push(("gke".into(), storage_class.to_vec()));
     cases.push(("minikube-ip".into(), existing_claim.to_vec()));
     // RabbitMQ and the pool workers (Deployments) join the pods.
-    let pools = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/worker-pools.toml");
-    cases.push((pools.into(), vec![]));
+    cases.push((common::data_profile("worker-pools"), vec![]));
     for (profile, sets) in cases {
         let mut args = vec!["render", "--profile", &profile];
         for component in ["core", "postprocess", "results"] {

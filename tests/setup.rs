@@ -156,10 +156,7 @@ fn all_profiles() -> Vec<String> {
 
 /// The example profile with worker pools (GKE), whose render is a golden variant.
 fn worker_pools_profile() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data/worker-pools.toml")
-        .display()
-        .to_string()
+    common::data_profile("worker-pools")
 }
 
 #[test]

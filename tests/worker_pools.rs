@@ -8,10 +8,8 @@ use hfgen::manifests::{Bundle, Document};
 use hfgen::validate::kube_schema::{KubeSchemas, DEFAULT_VERSION};
 use serde_json::{json, Value};
 
-const POOLS: &str = "tests/data/worker-pools.toml";
-
 fn pools_profile() -> String {
-    repo_root().join(POOLS).display().to_string()
+    common::data_profile("worker-pools")
 }
 
 fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> &'a Value {
@@ -173,10 +171,7 @@ fn pools_bundle() -> Bundle {
 
 fn edit(bundle: &mut Bundle, kind: &str, name: &str, change: impl FnOnce(&mut Value)) {
     let document = bundle
-        .files
-        .iter_mut()
-        .flat_map(|file| file.documents.iter_mut())
-        .find(|doc| doc.kind() == kind && doc.name() == name)
+        .find_mut(kind, name)
         .unwrap_or_else(|| panic!("no {kind}/{name}"));
     change(&mut document.value);
 }

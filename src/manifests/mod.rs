@@ -76,6 +76,14 @@ impl Bundle {
         })
     }
 
+    /// The object of `kind` named `name`, to change (tests edit renders this way).
+    pub fn find_mut(&mut self, kind: &str, name: &str) -> Option<&mut Document> {
+        self.files
+            .iter_mut()
+            .flat_map(|file| file.documents.iter_mut())
+            .find(|doc| doc.kind() == kind && doc.name() == name)
+    }
+
     /// The object of `kind` named `name`, if the bundle has it.
     pub fn find(&self, kind: &str, name: &str) -> Option<&Document> {
         self.documents()

@@ -9,15 +9,23 @@ pub fn builtin_profiles() -> Vec<&'static str> {
     hfgen::profile::builtin::names()
 }
 
-/// The repository root (where Cargo.toml is).
 /// Whether the expected files of a test are to be rewritten from the current output
 /// (`HFGEN_BLESS=1`, then review the diff); unset or `0` compares them.
 pub fn blessing() -> bool {
     std::env::var_os("HFGEN_BLESS").is_some_and(|value| value != "0")
 }
 
+/// The repository root (where Cargo.toml is).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The path of the variant profile `tests/data/<name>.toml`, as `--profile` takes it.
+pub fn data_profile(name: &str) -> String {
+    repo_root()
+        .join(format!("tests/data/{name}.toml"))
+        .display()
+        .to_string()
 }
 
 /// Runs the built `hfgen` with `args` from the repository root.
