@@ -26,7 +26,12 @@ fn rabbitmq_runs_on_loopback_and_leaves_nothing_behind() {
                 let dir = tmp.path().join(name);
                 scope.spawn(move || {
                     let start = Instant::now();
-                    let broker = RabbitMq::start(&dir, "hyperflow", "e2e-Secret.pass_1");
+                    let credentials = [
+                        ("RABBITMQ_DEFAULT_USER", "hyperflow"),
+                        ("RABBITMQ_DEFAULT_PASS", "e2e-Secret.pass_1"),
+                    ]
+                    .map(|(name, value)| (name.to_string(), value.to_string()));
+                    let broker = RabbitMq::start(&dir, &credentials);
                     (broker, start.elapsed())
                 })
             })

@@ -366,10 +366,6 @@ enum EnvSource {
     Reference,
 }
 
-/// Kubernetes' dependent variable expansion (`third_party/forked/golang/expansion`): `$(VAR)`
-/// becomes the value of the last definition of VAR in `defined`, `$$` becomes `$`, and
-/// anything else stays as written: a reference to an undefined variable, an unclosed `$(`, a
-/// `$` before another character (so a shell's `$(command)` and `$((x + 1))` reach the shell).
 /// The harness runs pods of one container.
 fn only_container<'a>(name: &str, pod: &'a Value) -> Result<&'a Value, PodSpecError> {
     let containers = pod["spec"]["containers"]
@@ -385,6 +381,10 @@ fn only_container<'a>(name: &str, pod: &'a Value) -> Result<&'a Value, PodSpecEr
     }
 }
 
+/// Kubernetes' dependent variable expansion (`third_party/forked/golang/expansion`): `$(VAR)`
+/// becomes the value of the last definition of VAR in `defined`, `$$` becomes `$`, and
+/// anything else stays as written: a reference to an undefined variable, an unclosed `$(`, a
+/// `$` before another character (so a shell's `$(command)` and `$((x + 1))` reach the shell).
 fn expand(text: &str, defined: &[EnvVar]) -> String {
     let mut expanded = String::with_capacity(text.len());
     let mut rest = text;

@@ -6,17 +6,17 @@
 use super::deployment::Deployment;
 use super::kubelet::{Node, Secrets};
 use super::rabbitmq::{Queue, RabbitMq};
+use hfgen::render::plan::{
+    RABBITMQ_MANAGEMENT_PORT, RABBITMQ_SECRET as SECRET, RABBITMQ_SERVICE, RABBITMQ_USER as USER,
+};
 use std::path::Path;
 
-/// The Secret the render reads RabbitMQ's credentials from (`hfgen setup` makes it).
-pub const SECRET: &str = "hyperflow-rabbitmq";
-const USER: &str = "hyperflow";
 /// A stand-in for the 48 hex characters `hfgen setup` draws.
 const PASSWORD: &str = "0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /// RabbitMQ and what the pods need to reach it.
 pub struct Broker {
-    pub rabbitmq: RabbitMq,
+    rabbitmq: RabbitMq,
     /// The in-cluster AMQP address the render names, and the broker's loopback one.
     pub swap: (String, String),
     /// The same for the management API (the Secret's management-url names it).
@@ -26,10 +26,10 @@ pub struct Broker {
 /// What `hfgen setup` creates when the render deploys RabbitMQ: the Secret with its
 /// credentials (the management URL names the in-cluster Service, as setup writes it).
 pub fn create_secret(deployment: &Deployment, secrets: &mut Secrets) {
-    if deployment.find("Service", "rabbitmq").is_none() {
+    if deployment.find("Service", RABBITMQ_SERVICE).is_none() {
         return;
     }
-    let namespace = deployment.namespace();
+    let host = in_cluster_host(deployment);
     secrets.insert(
         SECRET.to_string(),
         [
@@ -37,13 +37,21 @@ pub fn create_secret(deployment: &Deployment, secrets: &mut Secrets) {
             ("password", PASSWORD.to_string()),
             (
                 "management-url",
-                format!("http://{USER}:{PASSWORD}@rabbitmq.{namespace}.svc.cluster.local:15672"),
+                format!("http://{USER}:{PASSWORD}@{host}:{RABBITMQ_MANAGEMENT_PORT}"),
             ),
         ]
         .into_iter()
         .map(|(key, value)| (key.to_string(), value))
         .collect(),
     );
+}
+
+/// RabbitMQ's Service as the render's pods name it.
+fn in_cluster_host(deployment: &Deployment) -> String {
+    format!(
+        "{RABBITMQ_SERVICE}.{}.svc.cluster.local",
+        deployment.namespace()
+    )
 }
 
 /// `secrets` with another RabbitMQ password, as if someone made the Secret anew.
@@ -64,9 +72,9 @@ impl Broker {
         dir: &Path,
         scenario: &str,
     ) -> Option<Broker> {
-        let service = deployment.find("Service", "rabbitmq")?;
+        let service = deployment.find("Service", RABBITMQ_SERVICE)?;
         let rabbitmq = deployment
-            .find("Deployment", "rabbitmq")
+            .find("Deployment", RABBITMQ_SERVICE)
             .unwrap_or_else(|| panic!("{scenario}: a rabbitmq Service without its Deployment"));
         let env = node
             .resolved_env("rabbitmq-1", &rabbitmq["spec"]["template"])
@@ -80,11 +88,9 @@ impl Broker {
                 .and_then(|port| port["port"].as_u64())
                 .unwrap_or_else(|| panic!("{scenario}: the rabbitmq Service has no {name} port"))
         };
-        let rabbitmq = RabbitMq::start_from_container_env(&dir.join("rabbitmq"), &env);
-        let in_cluster = format!("rabbitmq.{}.svc.cluster.local", deployment.namespace());
-        let management = rabbitmq
-            .management_port
-            .expect("the rendered image's management plugin runs");
+        let rabbitmq = RabbitMq::start(&dir.join("rabbitmq"), &env);
+        let in_cluster = in_cluster_host(deployment);
+        let management = rabbitmq.management_port;
         Some(Broker {
             swap: (
                 format!("{in_cluster}:{}", port("amqp")),

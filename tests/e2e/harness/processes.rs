@@ -39,9 +39,7 @@ impl ProcessGroup {
         }
         self.exit_code
     }
-}
 
-impl ProcessGroup {
     /// SIGTERM to the leader only, as a container runtime signals a container's main process.
     pub fn terminate(&self) {
         if let Some(pid) = Pid::from_raw(self.child.id() as i32) {

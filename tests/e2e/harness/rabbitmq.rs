@@ -25,9 +25,8 @@ const CTL_LIMIT: Duration = Duration::from_secs(30);
 pub struct RabbitMq {
     /// The AMQP port on 127.0.0.1.
     pub port: u16,
-    /// The management API's HTTP port on 127.0.0.1, when its plugin runs (the rendered
-    /// image has it: KEDA reads the queue lengths there).
-    pub management_port: Option<u16>,
+    /// The management API's HTTP port on 127.0.0.1 (KEDA reads the queue lengths there).
+    pub management_port: u16,
     /// The Erlang node name, unique per broker (`hfgen-e2e-<port>@localhost`).
     pub node_name: String,
     user: String,
@@ -51,16 +50,12 @@ pub struct Queue {
 }
 
 impl RabbitMq {
-    /// Starts a broker whose only user is `user` with `password`, and waits until it speaks
-    /// AMQP. `dir` holds all its files; it must be empty or new.
-    pub fn start(dir: &Path, user: &str, password: &str) -> RabbitMq {
-        RabbitMq::launch(dir, user, password, None)
-    }
-
-    /// Starts a broker whose only user comes from the rendered container's env, as in the
-    /// cluster: `RABBITMQ_DEFAULT_USER` and `RABBITMQ_DEFAULT_PASS`, which RabbitMQ reads
-    /// itself, with nothing about users in rabbitmq.conf.
-    pub fn start_from_container_env(dir: &Path, env: &[(String, String)]) -> RabbitMq {
+    /// Starts a broker as the rendered container runs it, and waits until it speaks AMQP and
+    /// its management API listens: its only user comes from the container's env,
+    /// `RABBITMQ_DEFAULT_USER` and `RABBITMQ_DEFAULT_PASS`, which RabbitMQ reads itself (with
+    /// nothing about users in rabbitmq.conf). `dir` holds all its files; it must be empty or
+    /// new.
+    pub fn start(dir: &Path, env: &[(String, String)]) -> RabbitMq {
         let value = |name: &str| {
             env.iter()
                 .find(|(var, _)| var == name)
@@ -72,24 +67,12 @@ impl RabbitMq {
             .filter(|(var, _)| var.starts_with("RABBITMQ_DEFAULT_"))
             .cloned()
             .collect();
-        RabbitMq::launch(
-            dir,
-            &value("RABBITMQ_DEFAULT_USER"),
-            &value("RABBITMQ_DEFAULT_PASS"),
-            Some(&credentials),
-        )
-    }
-
-    /// `credentials_env`: the broker's user comes from these variables instead of
-    /// rabbitmq.conf.
-    fn launch(
-        dir: &Path,
-        user: &str,
-        password: &str,
-        credentials_env: Option<&[(String, String)]>,
-    ) -> RabbitMq {
+        let (user, password) = (
+            value("RABBITMQ_DEFAULT_USER"),
+            value("RABBITMQ_DEFAULT_PASS"),
+        );
         // They go into rabbitmq.conf unquoted and into the AMQP URL unescaped (RABBIT_HOSTNAME).
-        for credential in [user, password] {
+        for credential in [&user, &password] {
             assert!(
                 !credential.is_empty()
                     && credential
@@ -99,32 +82,22 @@ impl RabbitMq {
             );
         }
         let [port, epmd_port, dist_port, management_port] = distinct_free_ports();
-        // The rendered container's image is the management one; the plugin adds 3-5 s.
-        let management = credentials_env.is_some();
         let node_name = format!("hfgen-e2e-{port}@localhost");
         std::fs::create_dir_all(dir).expect("create the RabbitMQ folder");
-        let users = match credentials_env {
-            None => format!("default_user = {user}\ndefault_pass = {password}\n"),
-            Some(_) => {
-                format!("management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {management_port}\n")
-            }
-        };
         std::fs::write(
             dir.join("rabbitmq.conf"),
             format!(
                 "listeners.tcp.default = 127.0.0.1:{port}\n\
-                 {users}\
+                 management.tcp.ip = 127.0.0.1\n\
+                 management.tcp.port = {management_port}\n\
                  # The default user may connect from anywhere; only loopback listens.\n\
                  loopback_users = none\n"
             ),
         )
         .expect("write rabbitmq.conf");
-        let plugins = if management {
-            "[rabbitmq_management].\n"
-        } else {
-            "[].\n"
-        };
-        std::fs::write(dir.join("enabled_plugins"), plugins).expect("write enabled_plugins");
+        // The rendered image is the management one: KEDA reads queue lengths there.
+        std::fs::write(dir.join("enabled_plugins"), "[rabbitmq_management].\n")
+            .expect("write enabled_plugins");
         // Stands in for /etc/rabbitmq/rabbitmq-env.conf, which the scripts would read otherwise.
         std::fs::write(dir.join("rabbitmq-env.conf"), "").expect("write rabbitmq-env.conf");
 
@@ -155,7 +128,7 @@ impl RabbitMq {
 
         let mut broker = Command::new(rabbitmq("rabbitmq-server"));
         erlang_env(&mut broker, dir, epmd_port);
-        broker.envs(credentials_env.unwrap_or_default().iter().cloned());
+        broker.envs(credentials);
         broker
             .env("RABBITMQ_NODENAME", &node_name)
             .env("RABBITMQ_CONFIG_FILE", dir.join("rabbitmq.conf"))
@@ -185,14 +158,14 @@ impl RabbitMq {
             exited = broker.exit_code().is_some();
             exited
                 || (amqp_handshake(port)
-                    && (!management || TcpStream::connect(("127.0.0.1", management_port)).is_ok()))
+                    && TcpStream::connect(("127.0.0.1", management_port)).is_ok())
         });
         let rabbitmq = RabbitMq {
             port,
-            management_port: management.then_some(management_port),
+            management_port,
             node_name,
-            user: user.to_string(),
-            password: password.to_string(),
+            user,
+            password,
             dir: dir.to_path_buf(),
             epmd_port,
             broker,
@@ -311,11 +284,11 @@ fn erlang_env(command: &mut Command, dir: &Path, epmd_port: u16) {
         );
 }
 
-/// Three free loopback ports, all different (the OS may hand out a released port again).
+/// Four free loopback ports, all different (the OS may hand out a released port again).
 fn distinct_free_ports() -> [u16; 4] {
     loop {
         let ports = [free_port(), free_port(), free_port(), free_port()];
-        let distinct: std::collections::BTreeSet<u16> = ports.iter().copied().collect();
+        let distinct: BTreeSet<u16> = ports.iter().copied().collect();
         if distinct.len() == ports.len() {
             return ports;
         }
