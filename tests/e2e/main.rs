@@ -173,26 +173,20 @@ fn an_agglomerated_group_runs_as_one_job() {
     assert!(run.file("result.txt").is_some(), "{}", run.describe());
 }
 
-#[test]
-fn the_client_library_drops_only_the_seccomp_profile_from_the_worker_job() {
-    let run = Scenario::new("fanout").run();
-    assert_completed(&run);
+/// The fields of the worker Job template that the engine's client (Kubernetes 1.18 model)
+/// does not send: the template filled as the engine fills it, against a Job it posted.
+fn dropped_by_the_client(run: &Run) -> BTreeSet<String> {
     let deployment = harness::deployment::Deployment::render(&["--profile", "gke"]);
     let template = deployment.find("ConfigMap", "hyperflow-config").unwrap()["data"]
         ["job-template.yaml"]
         .as_str()
-        .unwrap()
-        .replace("${", "x{");
-    let template: Value = serde_saphyr::from_str(&template).unwrap();
-    let dropped: BTreeSet<String> = leaf_paths(&template)
+        .unwrap();
+    let template: Value =
+        serde_saphyr::from_str(&hfgen::validate::job_template::fill(template)).unwrap();
+    leaf_paths(&template)
         .difference(&leaf_paths(&run.jobs[0]))
         .cloned()
-        .collect();
-    assert_eq!(
-        dropped,
-        BTreeSet::from(["/spec/template/spec/securityContext/seccompProfile/type".to_string()]),
-        "fields of the template that the engine's client (Kubernetes 1.18 model) does not send"
-    );
+        .collect()
 }
 
 fn leaf_paths(value: &Value) -> BTreeSet<String> {
@@ -225,6 +219,8 @@ fn a_task_above_the_default_memory_request_gets_a_valid_job() {
     assert_eq!(resources.get("limits"), None, "{}", run.describe());
 }
 
+/// A failing task is retried `tasks.retries` times, then stops the run; the run ends Failed and
+/// post-processing says why.
 #[test]
 fn a_failing_task_stops_the_run_after_its_retries() {
     let runs = run_all(vec![
@@ -252,6 +248,35 @@ fn a_failing_task_stops_the_run_after_its_retries() {
             run.describe()
         );
     }
+    // The failed run ends Failed, and post-processing says why (the run without retries).
+    let run = &runs[1];
+    assert_eq!(
+        run.job_status,
+        JobStatus::Failed("BackoffLimitExceeded"),
+        "{}",
+        run.describe()
+    );
+    let record = run.status_record();
+    assert_eq!(record["state"], "Failed", "{}", run.describe());
+    assert_eq!(record["exitCode"], 1, "{}", run.describe());
+    assert_eq!(
+        record["tasks"],
+        serde_json::json!({"succeeded": 1, "failed": 1}),
+        "{}",
+        run.describe()
+    );
+    assert_eq!(run.postprocess.len(), 2, "{}", run.describe());
+    for pod in &run.postprocess {
+        assert_eq!(pod.exit, Some(Some(1)), "{}\n{}", pod.name, run.describe());
+        assert!(
+            pod.log.contains("The workflow run failed"),
+            "{}",
+            run.describe()
+        );
+    }
+    assert_eq!(run.postprocess_calls, "", "{}", run.describe());
+    // The failure marker is consumed too: the next run's post-processing waits for its own.
+    assert!(run.file("postprocFailed").is_none(), "{}", run.describe());
 }
 
 #[test]
@@ -353,6 +378,12 @@ fn a_task_killed_by_a_signal_never_reports_and_the_deadline_ends_the_run() {
 fn a_successful_run_completes_records_its_status_and_is_post_processed_once() {
     let run = Scenario::new("fanout").restart_engine_after_the_run().run();
     assert_completed(&run);
+    // What reached the API server is the template without its seccomp profile only.
+    assert_eq!(
+        dropped_by_the_client(&run),
+        BTreeSet::from(["/spec/template/spec/securityContext/seccompProfile/type".to_string()]),
+        "fields of the template that the engine's client (Kubernetes 1.18 model) does not send"
+    );
     let record = run.status_record();
     assert_eq!(record["state"], "Succeeded", "{}", run.describe());
     assert_eq!(record["exitCode"], 0, "{}", run.describe());
@@ -397,38 +428,6 @@ fn a_successful_run_completes_records_its_status_and_is_post_processed_once() {
     );
     assert_eq!(run.hflow_runs, [0], "{}", run.describe());
     assert_eq!(run.requests.len(), 5, "{}", run.describe());
-}
-
-#[test]
-fn a_failed_run_ends_failed_and_post_processing_says_why() {
-    let run = Scenario::new("failing").set("tasks.retries=0").run();
-    assert_eq!(
-        run.job_status,
-        JobStatus::Failed("BackoffLimitExceeded"),
-        "{}",
-        run.describe()
-    );
-    let record = run.status_record();
-    assert_eq!(record["state"], "Failed", "{}", run.describe());
-    assert_eq!(record["exitCode"], 1, "{}", run.describe());
-    assert_eq!(
-        record["tasks"],
-        serde_json::json!({"succeeded": 1, "failed": 1}),
-        "{}",
-        run.describe()
-    );
-    assert_eq!(run.postprocess.len(), 2, "{}", run.describe());
-    for pod in &run.postprocess {
-        assert_eq!(pod.exit, Some(Some(1)), "{}\n{}", pod.name, run.describe());
-        assert!(
-            pod.log.contains("The workflow run failed"),
-            "{}",
-            run.describe()
-        );
-    }
-    assert_eq!(run.postprocess_calls, "", "{}", run.describe());
-    // The failure marker is consumed too: the next run's post-processing waits for its own.
-    assert!(run.file("postprocFailed").is_none(), "{}", run.describe());
 }
 
 #[test]
