@@ -367,14 +367,26 @@ fn out_folder_is_a_kustomization_that_kubectl_accepts() {
             "kubectl kustomize {profile}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let mut from_kustomize: Vec<String> = documents(&String::from_utf8(output.stdout).unwrap())
+        let kustomized = documents(&String::from_utf8(output.stdout).unwrap());
+        let rendered = documents(&hfgen_ok(&["render", "--profile", profile]));
+        // `kubectl apply -k` applies in hfgen's order: kustomize's default sort by kind would
+        // put the NetworkPolicies after the pods they protect.
+        let order = |docs: &[Value]| -> Vec<String> {
+            docs.iter()
+                .map(|doc| format!("{}/{}", doc["kind"], doc["metadata"]["name"]))
+                .collect()
+        };
+        let kustomized_order = order(&kustomized);
+        assert_eq!(kustomized_order, order(&rendered), "{profile}");
+        let policy = kustomized_order
             .iter()
-            .map(object_line)
-            .collect();
-        let mut from_stream: Vec<String> = documents(&hfgen_ok(&["render", "--profile", profile]))
+            .position(|o| o.contains("NetworkPolicy"));
+        let first_pod = kustomized_order
             .iter()
-            .map(object_line)
-            .collect();
+            .position(|o| o.contains("Deployment"));
+        assert!(policy < first_pod, "{profile}: {kustomized_order:?}");
+        let mut from_kustomize: Vec<String> = kustomized.iter().map(object_line).collect();
+        let mut from_stream: Vec<String> = rendered.iter().map(object_line).collect();
         from_kustomize.sort();
         from_stream.sort();
         assert_eq!(from_kustomize, from_stream, "{profile}");
