@@ -68,17 +68,7 @@ fn validate_reports_every_error_of_every_document() {
 #[test]
 fn validate_reads_stdin_and_several_files() {
     let text = std::fs::read_to_string(repo_root().join("tests/validate/valid.yaml")).unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hfgen"))
-        .args(["validate", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(text.as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
+    let output = hfgen_with_stdin(&["validate", "-"], &text);
     assert_eq!(output.status.code(), Some(0));
 
     let output = hfgen(&[
@@ -148,6 +138,14 @@ fn every_supported_version_accepts_the_builtin_profiles() {
                 stdout(&output)
             );
         }
+        // Piped, as `hfgen render | hfgen validate -`: no reference is stale either.
+        let output = hfgen_with_stdin(&["validate", "-"], &yaml);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{profile}: {}",
+            stdout(&output)
+        );
     }
 }
 
@@ -586,4 +584,51 @@ fn compiled_crd_schemas_are_made_from_the_vendored_crds() {
     committed.sort();
     expected_files.sort();
     assert_eq!(committed, expected_files);
+}
+
+/// `kubectl kustomize` of an overlay that moves golden/gke's core render to namespace hf-test.
+fn namespace_overlay() -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base");
+    hfgen_ok(&[
+        "render",
+        "-p",
+        "gke",
+        "--component",
+        "core",
+        "--out",
+        base.to_str().unwrap(),
+    ]);
+    std::fs::write(
+        dir.path().join("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: hf-test\nresources:\n  - base\n",
+    )
+    .unwrap();
+    let lines = stdout_lines(
+        std::process::Command::new(external_tool("kubectl"))
+            .arg("kustomize")
+            .arg(dir.path()),
+        "kubectl kustomize",
+    );
+    lines.join("\n") + "\n"
+}
+
+/// `hfgen validate` reports references by namespace that a kustomize overlay left behind: the
+/// namespace of every object changed, the PersistentVolume's claimRef, its NFS server name and
+/// the engine's REDIS_URL did not.
+#[test]
+fn an_overlay_that_moves_the_namespace_is_reported_at_each_stale_reference() {
+    let overlay = namespace_overlay();
+    assert!(overlay.contains("namespace: hf-test"));
+    let output = hfgen_with_stdin(&["validate", "-"], &overlay);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = stdout(&output);
+    for expected in [
+        "PersistentVolume/hyperflow-nfs: /spec/claimRef: claimRef names PersistentVolumeClaim nfs in namespace hyperflow, but this input has PersistentVolumeClaim nfs only in namespace hf-test",
+        "PersistentVolume/hyperflow-nfs: /spec/nfs/server: the NFS server names Service nfs-server in namespace hyperflow, but this input has Service nfs-server only in namespace hf-test",
+        "Job/hyperflow-engine: /spec/template/spec/containers/0/env/1/value: env REDIS_URL names Service redis in namespace hyperflow, but this input has Service redis only in namespace hf-test",
+    ] {
+        assert!(report.contains(expected), "missing: {expected}\n{report}");
+    }
+    assert!(report.contains("3 errors"), "{report}");
 }

@@ -28,6 +28,25 @@ pub fn data_profile(name: &str) -> String {
         .to_string()
 }
 
+/// Runs the built `hfgen` with `args`, `input` on its standard input.
+pub fn hfgen_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hfgen"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hfgen starts");
+    child
+        .stdin
+        .take()
+        .expect("a stdin pipe")
+        .write_all(input.as_bytes())
+        .expect("hfgen reads its standard input");
+    child.wait_with_output().expect("hfgen ends")
+}
+
 /// Runs the built `hfgen` with `args` from the repository root.
 pub fn hfgen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hfgen"))
