@@ -223,64 +223,73 @@ fn checkov_profiles() -> Vec<String> {
 
 #[test]
 fn checkov_reports_no_failed_check_on_any_builtin_profile() {
-    for name in checkov_profiles() {
-        let bundle = render_all(&name, &[]).unwrap();
-        // Not tempfile's default `.tmp` prefix: checkov passes over hidden directories.
-        let dir = tempfile::Builder::new()
-            .prefix("hfgen-checkov-")
-            .tempdir()
-            .unwrap();
-        for file in &bundle.files {
-            std::fs::write(dir.path().join(file.file), &file.text).unwrap();
-        }
-        let job = serde_saphyr::to_string(&worker_job(&bundle)).unwrap();
-        std::fs::write(dir.path().join("worker-job.yml"), job).unwrap();
-        let output = Command::new(common::external_tool("checkov"))
-            .args([
-                "--framework",
-                "kubernetes",
-                "--compact",
-                "--quiet",
-                "--skip-download",
-            ])
-            .args(["--output", "json", "--directory"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-            panic!(
-                "checkov said no JSON ({e}): {stdout}\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            )
+    // Two checkov processes at a time (the machines that run this have two cores or more).
+    for profiles in checkov_profiles().chunks(2) {
+        std::thread::scope(|scope| {
+            for name in profiles {
+                scope.spawn(|| checkov_reports_no_failed_check(name));
+            }
         });
-        let summary = &report["summary"];
-        let failed = &report["results"]["failed_checks"];
-        assert_eq!(summary["failed"], 0, "{}: {failed:#}", name);
-        assert_eq!(summary["parsing_errors"], 0, "{}", name);
-        // checkov counts each pod template as a resource of its own besides its owner.
-        let objects = bundle.documents().count() as u64 + 1;
-        let scanned = summary["resource_count"].as_u64().unwrap();
-        assert!(
-            scanned >= objects,
-            "{}: {scanned} of {objects} objects scanned",
-            name
-        );
-        assert!(
-            summary["passed"].as_u64().unwrap() > 100,
-            "{}: {summary}",
-            name
-        );
-        // Every accepted skip of an object this render has is used.
-        let skips = accepted_skips(&bundle).len() as u64;
-        assert_eq!(
-            summary["skipped"].as_u64(),
-            Some(skips),
-            "{}: every skip is used",
-            name
-        );
-        assert!(output.status.success(), "{}: {stdout}", name);
     }
+}
+
+fn checkov_reports_no_failed_check(name: &str) {
+    let bundle = render_all(name, &[]).unwrap();
+    // Not tempfile's default `.tmp` prefix: checkov passes over hidden directories.
+    let dir = tempfile::Builder::new()
+        .prefix("hfgen-checkov-")
+        .tempdir()
+        .unwrap();
+    for file in &bundle.files {
+        std::fs::write(dir.path().join(file.file), &file.text).unwrap();
+    }
+    let job = serde_saphyr::to_string(&worker_job(&bundle)).unwrap();
+    std::fs::write(dir.path().join("worker-job.yml"), job).unwrap();
+    let output = Command::new(common::external_tool("checkov"))
+        .args([
+            "--framework",
+            "kubernetes",
+            "--compact",
+            "--quiet",
+            "--skip-download",
+        ])
+        .args(["--output", "json", "--directory"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "checkov said no JSON ({e}): {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let summary = &report["summary"];
+    let failed = &report["results"]["failed_checks"];
+    assert_eq!(summary["failed"], 0, "{}: {failed:#}", name);
+    assert_eq!(summary["parsing_errors"], 0, "{}", name);
+    // checkov counts each pod template as a resource of its own besides its owner.
+    let objects = bundle.documents().count() as u64 + 1;
+    let scanned = summary["resource_count"].as_u64().unwrap();
+    assert!(
+        scanned >= objects,
+        "{}: {scanned} of {objects} objects scanned",
+        name
+    );
+    assert!(
+        summary["passed"].as_u64().unwrap() > 100,
+        "{}: {summary}",
+        name
+    );
+    // Every accepted skip of an object this render has is used.
+    let skips = accepted_skips(&bundle).len() as u64;
+    assert_eq!(
+        summary["skipped"].as_u64(),
+        Some(skips),
+        "{}: every skip is used",
+        name
+    );
+    assert!(output.status.success(), "{}: {stdout}", name);
 }
 
 #[test]
