@@ -36,7 +36,6 @@ pub struct DeploymentPlan {
     /// The Pod Security Standards level the Namespace enforces: the strictest that every pod
     /// hfgen renders (and the worker pods the engine creates) passes.
     pub pod_security_enforce: &'static str,
-    pub execution: ExecutionMode,
     /// RabbitMQ, KEDA's TriggerAuthentication and the worker pools are deployed.
     pub rabbitmq: bool,
     /// The Secret RabbitMQ's credentials come from ([`RABBITMQ_SECRET`]).
@@ -81,7 +80,6 @@ impl DeploymentPlan {
             // The NFS server pod is privileged; without it, root pods (engine, data, post-
             // processing, workers) still pass baseline, not restricted.
             pod_security_enforce: if nfs_server { "privileged" } else { "baseline" },
-            execution: profile.execution.mode,
             rabbitmq,
             rabbitmq_secret: RABBITMQ_SECRET,
             pools: resolved_pools(profile),
