@@ -3,8 +3,8 @@
 
 use crate::harness::deployment::Deployment;
 use crate::harness::kubelet::{Node, PodSpecError, PreparedPod, Secrets};
-use crate::harness::processes::{wait_until, ProcessGroup};
-use crate::harness::rabbitmq::{self, Queue, RabbitMq};
+use crate::harness::processes::{any_alive, wait_until, ProcessGroup};
+use crate::harness::rabbitmq::{Queue, RabbitMq};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
@@ -94,7 +94,7 @@ fn rabbitmq_runs_on_loopback_and_leaves_nothing_behind() {
     let node_names: Vec<String> = brokers.iter().map(|(b, _)| b.node_name.clone()).collect();
     let ports: Vec<u16> = brokers.iter().map(|(b, _)| b.port).collect();
     drop(brokers);
-    let all_ended = wait_until(Duration::from_secs(10), || !rabbitmq::any_alive(&pids));
+    let all_ended = wait_until(Duration::from_secs(10), || !any_alive(&pids));
     assert!(
         all_ended,
         "still running after the drop: {}",

@@ -2,6 +2,7 @@
 //! handle is dropped, so a failed assertion or a panic leaves nothing running.
 
 use rustix::process::{kill_process, kill_process_group, Pid, Signal};
+use std::collections::BTreeSet;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command};
@@ -78,4 +79,57 @@ pub fn wait_until(limit: Duration, mut ready: impl FnMut() -> bool) -> bool {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The last `lines` lines of `text`, for failure messages.
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// The state letter and the parent of process `pid`, from `/proc/<pid>/stat`.
+fn state_and_parent(pid: u32) -> Option<(String, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid ...`; comm may contain spaces and parentheses.
+    let (_, after_comm) = stat.rsplit_once(')')?;
+    let mut fields = after_comm.split_whitespace();
+    let state = fields.next()?.to_string();
+    let parent = fields.next()?.parse().ok()?;
+    Some((state, parent))
+}
+
+/// `roots` and every living process descended from them, from `/proc`: what a process group
+/// kill misses when a child starts a session of its own.
+pub fn descendants(roots: &[u32]) -> BTreeSet<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .expect("read /proc")
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
+        .filter_map(|pid| {
+            let (state, parent) = state_and_parent(pid)?;
+            (state != "Z").then_some((pid, parent))
+        })
+        .collect();
+    let mut found: BTreeSet<u32> = roots
+        .iter()
+        .copied()
+        .filter(|root| parents.iter().any(|(pid, _)| pid == root))
+        .collect();
+    loop {
+        let more: Vec<u32> = parents
+            .iter()
+            .filter(|(pid, parent)| found.contains(parent) && !found.contains(pid))
+            .map(|(pid, _)| *pid)
+            .collect();
+        if more.is_empty() {
+            return found;
+        }
+        found.extend(more);
+    }
+}
+
+/// Whether any of `pids` still runs (a zombie has ended; only its parent has yet to reap it).
+pub fn any_alive(pids: &BTreeSet<u32>) -> bool {
+    pids.iter()
+        .any(|pid| state_and_parent(*pid).is_some_and(|(state, _)| state != "Z"))
 }

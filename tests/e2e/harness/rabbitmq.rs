@@ -2,7 +2,7 @@
 //! its own in one folder: data, logs, config, Erlang cookie. Its epmd is started here in the
 //! foreground, so the broker does not spawn a daemon that would outlive the test.
 
-use super::processes::{free_port, wait_until, ProcessGroup};
+use super::processes::{descendants, free_port, tail, wait_until, ProcessGroup};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{Read, Write};
@@ -252,19 +252,14 @@ impl RabbitMq {
 
     /// The end of the broker's log and of what it printed, for a failure message.
     pub fn log_tail(&self, lines: usize) -> String {
-        let tail = |path: PathBuf| {
+        let file_tail = |path: PathBuf| {
             let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let all: Vec<&str> = text.lines().collect();
-            format!(
-                "--- {}:\n{}",
-                path.display(),
-                all[all.len().saturating_sub(lines)..].join("\n")
-            )
+            format!("--- {}:\n{}", path.display(), tail(&text, lines))
         };
         format!(
             "{}\n{}",
-            tail(self.dir.join("broker.out")),
-            tail(self.dir.join("log").join(format!("{}.log", self.node_name)))
+            file_tail(self.dir.join("broker.out")),
+            file_tail(self.dir.join("log").join(format!("{}.log", self.node_name)))
         )
     }
 }
@@ -314,61 +309,4 @@ fn amqp_handshake(port: u16) -> bool {
     stream.write_all(b"AMQP\x00\x00\x09\x01").is_ok()
         && stream.read_exact(&mut frame_type).is_ok()
         && frame_type[0] == 1
-}
-
-/// `roots` and every living process descended from them, from `/proc`.
-fn descendants(roots: &[u32]) -> BTreeSet<u32> {
-    let mut parents: Vec<(u32, u32)> = Vec::new();
-    for entry in std::fs::read_dir("/proc").expect("read /proc").flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|pid| pid.parse().ok()) else {
-            continue;
-        };
-        // `pid (comm) state ppid ...`; comm may contain spaces and parentheses.
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let Some((_, after_comm)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let mut fields = after_comm.split_whitespace();
-        let state = fields.next();
-        let parent = fields.next().and_then(|ppid| ppid.parse().ok());
-        if let (Some(state), Some(parent)) = (state, parent) {
-            if state != "Z" {
-                parents.push((pid, parent));
-            }
-        }
-    }
-    let mut found: BTreeSet<u32> = roots
-        .iter()
-        .copied()
-        .filter(|root| parents.iter().any(|(pid, _)| pid == root))
-        .collect();
-    loop {
-        let more: Vec<u32> = parents
-            .iter()
-            .filter(|(pid, parent)| found.contains(parent) && !found.contains(pid))
-            .map(|(pid, _)| *pid)
-            .collect();
-        if more.is_empty() {
-            return found;
-        }
-        found.extend(more);
-    }
-}
-
-/// Whether any of `pids` still runs (a zombie has ended; only its parent has yet to reap it).
-pub fn any_alive(pids: &BTreeSet<u32>) -> bool {
-    pids.iter().any(|pid| {
-        std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .ok()
-            .and_then(|stat| {
-                let (_, after_comm) = stat.rsplit_once(')')?;
-                after_comm
-                    .split_whitespace()
-                    .next()
-                    .map(|state| state != "Z")
-            })
-            .unwrap_or(false)
-    })
 }

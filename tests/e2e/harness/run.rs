@@ -9,7 +9,7 @@ use super::kubelet::Pod;
 use super::kubelet::{Node, Secrets};
 use super::node::NodePackages;
 use super::pools::Broker;
-use super::processes::wait_until;
+use super::processes::{tail, wait_until};
 use super::rabbitmq::Queue;
 use super::rbac::ServiceAccount;
 use super::redis::Redis;
@@ -272,11 +272,7 @@ impl Scenario {
         let elapsed = start.elapsed();
         if job_status != JobStatus::Active {
             // They poll every 5 s.
-            wait_until(Duration::from_secs(20), || {
-                postprocess
-                    .iter_mut()
-                    .all(|pod| pod.process.exit_code().is_some())
-            });
+            wait_all_ended(&mut postprocess, Duration::from_secs(20));
         }
         let engine = PodOutcome::of(engine);
         let restarted = self.restart_engine.then(|| {
@@ -297,11 +293,7 @@ impl Scenario {
         for pod in &pool_workers {
             pod.process.terminate();
         }
-        wait_until(Duration::from_secs(15), || {
-            pool_workers
-                .iter_mut()
-                .all(|pod| pod.process.exit_code().is_some())
-        });
+        wait_all_ended(&mut pool_workers, Duration::from_secs(15));
         let pool_workers = pool_workers.into_iter().map(PodOutcome::of).collect();
         drop(broker);
         let mut state = api.state.lock().expect("cluster state");
@@ -461,7 +453,9 @@ impl Run {
     }
 }
 
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
+/// Waits at most `limit` until every pod of `pods` has ended.
+fn wait_all_ended(pods: &mut [Pod], limit: Duration) {
+    wait_until(limit, || {
+        pods.iter_mut().all(|pod| pod.process.exit_code().is_some())
+    });
 }
