@@ -8,8 +8,7 @@ use hfgen::diagram::{self, graph::Graph, Format};
 use hfgen::manifests::Bundle;
 use hfgen::profile::{self, builtin};
 use hfgen::render::{self, templates::Component};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const PINNED_IP: &str = "10.96.100.100";
 const GKE_NFS_DNS: &str = "nfs-server.hyperflow.svc.cluster.local";
@@ -37,10 +36,6 @@ fn drawn_profiles() -> Vec<(String, String)> {
         .map(|name| (name.to_string(), name.to_string()))
         .chain([(worker_pools(), "worker-pools".to_string())])
         .collect()
-}
-
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Compares `actual` with the file at `path`, or rewrites it when HFGEN_BLESS is set.
@@ -165,7 +160,7 @@ fn svg_is_well_formed_and_names_every_node() {
 fn mermaid_and_dot_match_golden_files() {
     for (name, golden) in drawn_profiles() {
         for format in [Format::Mermaid, Format::Dot] {
-            let path = manifest_dir()
+            let path = common::repo_root()
                 .join("tests/diagram")
                 .join(format!("{golden}.{}", format.extension()));
             check_golden(&path, &draw(&name, format));
@@ -192,7 +187,7 @@ fn dot_parses_as_graphviz() {
 #[test]
 fn readme_picture_is_the_gke_svg() {
     check_golden(
-        &manifest_dir().join("docs/architecture-gke.svg"),
+        &common::repo_root().join("docs/architecture-gke.svg"),
         &draw("gke", Format::Svg),
     );
 }
@@ -358,28 +353,21 @@ fn broken_job_template_is_an_error_not_a_panic() {
     }
 }
 
-fn hfgen(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hfgen"))
-        .args(args)
-        .output()
-        .expect("hfgen runs")
-}
-
 #[test]
 fn cli_prints_the_chosen_format() {
-    let default = hfgen(&["diagram", "--profile", "gke"]);
+    let default = common::hfgen(&["diagram", "--profile", "gke"]);
     assert!(default.status.success());
     assert_eq!(
         String::from_utf8(default.stdout).unwrap(),
         draw("gke", Format::Mermaid)
     );
-    let svg = hfgen(&["diagram", "-p", "minikube-ip", "--format", "svg"]);
+    let svg = common::hfgen(&["diagram", "-p", "minikube-ip", "--format", "svg"]);
     assert!(svg.status.success());
     assert_eq!(
         String::from_utf8(svg.stdout).unwrap(),
         draw("minikube-ip", Format::Svg)
     );
-    let set = hfgen(&[
+    let set = common::hfgen(&[
         "diagram",
         "-p",
         "gke",
@@ -406,7 +394,7 @@ fn cli_bad_input_exits_2_with_nothing_on_stdout() {
             "nfs.address=carrier-pigeon",
         ],
     ] {
-        let output = hfgen(args);
+        let output = common::hfgen(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(output.stdout.is_empty(), "{args:?}");
         assert!(!output.stderr.is_empty(), "{args:?}");

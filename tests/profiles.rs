@@ -13,19 +13,15 @@
 
 mod common;
 
-use common::blessing;
+use common::{blessing, repo_root};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const HFGEN: &str = env!("CARGO_BIN_EXE_hfgen");
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn cases_dir(kind: &str) -> PathBuf {
-    root().join("tests/profiles").join(kind)
+    repo_root().join("tests/profiles").join(kind)
 }
 
 /// Names of the cases in `dir` that have a file with `extension`.
@@ -222,13 +218,13 @@ fn huge_profiles_are_refused_before_reading() {
 
 #[test]
 fn committed_schema_is_current_and_printed_by_hfgen_schema() {
-    let output = run(&root(), &["schema".to_string()]);
+    let output = run(&repo_root(), &["schema".to_string()]);
     assert!(output.status.success());
     let printed = String::from_utf8(output.stdout).unwrap();
     assert_eq!(printed, hfgen::profile::schema::profile_schema_json());
     let mut failures = Vec::new();
     expect_file(
-        &root().join("schema/profile.schema.json"),
+        &repo_root().join("schema/profile.schema.json"),
         &printed,
         &mut failures,
     );
@@ -244,7 +240,7 @@ const REFERENCE_END: &str = "<!-- profile-reference:end -->\n";
 
 #[test]
 fn readme_profile_reference_matches_the_schema() {
-    let path = root().join("README.md");
+    let path = repo_root().join("README.md");
     let readme = fs::read_to_string(&path).unwrap();
     let start = readme
         .find(REFERENCE_START)
@@ -292,11 +288,11 @@ fn reference_covers_every_key_of_the_schema() {
 
 #[test]
 fn profiles_lists_every_builtin_with_its_description() {
-    let output = run(&root(), &["profiles".to_string()]);
+    let output = run(&repo_root(), &["profiles".to_string()]);
     assert!(output.status.success());
     let listed = String::from_utf8(output.stdout).unwrap();
     let mut expected = String::new();
-    let mut names: Vec<_> = fs::read_dir(root().join("profiles"))
+    let mut names: Vec<_> = fs::read_dir(repo_root().join("profiles"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .collect();
@@ -315,7 +311,7 @@ fn profiles_lists_every_builtin_with_its_description() {
 
 #[test]
 fn builtin_profiles_name_their_schema_for_editors() {
-    for entry in fs::read_dir(root().join("profiles")).unwrap() {
+    for entry in fs::read_dir(repo_root().join("profiles")).unwrap() {
         let path = entry.unwrap().path();
         let text = fs::read_to_string(&path).unwrap();
         assert!(
@@ -329,7 +325,7 @@ fn builtin_profiles_name_their_schema_for_editors() {
 #[test]
 fn extends_paths_are_relative_to_the_extending_file() {
     let from_root = run(
-        &root(),
+        &repo_root(),
         &[
             "render",
             "--profile",
