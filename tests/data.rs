@@ -47,6 +47,8 @@ fn script(bundle: &Bundle, job: &str) -> String {
 fn each_preset_renders_validates_and_uses_the_images_of_the_facts() {
     let presets = std::fs::read_to_string(data_dir().join("presets.txt")).unwrap();
     let mut count = 0;
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
     for line in presets
         .lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
@@ -67,11 +69,14 @@ fn each_preset_renders_validates_and_uses_the_images_of_the_facts() {
             "{workflow}"
         );
 
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), bundle.to_stream()).unwrap();
-        common::assert_kubernetes_validate_accepts(file.path().to_str().unwrap(), workflow);
+        files.push(common::write_file(
+            dir.path(),
+            &format!("{workflow}.yaml"),
+            &bundle.to_stream(),
+        ));
         count += 1;
     }
+    common::assert_kubernetes_validate_accepts(&files, "the presets' renders");
     assert_eq!(count, 4);
 }
 

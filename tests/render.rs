@@ -85,26 +85,36 @@ fn documents_come_in_apply_order() {
 #[test]
 fn kubernetes_validate_strict_accepts_every_builtin_profile() {
     let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
     for profile in builtin_profiles() {
         for component in ["core", "postprocess"] {
             let yaml = hfgen_ok(&["render", "--profile", profile, "--component", component]);
-            let file = write_file(dir.path(), &format!("{profile}-{component}.yaml"), &yaml);
-            assert_kubernetes_validate_accepts(&file, &format!("{profile}/{component}"));
+            files.push(write_file(
+                dir.path(),
+                &format!("{profile}-{component}.yaml"),
+                &yaml,
+            ));
         }
     }
+    assert_kubernetes_validate_accepts(&files, "the built-in profiles' core and postprocess");
 }
 
 /// The worker Job template inside the ConfigMap is a valid Job once the engine fills it in.
 #[test]
 fn kubernetes_validate_strict_accepts_the_filled_in_job_template() {
     let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
     for profile in builtin_profiles() {
         let yaml = hfgen_ok(&["render", "--profile", profile]);
         let filled = hfgen::validate::job_template::fill(&job_template(&yaml));
         assert!(!filled.contains("${"), "unfilled placeholder in {filled}");
-        let file = write_file(dir.path(), &format!("{profile}-job.yaml"), &filled);
-        assert_kubernetes_validate_accepts(&file, &format!("the job template of {profile}"));
+        files.push(write_file(
+            dir.path(),
+            &format!("{profile}-job.yaml"),
+            &filled,
+        ));
     }
+    assert_kubernetes_validate_accepts(&files, "the built-in profiles' filled-in job templates");
 }
 
 fn job_template(yaml: &str) -> String {
