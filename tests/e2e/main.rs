@@ -17,6 +17,17 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+/// What the fanout workflow's `join` task writes to result.txt.
+const FANOUT_RESULT: &str = "4\nTHE QUICK BROWN FOX\nthe\n";
+
+/// A profile of `tests/e2e/profiles/`, as `--profile` takes it.
+fn e2e_profile(name: &str) -> String {
+    common::repo_root()
+        .join(format!("tests/e2e/profiles/{name}.toml"))
+        .display()
+        .to_string()
+}
+
 /// Runs scenarios side by side (each mostly waits for the engine's 3 s completion poll).
 fn run_all(scenarios: Vec<Scenario>) -> Vec<Run> {
     std::thread::scope(|scope| {
@@ -93,7 +104,7 @@ fn lines_of(run: &Run, file: &str) -> usize {
 
 #[test]
 fn every_builtin_profile_runs_a_fanout_workflow_to_its_end() {
-    let mut scenarios: Vec<Scenario> = hfgen::profile::builtin::names()
+    let mut scenarios: Vec<Scenario> = common::builtin_profiles()
         .into_iter()
         .map(|profile| Scenario::new("fanout").profile(profile))
         .collect();
@@ -122,7 +133,7 @@ fn every_builtin_profile_runs_a_fanout_workflow_to_its_end() {
         assert_eq!(run.jobs.len(), 5, "one Job per task\n{}", run.describe());
         assert_eq!(
             run.file("result.txt").as_deref(),
-            Some("4\nTHE QUICK BROWN FOX\nthe\n"),
+            Some(FANOUT_RESULT),
             "{}",
             run.describe()
         );
@@ -509,16 +520,12 @@ fn workflow_config_from_the_profile_reaches_the_engine() {
 /// by the kubelet), run them; `source` and `join` still run as Jobs.
 #[test]
 fn a_workflow_split_between_a_pool_and_jobs_completes() {
-    let profile = |name: &str| {
-        let path = common::repo_root().join(format!("tests/e2e/profiles/{name}.toml"));
-        path.to_str().unwrap().to_string()
-    };
     let mut runs = run_all(vec![
         Scenario::new("fanout")
-            .profile(&profile("fanout-pools"))
+            .profile(&e2e_profile("fanout-pools"))
             .time_bound(Duration::from_secs(120)),
         Scenario::new("failing")
-            .profile(&profile("failing-pool"))
+            .profile(&e2e_profile("failing-pool"))
             .time_bound(Duration::from_secs(120)),
     ]);
     // A task that fails in a pool worker is retried there, then stops the run as in a Job.
@@ -561,7 +568,7 @@ fn a_workflow_split_between_a_pool_and_jobs_completes() {
     assert_completed(&run);
     assert_eq!(
         run.file("result.txt").as_deref(),
-        Some("4\nTHE QUICK BROWN FOX\nthe\n"),
+        Some(FANOUT_RESULT),
         "{}",
         run.describe()
     );
@@ -644,9 +651,8 @@ fn a_workflow_split_between_a_pool_and_jobs_completes() {
 /// once, Failed, with the reason in the status record, and sends no task anywhere.
 #[test]
 fn a_rabbitmq_that_refuses_the_login_fails_the_run_at_once() {
-    let profile = common::repo_root().join("tests/e2e/profiles/fanout-pools.toml");
     let run = Scenario::new("fanout")
-        .profile(profile.to_str().unwrap())
+        .profile(&e2e_profile("fanout-pools"))
         .rotate_rabbitmq_password()
         .time_bound(Duration::from_secs(90))
         .run();

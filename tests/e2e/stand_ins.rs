@@ -131,14 +131,7 @@ fn send_one_message(dir: &Path, host: &str, queue: &str) {
 /// The exit code of a small amqplib client that sends one message to `queue` (`None`: it
 /// did not end within 20 s).
 fn amqp_client(dir: &Path, host: &str, queue: &str) -> Option<i32> {
-    let node_modules = crate::common::repo_root().join("tests/e2e/node_modules");
-    let amqplib = ["@hyperflow/job-executor/node_modules/amqplib", "amqplib"]
-        .map(|path| node_modules.join(path))
-        .into_iter()
-        .find(|path| path.is_dir())
-        .expect(
-            "amqplib in tests/e2e/node_modules: run `npm ci --prefix tests/e2e --ignore-scripts`",
-        );
+    let amqplib = crate::harness::node::NodePackages::installed().amqplib();
     std::fs::create_dir_all(dir).expect("create the client folder");
     let script = dir.join("send.js");
     std::fs::write(

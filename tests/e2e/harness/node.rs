@@ -96,6 +96,17 @@ impl NodePackages {
         dir.to_path_buf()
     }
 
+    /// The AMQP client library the job executor uses (nested under it, or hoisted by npm).
+    pub fn amqplib(&self) -> PathBuf {
+        ["@hyperflow/job-executor/node_modules/amqplib", "amqplib"]
+            .map(|path| self.root.join(path))
+            .into_iter()
+            .find(|path| path.is_dir())
+            .expect(
+                "amqplib in tests/e2e/node_modules: run `npm ci --prefix tests/e2e --ignore-scripts`",
+            )
+    }
+
     /// The job executor's queue consumer, which worker pools run.
     pub fn job_listener(&self) -> PathBuf {
         self.root
