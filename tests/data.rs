@@ -232,14 +232,18 @@ fn the_download_script_unpacks_a_good_archive_and_refuses_a_corrupt_one() {
     let text = script(&bundle, "nfs-data");
     let job = container(&bundle, "Job", "nfs-data");
     assert_eq!(env_value(job, "DATA_SHA256"), Some(good_sum.as_str()));
+    let data_id = env_value(job, "HFGEN_DATA_ID").unwrap();
+    assert_eq!(data_id, format!("sha256 {good_sum}"));
     let run = |work: &Path, sum: &str, overwrite: &str| {
         let env = [
             ("DATA_URL", url.as_str()),
             ("DATA_SHA256", sum),
             ("OVERWRITE", overwrite),
+            ("HFGEN_DATA_ID", data_id),
         ];
         run_script(&text, work, &env)
     };
+    let marker = |work: &Path| std::fs::read_to_string(work.join(".hfgen-staged")).ok();
 
     // A wrong checksum: refused with a clear line, nothing unpacked.
     let work = tempfile::tempdir().unwrap();
@@ -258,8 +262,11 @@ fn the_download_script_unpacks_a_good_archive_and_refuses_a_corrupt_one() {
         "data"
     );
     assert!(work.path().join("workflow.json").exists());
+    // The ready marker, last, names the data; the staging folder is gone.
+    assert_eq!(marker(work.path()), Some(format!("{data_id}\n")));
+    assert!(!work.path().join(".hfgen-staging").exists());
 
-    // An existing workflow.json is kept, unless data.overwrite.
+    // Data the marker names is kept, unless data.overwrite.
     std::fs::write(work.path().join("workflow.json"), "mine").unwrap();
     let output = run(work.path(), &good_sum, "false");
     assert!(output.status.success(), "{output:?}");
@@ -271,6 +278,23 @@ fn the_download_script_unpacks_a_good_archive_and_refuses_a_corrupt_one() {
     assert!(output.status.success(), "{output:?}");
     let replaced = std::fs::read_to_string(work.path().join("workflow.json")).unwrap();
     assert!(replaced.contains("\"wf\""), "{replaced}");
+
+    // A workflow.json with no marker (a pod killed mid-unpack) is not taken for staged data,
+    // nor is a marker that names other data (a changed data.url or data.sha256).
+    for leftover in [None, Some("sha256 0000\n")] {
+        let work = tempfile::tempdir().unwrap();
+        std::fs::write(work.path().join("workflow.json"), "half").unwrap();
+        if let Some(other) = leftover {
+            std::fs::write(work.path().join(".hfgen-staged"), other).unwrap();
+        }
+        let output = run(work.path(), &good_sum, "false");
+        assert!(output.status.success(), "{output:?}");
+        assert_eq!(
+            std::fs::read_to_string(work.path().join("input.fits")).unwrap(),
+            "data"
+        );
+        assert_eq!(marker(work.path()), Some(format!("{data_id}\n")));
+    }
     drop(server);
 }
 
@@ -372,6 +396,7 @@ fn an_s3_source_fetches_with_credentials_only_from_the_secret_and_checks_the_arc
             ("DATA_URL", "s3://hyperflow-data/workflows/montage2.tar.gz"),
             ("DATA_SHA256", sum),
             ("OVERWRITE", "false"),
+            ("HFGEN_DATA_ID", "sha256 of the archive"),
         ];
         run_script(&text, work.path(), &env)
     };

@@ -581,7 +581,69 @@ fn bundle_has_scalar(bundle: &Bundle, text: &str) -> bool {
             _ => false,
         }
     }
-    bundle.documents().any(|doc| has(&doc.value, text))
+    // What reaches a process is the env and command after the kubelet's expansion.
+    bundle
+        .documents()
+        .any(|doc| has(&common::as_containers_get_it(&doc.value), text))
+}
+
+/// Issue 30, defect 3: every profile string that reaches an env value, a command or args
+/// arrives in the container unchanged after the kubelet's `$(VAR)` and `$$` expansion (an S3
+/// object `x$(HOME)` was fetched as `x/tmp`). Every string key of the profile that accepts the
+/// text is tried, the data sources' keys among them.
+#[test]
+fn profile_strings_reach_the_container_unchanged_after_the_kubelets_expansion() {
+    const TEXT: &str = "a$(HOME)b$$c$(HFGEN_DATA_ID)d$";
+    let s3 = common::data_profile("s3-source");
+    let url = common::data_profile("url-source");
+    let mut cases: Vec<(&str, String)> = STRING_KEYS
+        .iter()
+        .filter(|(key, _)| !(key.starts_with("cluster.") || *key == "description"))
+        .map(|(key, _)| ("gke", key.to_string()))
+        .collect();
+    for key in ["data.s3.endpoint", "data.s3.region", "data.s3.object"] {
+        cases.push((s3.as_str(), key.to_string()));
+    }
+    cases.push((url.as_str(), "data.url".to_string()));
+    let mut accepted = Vec::new();
+    for (profile, key) in &cases {
+        let value = match key.as_str() {
+            "data.s3.endpoint" | "data.url" => format!("https://example.org/{TEXT}"),
+            _ => TEXT.to_string(),
+        };
+        let Ok(loaded) = profile::load(profile, &[format!("{key}={}", toml_string(&value))]) else {
+            continue;
+        };
+        let bundle = render::render(&loaded, &Component::ALL).unwrap();
+        // Within a longer value too: the S3 object is part of S3_URI.
+        let reaches = bundle.documents().any(|doc| {
+            common::as_containers_get_it(&doc.value)
+                .to_string()
+                .contains(
+                    &serde_json::to_string(&value)
+                        .unwrap()
+                        .trim_matches('"')
+                        .to_string(),
+                )
+        });
+        assert!(
+            reaches,
+            "{key} = {value:?} does not reach the container unchanged"
+        );
+        accepted.push(key.clone());
+    }
+    // The keys that take free text; a check that refuses `$` there is a regression too.
+    for key in [
+        "engine.env.HF_VAR_EXTRA",
+        "data.url",
+        "data.s3.object",
+        "data.s3.region",
+    ] {
+        assert!(
+            accepted.iter().any(|k| k == key),
+            "{key} refused {TEXT:?}: {accepted:?}"
+        );
+    }
 }
 
 proptest! {

@@ -41,6 +41,13 @@ pub struct RenderContext<'a> {
     pub data_sha256: Option<String>,
     /// Where the data archive is (`data.source` url or s3): its URL, or `s3://bucket/object`.
     pub data_archive: Option<String>,
+    /// What the data Job stages, as its ready marker names it: the data image, or the
+    /// archive's sha256. The engine starts once the marker names this.
+    pub data_identity: String,
+    /// The ready marker's name on the shared volume (hfgen's text).
+    pub data_ready_marker: minijinja::Value,
+    /// The folder beside the final place where the data Job stages (hfgen's text).
+    pub data_staging_dir: minijinja::Value,
     /// The engine Job's status-record script (hfgen's own file), carried by the ConfigMap.
     pub run_status_js: &'static str,
     /// The engine Job's wait for RabbitMQ's login before a run with worker pools (hfgen's own
@@ -101,6 +108,7 @@ impl<'a> RenderContext<'a> {
             NfsAddress::Ip => profile.nfs.ip.clone().unwrap_or_default(),
         };
         let plan = DeploymentPlan::new(profile);
+        let data_identity = data_identity(profile, &images);
         RenderContext {
             namespace,
             create_namespace: profile.create_namespace,
@@ -135,6 +143,9 @@ impl<'a> RenderContext<'a> {
                     .map(|s3| format!("s3://{}/{}", s3.bucket, s3.object)),
                 DataSource::Image => None,
             },
+            data_identity,
+            data_ready_marker: minijinja::Value::from_safe_string(DATA_READY_MARKER.to_string()),
+            data_staging_dir: minijinja::Value::from_safe_string(DATA_STAGING_DIR.to_string()),
             data_sha256: profile
                 .data
                 .sha256
@@ -147,6 +158,28 @@ impl<'a> RenderContext<'a> {
             plan,
             storage: &profile.storage,
         }
+    }
+}
+
+/// The data Job's ready marker on the shared volume, written after everything else.
+pub const DATA_READY_MARKER: &str = ".hfgen-staged";
+/// Where the data Job stages before it renames each entry into place.
+pub const DATA_STAGING_DIR: &str = ".hfgen-staging";
+
+/// What the data Job stages, as its ready marker names it: staging the same data again is
+/// skipped, other data is staged anew, and the engine waits for exactly this.
+fn data_identity(profile: &Profile, images: &ResolvedImages) -> String {
+    match profile.data.source {
+        DataSource::Image => format!("image {}", images.data),
+        DataSource::Url | DataSource::S3 => format!(
+            "sha256 {}",
+            profile
+                .data
+                .sha256
+                .as_deref()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        ),
     }
 }
 

@@ -51,6 +51,9 @@ pub fn configured() -> Environment<'static> {
             AutoEscape::None
         }
     });
+    // A profile string in a container's env value, command or args: the kubelet expands
+    // `$(VAR)` there and reduces `$$` to `$`, so every `$` is doubled to arrive unchanged.
+    env.add_filter("kubelet_literal", |text: String| text.replace('$', "$$"));
     env.set_formatter(|out, state, value| {
         let write: fn(&mut String, &minijinja::Value) -> Result<(), minijinja::Error> =
             match state.auto_escape() {

@@ -241,3 +241,95 @@ pub fn without_profile_annotation(yaml: &[u8]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Kubernetes' dependent variable expansion (`third_party/forked/golang/expansion`), as the
+/// kubelet applies it to env values, command and args: `$(VAR)` becomes `lookup(VAR)` when that
+/// is defined, `$$` becomes `$`, and anything else stays as written (a reference to an
+/// undefined variable, an unclosed `$(`, a `$` before another character). The substituted text
+/// is not scanned again.
+pub fn kubelet_expand(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut expanded = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(dollar) = rest.find('$') {
+        expanded.push_str(&rest[..dollar]);
+        let after = &rest[dollar + 1..];
+        if let Some(after_escape) = after.strip_prefix('$') {
+            expanded.push('$');
+            rest = after_escape;
+        } else if let Some((name, after_reference)) = after
+            .strip_prefix('(')
+            .and_then(|inside| inside.split_once(')'))
+        {
+            match lookup(name) {
+                Some(value) => expanded.push_str(&value),
+                None => expanded.push_str(&format!("$({name})")),
+            }
+            rest = after_reference;
+        } else {
+            expanded.push('$');
+            rest = after;
+        }
+    }
+    expanded.push_str(rest);
+    expanded
+}
+
+/// `object` with every container's literal env values, command and args as the process in it
+/// gets them after the kubelet's expansion: an env value from the variables before it, command
+/// and args from the whole env. Values from fieldRefs and Secrets are not known here: a
+/// reference to one stays as written.
+pub fn as_containers_get_it(object: &serde_json::Value) -> serde_json::Value {
+    let mut object = object.clone();
+    visit_containers(&mut object, &mut |container| {
+        let mut defined: Vec<(String, String)> = Vec::new();
+        if let Some(env) = container["env"].as_array_mut() {
+            for var in env {
+                let name = var["name"].as_str().unwrap_or_default().to_string();
+                if let Some(value) = var["value"].as_str() {
+                    let value = kubelet_expand(value, |name| lookup(&defined, name));
+                    var["value"] = serde_json::Value::from(value.clone());
+                    defined.push((name, value));
+                }
+            }
+        }
+        for key in ["command", "args"] {
+            for word in container[key].as_array_mut().into_iter().flatten() {
+                if let Some(text) = word.as_str() {
+                    *word = kubelet_expand(text, |name| lookup(&defined, name)).into();
+                }
+            }
+        }
+    });
+    object
+}
+
+fn lookup(defined: &[(String, String)], name: &str) -> Option<String> {
+    defined
+        .iter()
+        .rev()
+        .find(|(defined, _)| defined == name)
+        .map(|(_, value)| value.clone())
+}
+
+/// Calls `each` on every container and init container of a pod spec anywhere in `value`.
+fn visit_containers(value: &mut serde_json::Value, each: &mut dyn FnMut(&mut serde_json::Value)) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                if key == "containers" || key == "initContainers" {
+                    for container in child.as_array_mut().into_iter().flatten() {
+                        each(container);
+                    }
+                } else {
+                    visit_containers(child, each);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                visit_containers(item, each);
+            }
+        }
+        _ => {}
+    }
+}

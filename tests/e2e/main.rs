@@ -691,3 +691,68 @@ fn a_rabbitmq_that_refuses_the_login_fails_the_run_at_once() {
     }
     assert!(run.elapsed < Duration::from_secs(30), "{}", run.describe());
 }
+
+/// The staged workflow's inputs, as its tasks must copy them: every file of the workflow folder.
+fn staged_workflow_files() -> std::collections::BTreeMap<String, Vec<u8>> {
+    harness::data_job::files_under(&common::repo_root().join("tests/e2e/workflows/staged"))
+}
+
+/// Each `copy` task of the staged workflow copied its whole input.
+fn assert_copied_every_input(run: &Run) {
+    for (name, contents) in staged_workflow_files() {
+        if let Some(index) = name.strip_prefix("input-") {
+            let out = run.work_dir.join(format!("out-{index}"));
+            assert!(
+                std::fs::read(&out).is_ok_and(|copied| copied == contents),
+                "out-{index} is not a whole copy of {name}\n{}",
+                run.describe()
+            );
+        }
+    }
+}
+
+/// Issue 30, defect 1: the data Job and the engine start together (one apply), the archive's
+/// first member is workflow.json and the volume is slow: the engine must not start the run
+/// until every input is in place (on a workflow.json-only wait, tasks copy missing or
+/// half-written inputs). A data pod killed mid-unpack is restarted by its Job and must not
+/// take the half-staged folder for staged data.
+#[test]
+fn the_run_starts_only_on_fully_staged_data_even_when_the_data_pod_restarts() {
+    let runs = run_all(vec![
+        Scenario::new("staged")
+            .data_from_archive()
+            .slow_data_volume()
+            .time_bound(Duration::from_secs(90)),
+        Scenario::new("staged")
+            .data_from_archive()
+            .slow_data_volume()
+            .kill_data_pod_after(Duration::from_secs(4))
+            .time_bound(Duration::from_secs(120)),
+    ]);
+    for run in &runs {
+        let staged = run
+            .data
+            .staged
+            .as_ref()
+            .unwrap_or_else(|| panic!("the data Job did not complete\n{}", run.describe()));
+        for (name, contents) in staged_workflow_files() {
+            assert_eq!(
+                staged.get(&name),
+                Some(&contents),
+                "{name} was not (wholly) staged when the data Job completed\n{}",
+                run.describe()
+            );
+        }
+    }
+    for run in &runs {
+        assert_completed(run);
+        assert_copied_every_input(run);
+    }
+    let restarted = &runs[1].data.job.attempts;
+    assert_eq!(
+        restarted.iter().map(|(exit, _)| *exit).collect::<Vec<_>>(),
+        [None, Some(0)],
+        "the data pod: killed once, then restarted by its Job\n{}",
+        runs[1].describe()
+    );
+}

@@ -99,11 +99,26 @@ impl Node<'_> {
         path: &Path,
         swaps: &[(String, String)],
     ) -> Result<PreparedPod, PodSpecError> {
+        self.prepare_pod_with_image(name, pod, path, swaps, &[])
+    }
+
+    /// [`Node::prepare_pod`] for a pod whose image brings files the command reads:
+    /// `image_files` maps a path of the image (the data image's `/data`) to a host folder.
+    pub fn prepare_pod_with_image(
+        &self,
+        name: &str,
+        pod: &Value,
+        path: &Path,
+        swaps: &[(String, String)],
+        image_files: &[(String, PathBuf)],
+    ) -> Result<PreparedPod, PodSpecError> {
         let spec = &pod["spec"];
         let container = only_container(name, pod)?;
         let pod_dir = self.pods_dir.join(name);
         std::fs::create_dir_all(&pod_dir).expect("create the pod folder");
-        let mounts = self.mounts(name, spec, container, &pod_dir)?;
+        let mut mounts = self.mounts(name, spec, container, &pod_dir)?;
+        mounts.extend(image_files.iter().cloned());
+        mounts.sort_by_key(|(mount_path, _)| std::cmp::Reverse(mount_path.len()));
         let map = |text: &str| map_paths(text, &mounts);
 
         if container["command"].as_array().is_none_or(Vec::is_empty) {
@@ -381,35 +396,16 @@ fn only_container<'a>(name: &str, pod: &'a Value) -> Result<&'a Value, PodSpecEr
     }
 }
 
-/// Kubernetes' dependent variable expansion (`third_party/forked/golang/expansion`): `$(VAR)`
-/// becomes the value of the last definition of VAR in `defined`, `$$` becomes `$`, and
-/// anything else stays as written: a reference to an undefined variable, an unclosed `$(`, a
-/// `$` before another character (so a shell's `$(command)` and `$((x + 1))` reach the shell).
+/// The kubelet's expansion of `text` from the variables of `defined` (the last definition of a
+/// name wins).
 fn expand(text: &str, defined: &[EnvVar]) -> String {
-    let mut expanded = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(dollar) = rest.find('$') {
-        expanded.push_str(&rest[..dollar]);
-        let after = &rest[dollar + 1..];
-        if let Some(after_escape) = after.strip_prefix('$') {
-            expanded.push('$');
-            rest = after_escape;
-        } else if let Some((name, after_reference)) = after
-            .strip_prefix('(')
-            .and_then(|inside| inside.split_once(')'))
-        {
-            match defined.iter().rev().find(|var| var.name == name) {
-                Some(var) => expanded.push_str(&var.spec_value),
-                None => expanded.push_str(&format!("$({name})")),
-            }
-            rest = after_reference;
-        } else {
-            expanded.push('$');
-            rest = after;
-        }
-    }
-    expanded.push_str(rest);
-    expanded
+    crate::common::kubelet_expand(text, |name| {
+        defined
+            .iter()
+            .rev()
+            .find(|var| var.name == name)
+            .map(|var| var.spec_value.clone())
+    })
 }
 
 /// `text` with every mount path replaced by its host folder, in one pass (a host folder may

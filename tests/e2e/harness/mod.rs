@@ -4,6 +4,7 @@
 //! `tests/e2e/workflows/` plus the profile to render; [`run::run`] returns what happened.
 
 pub mod api_server;
+pub mod data_job;
 pub mod deployment;
 pub mod job_controller;
 pub mod keda;

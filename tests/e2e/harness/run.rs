@@ -2,6 +2,7 @@
 //! watch the workflow run until hflow ends or the scenario's time bound passes.
 
 use super::api_server::{ApiServer, LoggedRequest, PodHost};
+use super::data_job::{self, ArchiveServer, DataOutcome, DataSpeed};
 use super::deployment::{engine_env_value, Deployment};
 use super::job_controller::{self, JobStatus};
 use super::keda::{Keda, Scaling};
@@ -30,6 +31,9 @@ pub struct Scenario {
     edits: Vec<Edit>,
     restart_engine: bool,
     rotate_rabbitmq_password: bool,
+    data_archive: bool,
+    data_speed: DataSpeed,
+    kill_data_pod_after: Option<Duration>,
 }
 
 /// What a scenario run showed.
@@ -57,6 +61,8 @@ pub struct Run {
     pub postprocess_calls: String,
     /// A second pod of the same engine Job, started after the first ended (a node came back).
     pub restarted: Option<(JobStatus, PodOutcome)>,
+    /// The data Job, started with the engine.
+    pub data: DataOutcome,
     pub elapsed: Duration,
     /// The shared workflow volume (`/work_dir` in the pods).
     pub work_dir: PathBuf,
@@ -105,7 +111,29 @@ impl Scenario {
             edits: Vec::new(),
             restart_engine: false,
             rotate_rabbitmq_password: false,
+            data_archive: false,
+            data_speed: DataSpeed::Local,
+            kill_data_pod_after: None,
         }
+    }
+
+    /// The workflow data comes as a `.tar.gz` with `workflow.json` first (`data.source =
+    /// "url"`), not from the data image.
+    pub fn data_from_archive(mut self) -> Scenario {
+        self.data_archive = true;
+        self
+    }
+
+    /// The data pod writes to a slow volume ([`DataSpeed::Slow`]).
+    pub fn slow_data_volume(mut self) -> Scenario {
+        self.data_speed = DataSpeed::Slow;
+        self
+    }
+
+    /// The data pod's first run is killed this long after it started; its Job restarts it.
+    pub fn kill_data_pod_after(mut self, after: Duration) -> Scenario {
+        self.kill_data_pod_after = Some(after);
+        self
     }
 
     pub fn profile(mut self, profile: &str) -> Scenario {
@@ -146,10 +174,25 @@ impl Scenario {
 
     pub fn run(self) -> Run {
         let packages = NodePackages::installed();
-        let mut args: Vec<&str> = self.render_args.iter().map(String::as_str).collect();
-        if !args.contains(&"--profile") {
-            args.extend(["--profile", "gke"]);
+        let tmp = tempfile::Builder::new()
+            .prefix("hfgen-e2e-")
+            .tempdir()
+            .expect("a temporary folder");
+        // The data image's /data: the workflow folder.
+        let image_data = crate::common::repo_root()
+            .join("tests/e2e/workflows")
+            .join(&self.workflow);
+        let archive = self
+            .data_archive
+            .then(|| ArchiveServer::start(&image_data, &tmp.path().join("archive")));
+        let mut render_args = self.render_args.clone();
+        if !render_args.iter().any(|arg| arg == "--profile") {
+            render_args.extend(["--profile".to_string(), "gke".to_string()]);
         }
+        for set in archive.iter().flat_map(ArchiveServer::profile_sets) {
+            render_args.extend(["--set".to_string(), set]);
+        }
+        let args: Vec<&str> = render_args.iter().map(String::as_str).collect();
         let mut deployment = Deployment::render(&args);
         for edit in &self.edits {
             edit(&mut deployment);
@@ -160,12 +203,8 @@ impl Scenario {
             args.join(" ")
         );
 
-        let tmp = tempfile::Builder::new()
-            .prefix("hfgen-e2e-")
-            .tempdir()
-            .expect("a temporary folder");
         let work_dir = tmp.path().join("volume");
-        copy_workflow(&self.workflow, &work_dir);
+        std::fs::create_dir_all(&work_dir).expect("create the shared volume");
         let redis = Redis::start(tmp.path());
         // What `hfgen setup` would have created in the namespace; the job mode reads none.
         let mut secrets = Secrets::new();
@@ -251,8 +290,22 @@ impl Scenario {
             .collect();
 
         let job = deployment.engine_workload();
-        // KEDA sizes the pools while the run goes on.
-        let job_status = std::thread::scope(|scope| {
+        let data_bin = data_job::data_bin(&tmp.path().join("data-bin"), self.data_speed);
+        let data_swaps: Vec<(String, String)> = archive.iter().map(ArchiveServer::swap).collect();
+        // The data Job is applied with the engine: both pods start now. KEDA sizes the pools
+        // while the run goes on.
+        let (job_status, data) = std::thread::scope(|scope| {
+            let data = scope.spawn(|| {
+                data_job::run(
+                    &deployment,
+                    &node,
+                    &image_data,
+                    &data_bin,
+                    &data_swaps,
+                    self.kill_data_pod_after,
+                    self.time_bound,
+                )
+            });
             if let Some(keda) = &keda {
                 scope.spawn(|| {
                     keda.run(
@@ -267,8 +320,9 @@ impl Scenario {
             }
             let status = job_controller::run_to_end(job, &mut engine, self.time_bound);
             keda_stop.store(true, Ordering::SeqCst);
-            status
+            (status, data.join().expect("the data Job's thread"))
         });
+        drop(archive);
         let elapsed = start.elapsed();
         if job_status != JobStatus::Active {
             // They poll every 5 s.
@@ -316,6 +370,7 @@ impl Scenario {
             postprocess,
             postprocess_calls: std::fs::read_to_string(&calls).unwrap_or_default(),
             restarted,
+            data,
             elapsed,
             work_dir,
             scenario,
@@ -385,19 +440,6 @@ fn mounts_token(deployment: &Deployment, pod: &Value, service_account: &str) -> 
         .unwrap_or(true)
 }
 
-fn copy_workflow(workflow: &str, to: &Path) {
-    let from = crate::common::repo_root()
-        .join("tests/e2e/workflows")
-        .join(workflow);
-    std::fs::create_dir_all(to).expect("create the shared volume");
-    let entries = std::fs::read_dir(&from)
-        .unwrap_or_else(|err| panic!("workflow folder {}: {err}", from.display()));
-    for entry in entries {
-        let entry = entry.expect("a workflow file");
-        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy a workflow file");
-    }
-}
-
 impl Run {
     /// A file of the shared volume, if it exists.
     pub fn file(&self, name: &str) -> Option<String> {
@@ -435,6 +477,13 @@ impl Run {
                 pod.name,
                 pod.exit,
                 tail(&pod.log, 15)
+            ));
+        }
+        for (run, (exit, log)) in self.data.job.attempts.iter().enumerate() {
+            text.push_str(&format!(
+                "data pod run {} exit {exit:?}:\n{}\n",
+                run + 1,
+                tail(log, 10)
             ));
         }
         if let Some((status, pod)) = &self.restarted {
