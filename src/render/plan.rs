@@ -15,6 +15,12 @@ const DEFAULT_CLAIM_SIZE: &str = "20Gi";
 pub const RABBITMQ_SECRET: &str = "hyperflow-rabbitmq";
 /// The user in that Secret (`username`).
 pub const RABBITMQ_USER: &str = "hyperflow";
+/// RabbitMQ's file of settings in `conf.d`, read after the image's own (`10-defaults.conf`,
+/// `20-management_agent...`): the files are read in name order, and letters sort after digits.
+pub const RABBITMQ_CONFIG_FILE: &str = "hfgen-memory.conf";
+/// The share of RabbitMQ's memory limit at which it blocks publishers.
+const RABBITMQ_WATERMARK_SHARE: f64 = 0.6;
+
 /// RabbitMQ's Service (`templates/rabbitmq.yml.j2`): AMQP on 5672, the management API on 15672.
 pub const RABBITMQ_SERVICE: &str = "rabbitmq";
 /// The port of RabbitMQ's management API, which KEDA's scaler reads the queue lengths from.
@@ -40,6 +46,10 @@ pub struct DeploymentPlan {
     pub rabbitmq: bool,
     /// The Secret RabbitMQ's credentials come from ([`RABBITMQ_SECRET`]).
     pub rabbitmq_secret: &'static str,
+    /// RabbitMQ's file under `/etc/rabbitmq/conf.d/` (ConfigMap `rabbitmq-config`).
+    pub rabbitmq_config_file: &'static str,
+    /// RabbitMQ's absolute memory watermark in bytes: 0.6 of its container's memory limit.
+    pub rabbitmq_memory_watermark: u64,
     /// The worker pools, each a Deployment and a ScaledObject (none in `jobs` mode).
     pub pools: Vec<ResolvedPool>,
 }
@@ -82,6 +92,8 @@ impl DeploymentPlan {
             pod_security_enforce: if nfs_server { "privileged" } else { "baseline" },
             rabbitmq,
             rabbitmq_secret: RABBITMQ_SECRET,
+            rabbitmq_config_file: RABBITMQ_CONFIG_FILE,
+            rabbitmq_memory_watermark: rabbitmq_memory_watermark(profile),
             pools: resolved_pools(profile),
         }
     }
@@ -94,4 +106,13 @@ impl DeploymentPlan {
             vec![self.claim_name.clone()]
         }
     }
+}
+
+/// RabbitMQ's absolute memory watermark: [`RABBITMQ_WATERMARK_SHARE`] of its memory limit,
+/// in whole MiB (the profile checks made sure the limit is a memory quantity).
+fn rabbitmq_memory_watermark(profile: &Profile) -> u64 {
+    let limit = profile.resources.resolved().rabbitmq.memory_limit;
+    let bytes = crate::profile::formats::parse_quantity(&limit).unwrap_or_default();
+    let mib = (bytes * RABBITMQ_WATERMARK_SHARE / 1_048_576.0).floor() as u64;
+    mib * 1_048_576
 }

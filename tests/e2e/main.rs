@@ -528,6 +528,17 @@ fn a_workflow_split_between_a_pool_and_jobs_completes() {
             .profile(&e2e_profile("failing-pool"))
             .time_bound(Duration::from_secs(120)),
     ]);
+    // Issue 30, defect 4: RabbitMQ blocks publishers before its container's memory limit,
+    // whatever memory the node has (this machine's is far above the limit).
+    for run in &runs {
+        let limit = run.broker_memory_limit.expect("a broker ran");
+        let container_limit = 1024 * 1024 * 1024; // resources.rabbitmq.memory_limit, 1Gi
+        assert!(
+            limit < container_limit * 7 / 10 && limit >= container_limit / 2,
+            "RabbitMQ's memory watermark is {limit} bytes for a {container_limit}-byte limit\n{}",
+            run.describe()
+        );
+    }
     // A task that fails in a pool worker is retried there, then stops the run as in a Job.
     let failed = runs.pop().unwrap();
     assert_eq!(

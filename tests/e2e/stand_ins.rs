@@ -31,7 +31,7 @@ fn rabbitmq_runs_on_loopback_and_leaves_nothing_behind() {
                         ("RABBITMQ_DEFAULT_PASS", "e2e-Secret.pass_1"),
                     ]
                     .map(|(name, value)| (name.to_string(), value.to_string()));
-                    let broker = RabbitMq::start(&dir, &credentials);
+                    let broker = RabbitMq::start(&dir, &credentials, &[]);
                     (broker, start.elapsed())
                 })
             })

@@ -88,7 +88,8 @@ impl Broker {
                 .and_then(|port| port["port"].as_u64())
                 .unwrap_or_else(|| panic!("{scenario}: the rabbitmq Service has no {name} port"))
         };
-        let rabbitmq = RabbitMq::start(&dir.join("rabbitmq"), &env);
+        let conf_d = conf_d_files(deployment, &rabbitmq["spec"]["template"], scenario);
+        let rabbitmq = RabbitMq::start(&dir.join("rabbitmq"), &env, &conf_d);
         let in_cluster = in_cluster_host(deployment);
         let management = rabbitmq.management_port;
         Some(Broker {
@@ -107,4 +108,54 @@ impl Broker {
     pub fn queues(&self) -> Vec<Queue> {
         self.rabbitmq.queues()
     }
+
+    /// The memory at which the broker blocks publishers, in bytes.
+    pub fn memory_limit(&self) -> u64 {
+        self.rabbitmq.memory_limit()
+    }
+}
+
+/// The image's own settings directory: the official image keeps `10-defaults.conf` there.
+const CONF_D: &str = "/etc/rabbitmq/conf.d";
+
+/// The files the rabbitmq pod mounts into the image's `conf.d`, as the kubelet places them:
+/// each a ConfigMap key by `subPath`. A mount over the whole directory hides the image's
+/// `10-defaults.conf` (`log.console = true`): the broker would log to a file on the read-only
+/// root and stop, which the harness refuses to pretend otherwise.
+fn conf_d_files(
+    deployment: &Deployment,
+    pod: &serde_json::Value,
+    scenario: &str,
+) -> Vec<(String, String)> {
+    let spec = &pod["spec"];
+    let mut files = Vec::new();
+    for mount in spec["containers"][0]["volumeMounts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let path = mount["mountPath"].as_str().unwrap_or_default();
+        if path == CONF_D || CONF_D.starts_with(&format!("{path}/")) {
+            panic!("{scenario}: a volume at {path} hides the image's {CONF_D}/10-defaults.conf");
+        }
+        let Some(name) = path.strip_prefix(&format!("{CONF_D}/")) else {
+            continue;
+        };
+        let volume = spec["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|volume| volume["name"] == mount["name"])
+            .unwrap_or_else(|| panic!("{scenario}: no volume for {path}"));
+        let config_map = volume["configMap"]["name"].as_str().unwrap_or_default();
+        let key = mount["subPath"].as_str().unwrap_or_default();
+        let text = deployment
+            .find("ConfigMap", config_map)
+            .and_then(|map| map["data"][key].as_str())
+            .unwrap_or_else(|| {
+                panic!("{scenario}: {path}: no key {key:?} in ConfigMap {config_map:?}")
+            });
+        files.push((name.to_string(), text.to_string()));
+    }
+    files
 }

@@ -55,7 +55,9 @@ impl RabbitMq {
     /// `RABBITMQ_DEFAULT_USER` and `RABBITMQ_DEFAULT_PASS`, which RabbitMQ reads itself (with
     /// nothing about users in rabbitmq.conf). `dir` holds all its files; it must be empty or
     /// new.
-    pub fn start(dir: &Path, env: &[(String, String)]) -> RabbitMq {
+    /// `conf_d` holds the files the rendered pod mounts into `/etc/rabbitmq/conf.d/` (name,
+    /// text); the broker reads them after its rabbitmq.conf, as the image's broker does.
+    pub fn start(dir: &Path, env: &[(String, String)], conf_d: &[(String, String)]) -> RabbitMq {
         let value = |name: &str| {
             env.iter()
                 .find(|(var, _)| var == name)
@@ -95,6 +97,10 @@ impl RabbitMq {
             ),
         )
         .expect("write rabbitmq.conf");
+        std::fs::create_dir_all(dir.join("conf.d")).expect("create conf.d");
+        for (name, text) in conf_d {
+            std::fs::write(dir.join("conf.d").join(name), text).expect("write a conf.d file");
+        }
         // The rendered image is the management one: KEDA reads queue lengths there.
         std::fs::write(dir.join("enabled_plugins"), "[rabbitmq_management].\n")
             .expect("write enabled_plugins");
@@ -190,28 +196,71 @@ impl RabbitMq {
 
     /// The queues of the default vhost, from `rabbitmqctl list_queues`.
     pub fn queues(&self) -> Vec<Queue> {
-        let output = self.dir.join("list_queues.json");
+        let args = [
+            "list_queues",
+            "name",
+            "messages_ready",
+            "messages_unacknowledged",
+            "consumers",
+        ];
+        let (rows, problem) = self.ctl_json(&args);
+        let rows: Vec<BTreeMap<String, serde_json::Value>> = serde_json::from_value(rows.clone())
+            .unwrap_or_else(|err| panic!("{}", problem(&format!("{err} in {rows}"))));
+        let count = |row: &BTreeMap<String, serde_json::Value>, column: &str| {
+            row.get(column)
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or_else(|| panic!("{}", problem(&format!("no {column} in {row:?}"))))
+        };
+        rows.iter()
+            .map(|row| Queue {
+                name: row
+                    .get("name")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_else(|| panic!("{}", problem(&format!("no name in {row:?}"))))
+                    .to_string(),
+                messages: count(row, "messages_ready"),
+                unacknowledged: count(row, "messages_unacknowledged"),
+                consumers: count(row, "consumers"),
+            })
+            .collect()
+    }
+
+    /// The memory at which the broker blocks publishers (its watermark), in bytes, as
+    /// `rabbitmqctl status` reports it.
+    pub fn memory_limit(&self) -> u64 {
+        let (status, problem) = self.ctl_json(&["status"]);
+        status["vm_memory_high_watermark_limit"]
+            .as_u64()
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}",
+                    problem(&format!("no vm_memory_high_watermark_limit in {status}"))
+                )
+            })
+    }
+
+    /// `rabbitmqctl -n NODE ARGS... --formatter json`: its output, and a failure message
+    /// maker with rabbitmqctl's stderr and the broker's log.
+    fn ctl_json(&self, args: &[&str]) -> (serde_json::Value, impl Fn(&str) -> String + '_) {
+        let output = self.dir.join(format!("rabbitmqctl-{}.json", args[0]));
+        let err = self.dir.join("rabbitmqctl.err");
         let mut ctl = Command::new(Path::new(RABBITMQ_BIN).join("rabbitmqctl"));
         erlang_env(&mut ctl, &self.dir, self.epmd_port);
-        ctl.args(["-n", &self.node_name, "list_queues"])
-            .args([
-                "name",
-                "messages_ready",
-                "messages_unacknowledged",
-                "consumers",
-            ])
+        ctl.args(["-n", &self.node_name])
+            .args(args)
             .args(["--formatter", "json"])
             .current_dir(&self.dir)
             .stdin(Stdio::null())
-            .stdout(log_file(&output))
-            .stderr(log_file(&self.dir.join("rabbitmqctl.err")));
+            .stdout(File::create(&output).expect("create the rabbitmqctl output file"))
+            .stderr(log_file(&err));
         let mut ctl = ProcessGroup::spawn(ctl, "rabbitmqctl");
         let ended = wait_until(CTL_LIMIT, || ctl.exit_code().is_some());
-        let problem = |what: &str| {
+        let command = args[0].to_string();
+        let problem = move |what: &str| {
             format!(
-                "rabbitmqctl list_queues on {}: {what}\n{}\n{}",
+                "rabbitmqctl {command} on {}: {what}\n{}\n{}",
                 self.node_name,
-                std::fs::read_to_string(self.dir.join("rabbitmqctl.err")).unwrap_or_default(),
+                std::fs::read_to_string(&err).unwrap_or_default(),
                 self.log_tail(15)
             )
         };
@@ -222,25 +271,9 @@ impl RabbitMq {
         );
         assert_eq!(ctl.exit_code(), Some(Some(0)), "{}", problem("failed"));
         let text = std::fs::read_to_string(&output).expect("read the rabbitmqctl output");
-        let rows: Vec<BTreeMap<String, serde_json::Value>> = serde_json::from_str(&text)
+        let value = serde_json::from_str(&text)
             .unwrap_or_else(|err| panic!("{}", problem(&format!("{err} in {text:?}"))));
-        let count = |row: &BTreeMap<String, serde_json::Value>, column: &str| {
-            row.get(column)
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or_else(|| panic!("{}", problem(&format!("no {column} in {text:?}"))))
-        };
-        rows.iter()
-            .map(|row| Queue {
-                name: row
-                    .get("name")
-                    .and_then(serde_json::Value::as_str)
-                    .unwrap_or_else(|| panic!("{}", problem(&format!("no name in {text:?}"))))
-                    .to_string(),
-                messages: count(row, "messages_ready"),
-                unacknowledged: count(row, "messages_unacknowledged"),
-                consumers: count(row, "consumers"),
-            })
-            .collect()
+        (value, problem)
     }
 
     /// The ids of every process of this broker now: epmd, the Erlang VM and all their

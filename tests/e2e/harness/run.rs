@@ -55,6 +55,8 @@ pub struct Run {
     pub scalings: Vec<Scaling>,
     /// RabbitMQ's queues after the run (pools only).
     pub queues: Vec<Queue>,
+    /// The memory at which RabbitMQ blocks publishers, in bytes (pools only).
+    pub broker_memory_limit: Option<u64>,
     /// The post-processing pods (log parser, viz-trace), when the render has them.
     pub postprocess: Vec<PodOutcome>,
     /// What the post-processing images' programs were asked to do, one line a call.
@@ -342,6 +344,7 @@ impl Scenario {
             .collect();
 
         let queues = broker.as_ref().map(Broker::queues).unwrap_or_default();
+        let broker_memory_limit = broker.as_ref().map(Broker::memory_limit);
         // KEDA scales an idle pool down: each worker gets TERM and stops taking messages.
         let mut pool_workers = pool_workers.into_inner().expect("pool workers");
         for pod in &pool_workers {
@@ -367,6 +370,7 @@ impl Scenario {
             pool_workers,
             scalings: scalings.into_inner().expect("scalings"),
             queues,
+            broker_memory_limit,
             postprocess,
             postprocess_calls: std::fs::read_to_string(&calls).unwrap_or_default(),
             restarted,
