@@ -67,7 +67,8 @@ fn each_pool_is_a_deployment_on_its_queue_scaled_by_keda() {
         let scaled = find(&objects, "ScaledObject", &name);
         assert_eq!(scaled["spec"]["scaleTargetRef"]["name"], name.as_str());
         assert_eq!(scaled["spec"]["maxReplicaCount"], max);
-        assert_eq!(scaled["spec"]["minReplicaCount"], 0);
+        // One idle worker keeps the queue from expiring (issue 30, defect 5).
+        assert_eq!(scaled["spec"]["minReplicaCount"], 1);
         let trigger = &scaled["spec"]["triggers"][0];
         assert_eq!(trigger["type"], "rabbitmq");
         assert_eq!(trigger["metadata"]["queueName"], queue);
@@ -289,7 +290,7 @@ fn keda_objects_are_checked_against_the_vendored_crds() {
 #[test]
 fn compiled_keda_schemas_judge_as_the_crds_do() {
     let yaml = hfgen_ok(&["render", "--profile", &pools_profile()])
-        .replace("minReplicaCount: 0", "minReplicaCount: zero")
+        .replace("minReplicaCount: 1", "minReplicaCount: one")
         .replace(
             "protocol: http",
             "protocol: http\n        excludeUnacknowledged: false",
@@ -307,7 +308,7 @@ fn compiled_keda_schemas_judge_as_the_crds_do() {
     assert_eq!(report, common::stdout(&with_crds));
     assert_eq!(built_in.status.code(), Some(1), "{report}");
     for expected in [
-        "\"zero\" is not of type \"integer\"",
+        "\"one\" is not of type \"integer\"",
         "false is not of type \"string\"",
         "'extra' was unexpected",
     ] {

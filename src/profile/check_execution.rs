@@ -97,6 +97,7 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
         }
         quantities(findings, &index, &resolved);
         replicas(findings, &index, pool);
+        queue_outlives_idle(profile, findings, &index, pool);
     }
 }
 
@@ -196,6 +197,34 @@ fn quantities(findings: &mut Findings, index: &str, pool: &super::pools::Resolve
                 ),
             );
         }
+    }
+}
+
+/// The `x-expires` (ms) with which the engine (`amqpConnector.js`) and hflow-job-listener.js
+/// declare every queue: RabbitMQ deletes a queue left without a consumer that long, and a
+/// policy cannot lengthen it (the lower of the two wins). Later publishes are dropped.
+pub const QUEUE_EXPIRES_SECONDS: u32 = 6_000;
+
+/// `min_replicas = 0` lets KEDA remove a pool's last worker, and with it the queue's only
+/// consumer: a run that can last longer than the queue's expiry may lose its queue.
+fn queue_outlives_idle(
+    profile: &Profile,
+    findings: &mut Findings,
+    index: &str,
+    pool: &super::model::WorkerPool,
+) {
+    let deadline = profile.engine.deadline_seconds;
+    if pool.min_replicas == 0 && deadline > QUEUE_EXPIRES_SECONDS {
+        findings
+            .error(
+                &format!("execution.pools.{index}.min_replicas"),
+                format!(
+                    "execution.pools.{index}.min_replicas = 0 with engine.deadline_seconds = {deadline}: RabbitMQ deletes a queue that has had no consumer for {QUEUE_EXPIRES_SECONDS} s (the engine declares it with x-expires), and the tasks the engine sends to it later are lost while the run waits for them"
+                ),
+            )
+            .help = Some(format!(
+            "keep one idle worker (min_replicas = 1, the default), or bound the run with engine.deadline_seconds <= {QUEUE_EXPIRES_SECONDS}"
+        ));
     }
 }
 

@@ -643,8 +643,10 @@ pub struct WorkerPool {
     /// Memory limit of each worker (unset: none, as for the worker Jobs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<String>,
-    /// Workers while the queue is empty; 0 lets KEDA remove them all.
-    #[serde(default)]
+    /// Workers while the queue is empty. 0 lets KEDA remove them all, but RabbitMQ deletes a
+    /// queue that has had no consumer for 100 minutes (the engine declares it so), and tasks
+    /// sent after are lost: 0 is refused unless `engine.deadline_seconds` is at most 6000.
+    #[serde(default = "default_min_replicas")]
     pub min_replicas: u32,
     /// Most workers.
     #[serde(default = "default_max_replicas")]
@@ -659,6 +661,10 @@ pub struct WorkerPool {
     /// hands its message to another worker.
     #[serde(default = "default_drain_seconds")]
     pub drain_seconds: u32,
+}
+
+fn default_min_replicas() -> u32 {
+    1
 }
 
 fn default_max_replicas() -> u32 {
