@@ -101,3 +101,51 @@ fn no_default_image_comes_from_a_frozen_registry() {
         }
     }
 }
+
+/// What `registry.k8s.io/e2e-test-images/volume/nfs` does, from kubernetes/kubernetes
+/// `test/images/volume/nfs`: its `Dockerfile` installs `run_nfs.sh` here and exposes nfsd and
+/// mountd; `run_nfs.sh` exports each of its arguments (`rw,fsid=0,insecure,no_root_squash`),
+/// starts rpcbind on its standard port, and mounts nfsd, which needs a privileged container.
+const NFS_SCRIPT: &str = "/usr/local/bin/run_nfs.sh";
+const NFS_PORTS: [u64; 3] = [2049, 20048, 111];
+
+/// Each built-in profile's NFS server runs the image's script with the folder the pod mounts
+/// the exports on and the path the PersistentVolume mounts among its exports, privileged, with
+/// the image's ports on the container and the Service.
+#[test]
+fn nfs_server_pod_matches_the_volume_nfs_image() {
+    for builtin in BUILTIN_PROFILES {
+        let loaded = profile::load(builtin.name, &[]).unwrap();
+        let bundle = hfgen::render::render(&loaded, &[Component::Core]).unwrap();
+        let deployment = bundle.find("Deployment", "nfs-server").unwrap();
+        let container = &deployment.value["spec"]["template"]["spec"]["containers"][0];
+        let command: Vec<&str> = container["command"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|word| word.as_str().unwrap())
+            .collect();
+        assert_eq!(command[0], NFS_SCRIPT, "{}", builtin.name);
+        let exports = &command[1..];
+        let mount = container["volumeMounts"][0]["mountPath"].as_str().unwrap();
+        assert!(exports.contains(&mount), "{}: {exports:?}", builtin.name);
+        let pv = bundle
+            .documents()
+            .find(|doc| doc.kind() == "PersistentVolume")
+            .unwrap();
+        let path = pv.value["spec"]["nfs"]["path"].as_str().unwrap();
+        assert!(exports.contains(&path), "{}: PV path {path}", builtin.name);
+        assert_eq!(container["securityContext"]["privileged"], true);
+        let ports = |list: &Value, key: &str| -> BTreeSet<u64> {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|port| port[key].as_u64().unwrap())
+                .collect()
+        };
+        let expected = BTreeSet::from(NFS_PORTS);
+        assert_eq!(ports(&container["ports"], "containerPort"), expected);
+        let service = bundle.find("Service", "nfs-server").unwrap();
+        assert_eq!(ports(&service.value["spec"]["ports"], "port"), expected);
+    }
+}
