@@ -1320,3 +1320,35 @@ fn readme_existing_cluster_pools_match_the_script_and_the_render() {
         );
     }
 }
+
+/// `hfgen check --update` keeps the pools-only script of a GKE profile without `[cluster]`
+/// under review with its render, and none for a profile with nothing to set up.
+#[test]
+fn golden_tree_holds_the_pools_only_script() {
+    let golden = tempfile::tempdir().unwrap();
+    for (profile, folder, expected) in [
+        (existing_gke_pools_profile(), "pools-gke-existing", true),
+        (
+            data("errors/gke-without-cluster.toml")
+                .display()
+                .to_string(),
+            "gke-without-cluster",
+            false,
+        ),
+    ] {
+        let golden_arg = golden.path().display().to_string();
+        common::hfgen_ok(&[
+            "check",
+            "--update",
+            "--golden",
+            &golden_arg,
+            "--profile",
+            &profile,
+        ]);
+        let file = golden.path().join(folder).join("setup.sh");
+        assert_eq!(file.exists(), expected, "{}", file.display());
+        if expected {
+            assert_eq!(fs::read_to_string(&file).unwrap(), script(&profile, &[]));
+        }
+    }
+}

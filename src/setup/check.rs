@@ -4,14 +4,21 @@
 
 use crate::diag::Diagnostic;
 use crate::error::Result;
-use crate::profile::model::{Dns, Platform};
+use crate::profile::model::{Dns, Platform, Profile};
 use crate::profile::LoadedProfile;
+use crate::render::plan::DeploymentPlan;
 
 /// A GKE profile without `[cluster]` runs on a cluster that exists: its script sets up only
 /// the worker pools, and without pools there is nothing for a script to do.
-pub fn check(loaded: &LoadedProfile, pools: bool) -> Result<()> {
-    let profile = &loaded.profile;
-    if profile.platform == Platform::Gke && profile.cluster.is_none() && !pools {
+pub fn nothing_to_set_up(profile: &Profile) -> bool {
+    profile.platform == Platform::Gke
+        && profile.cluster.is_none()
+        && !DeploymentPlan::new(profile).rabbitmq
+}
+
+/// Refuses a profile that [`nothing_to_set_up`], saying what would give it a script.
+pub fn check(loaded: &LoadedProfile) -> Result<()> {
+    if nothing_to_set_up(&loaded.profile) {
         let mut diagnostic = Diagnostic::error(format!(
             "{}: nothing to set up: platform = \"gke\" without a [cluster] section runs on an existing cluster, and with execution.mode = \"jobs\" it needs nothing installed there",
             loaded.name

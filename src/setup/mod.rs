@@ -82,8 +82,7 @@ struct SetupContext<'a> {
 /// The setup script of `loaded`: the same profile always gives the same bytes.
 pub fn script(loaded: &LoadedProfile) -> Result<String> {
     let profile = &loaded.profile;
-    let pools = DeploymentPlan::new(profile).rabbitmq;
-    check::check(loaded, pools)?;
+    check::check(loaded)?;
     let template = match (profile.platform, profile.nfs.address) {
         (Platform::Gke, _) if profile.cluster.is_none() => &POOLS_ONLY,
         (Platform::Gke, _) => &GKE,
@@ -105,7 +104,7 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
         network_policy: profile.network_policy.enabled,
         kind_config: (profile.platform == Platform::Kind).then(|| kind::config(profile)),
         minikube: sizing::minikube(profile),
-        pools,
+        pools: DeploymentPlan::new(profile).rabbitmq,
         keda_manifest: keda_manifest_url(),
         rabbitmq_secret: RABBITMQ_SECRET,
         rabbitmq_user: RABBITMQ_USER,
