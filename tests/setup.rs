@@ -779,7 +779,8 @@ const KEDA_MANIFEST: &str =
 /// the log (the namespace manifest piped to `apply -f -`); `get secret` fails the first time
 /// and succeeds from then on, as if the first run had created it; `create secret` keeps the
 /// env file it is given (content and mode) in `secret/`, because the script removes it.
-/// minikube-ip's range check gets the profile's range.
+/// minikube-ip's range check gets the profile's range. The current context is `stub-context`,
+/// and only the nodes.master labels of the built-in profiles have a node.
 const KUBECTL_POOLS_STUB: &str = r#"mkdir -p "$STUB_LOG/../stdin" "$STUB_LOG/../secret"
 cat > "$STUB_LOG/../stdin/$(printf %04d "$n")-$$"
 case " $* " in
@@ -804,6 +805,14 @@ case " $* " in
     ;;
   *' get pods '*)
     printf '%s' '["kube-apiserver","--service-cluster-ip-range=10.96.0.0/12"]'
+    ;;
+  *' current-context '*)
+    printf 'stub-context\n'
+    ;;
+  *' get nodes '*)
+    case " $* " in
+      *nodetype=hfmaster*) printf 'node/master-1\n' ;;
+    esac
     ;;
 esac"#;
 
@@ -904,7 +913,7 @@ fn pools_scripts_install_pinned_keda_and_create_the_secret_jobs_scripts_do_not()
             .display()
             .to_string()
     })
-    .chain([worker_pools_profile()])
+    .chain([worker_pools_profile(), existing_gke_pools_profile()])
     .collect();
     for profile in &pools {
         let text = script(profile, &[]);
@@ -1131,4 +1140,215 @@ fn gke_pools_delete_only_deletes_the_cluster() {
     let (_sandbox, calls) = gke_profile_calls(&worker_pools_profile(), &[], &["delete"]);
     assert_eq!(calls.len(), 1, "{calls:#?}");
     find_call(&calls, &["gcloud", "container", "clusters", "delete"]);
+}
+
+/// A GKE profile with worker pools and no `[cluster]` (an existing cluster).
+fn existing_gke_pools_profile() -> String {
+    data("variants/pools-gke-existing.toml")
+        .display()
+        .to_string()
+}
+
+/// Without `[cluster]` there is no cluster to create: the script installs KEDA and the Secret
+/// in kubectl's current cluster, touches nothing else (no gcloud), and warns about the label
+/// set no node carries, naming the labels.
+#[test]
+fn gke_without_cluster_sets_up_the_pools_of_the_current_cluster() {
+    let text = script(&existing_gke_pools_profile(), &[]);
+    assert!(!text.contains("gcloud container clusters create"), "{text}");
+    for args in [&[][..], &["pools"][..]] {
+        let sandbox = Sandbox::new(&[
+            ("gcloud", GCLOUD_NOTHING_EXISTS),
+            ("kubectl", KUBECTL_POOLS_STUB),
+        ]);
+        let output = sandbox.run(&text, args, &[]);
+        assert_success(&output);
+        let calls = sandbox.calls();
+        assert!(calls.iter().all(|call| call[0] == "kubectl"), "{calls:#?}");
+        assert_eq!(calls[0][1..], ["config", "current-context"], "{calls:#?}");
+        assert_pools_steps(&calls, "hyperflow");
+        assert_eq!(secret_env_files(&sandbox).len(), 1);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("kubectl context stub-context"), "{stderr}");
+        // The rendered pods' node selectors, as in the render.
+        let selectors: Vec<&str> = calls
+            .iter()
+            .filter_map(|call| flag(call, "--selector"))
+            .collect();
+        assert_eq!(selectors, ["nodetype=hfmaster", "nodetype=worker"]);
+        assert!(stderr.contains("  node/master-1"), "{stderr}");
+        assert!(
+            stderr.contains("warning: no node has the labels nodetype=worker"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("labels nodetype=hfmaster,"), "{stderr}");
+    }
+    let sandbox = Sandbox::new(&[("kubectl", KUBECTL_POOLS_STUB)]);
+    let output = sandbox.run(&text, &["create"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(sandbox.calls().is_empty());
+}
+
+/// Every platform's script has a `pools` subcommand for a cluster that exists: it points
+/// kubectl at the profile's cluster and sets up KEDA and the Secret, and creates, starts or
+/// edits nothing else.
+#[test]
+fn pools_subcommand_sets_up_an_existing_cluster_on_every_platform() {
+    let variant = |name: &str| data(&format!("variants/{name}.toml")).display().to_string();
+    // (profile, the call that points kubectl at the cluster, if any)
+    let cases: [(String, Option<Vec<&str>>); 4] = [
+        (
+            worker_pools_profile(),
+            Some(vec!["gcloud", "container", "clusters", "get-credentials"]),
+        ),
+        (
+            variant("pools-kind"),
+            Some(vec!["kubectl", "config", "use-context", "kind-hyperflow"]),
+        ),
+        (
+            variant("pools-minikube-ip"),
+            Some(vec!["kubectl", "config", "use-context", "minikube"]),
+        ),
+        (variant("pools-minikube-dnsmasq"), None),
+    ];
+    for (profile, context) in &cases {
+        let sandbox = Sandbox::new(&[
+            ("gcloud", GCLOUD_NOTHING_EXISTS),
+            ("kind", KIND_STUB),
+            ("minikube", ""),
+            ("docker", ""),
+            ("kubectl", KUBECTL_POOLS_STUB),
+        ]);
+        let output = sandbox.run(&script(profile, &[]), &["pools"], &[]);
+        assert_success(&output);
+        let calls = sandbox.calls();
+        let first_kubectl = match context {
+            Some(words) => {
+                assert_eq!(calls[0][..words.len()], words[..], "{profile}: {calls:#?}");
+                1
+            }
+            None => 0,
+        };
+        assert_eq!(
+            calls[first_kubectl][1..],
+            ["config", "current-context"],
+            "{profile}: {calls:#?}"
+        );
+        assert_pools_steps(&calls, "hyperflow");
+        assert_eq!(secret_env_files(&sandbox).len(), 1, "{profile}");
+        for call in &calls[first_kubectl..] {
+            assert_eq!(call[0], "kubectl", "{profile}: {calls:#?}");
+        }
+        assert!(
+            !calls.iter().any(|call| is_kubectl(call, &["get", "pods"])),
+            "{profile}: no range check: {calls:#?}"
+        );
+    }
+}
+
+/// The README's section on worker pools on an existing cluster: its profile gets the
+/// pools-only script, its hand-made Secret has the keys and URL the script writes, and the
+/// names its "does it work" commands use are the names the render gives.
+#[test]
+fn readme_existing_cluster_pools_match_the_script_and_the_render() {
+    let readme = fs::read_to_string(common::repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("### Worker pools on an existing cluster")
+        .unwrap();
+    let section = &readme[start..start + readme[start..].find("\n## ").unwrap()];
+    let toml_block = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let profile = common::write_file(dir.path(), "my-pools.toml", toml_block);
+
+    // setup: the pools-only script; the hand commands are the script's.
+    let text = script(&profile, &[]);
+    assert!(text.contains("\n    setup_pools\n"), "{text}");
+    assert!(!text.contains("clusters create"), "{text}");
+    assert!(section.contains(&format!("kubectl apply --server-side -f {KEDA_MANIFEST}\n")));
+    let sandbox = Sandbox::new(&[("kubectl", KUBECTL_POOLS_STUB)]);
+    assert_success(&sandbox.run(&text, &[], &[]));
+    let secret = env_file(&secret_env_files(&sandbox)[0].0);
+    let by_hand = section
+        .lines()
+        .find(|line| line.contains("printf 'username="))
+        .unwrap();
+    let format = by_hand.split('\'').nth(1).unwrap().replace("\\n", "\n");
+    let password = &secret["password"];
+    let written = format.replacen("%s", password, 2);
+    assert_eq!(env_file(&written), secret, "{by_hand}");
+
+    // The render: the names the checks use.
+    let loaded = profile::load(&profile, &[]).unwrap();
+    let bundle = hfgen::render::render(&loaded, &[Component::Core]).unwrap();
+    let scaled = bundle
+        .find("ScaledObject", "hyperflow-pool-mproject")
+        .unwrap();
+    let queue = scaled.value["spec"]["triggers"][0]["metadata"]["queueName"]
+        .as_str()
+        .unwrap();
+    assert!(section.contains(&format!("rabbitmqctl purge_queue {queue}\n")));
+    assert!(section.contains(&format!("(`{queue}`)")));
+    let hpa = format!(
+        "keda-hpa-{}",
+        scaled.value["metadata"]["name"].as_str().unwrap()
+    );
+    assert!(section.contains(&hpa));
+    let pool = bundle
+        .find("Deployment", "hyperflow-pool-mproject")
+        .unwrap();
+    let label = pool.value["metadata"]["labels"]["app.kubernetes.io/name"]
+        .as_str()
+        .unwrap();
+    assert!(section.contains(&format!("-l app.kubernetes.io/name={label}")));
+    let rabbitmq = bundle.find("Deployment", "rabbitmq").unwrap();
+    assert_eq!(
+        rabbitmq.value["spec"]["template"]["spec"]["containers"][0]["name"],
+        "rabbitmq"
+    );
+    assert!(section.contains("exec deploy/rabbitmq -- rabbitmqctl list_queues"));
+    // The node labels the section names are the profile's selectors.
+    let master = &loaded.profile.nodes.master;
+    let worker = &loaded.profile.nodes.worker;
+    for (key, value) in master.iter().chain(worker.iter()) {
+        assert!(
+            section.contains(&format!("`{key}={value}`")),
+            "{key}={value}"
+        );
+    }
+}
+
+/// `hfgen check --update` keeps the pools-only script of a GKE profile without `[cluster]`
+/// under review with its render, and none for a profile with nothing to set up.
+#[test]
+fn golden_tree_holds_the_pools_only_script() {
+    let golden = tempfile::tempdir().unwrap();
+    for (profile, folder, expected) in [
+        (existing_gke_pools_profile(), "pools-gke-existing", true),
+        (
+            data("errors/gke-without-cluster.toml")
+                .display()
+                .to_string(),
+            "gke-without-cluster",
+            false,
+        ),
+    ] {
+        let golden_arg = golden.path().display().to_string();
+        common::hfgen_ok(&[
+            "check",
+            "--update",
+            "--golden",
+            &golden_arg,
+            "--profile",
+            &profile,
+        ]);
+        let file = golden.path().join(folder).join("setup.sh");
+        assert_eq!(file.exists(), expected, "{}", file.display());
+        if expected {
+            assert_eq!(fs::read_to_string(&file).unwrap(), script(&profile, &[]));
+        }
+    }
 }

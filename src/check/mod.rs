@@ -13,7 +13,6 @@ pub use compare::{compare, FileDrift};
 use crate::emit::out_dir::folder_files;
 use crate::error::{Error, Result};
 use crate::manifests::Bundle;
-use crate::profile::model::Platform;
 use crate::profile::LoadedProfile;
 use crate::render::{render, templates::Component};
 use crate::setup;
@@ -64,8 +63,9 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
             folder_files(&selected(&|component| component == only)),
         ));
     }
-    // A GKE profile without [cluster] renders fine but has no cluster to set up.
-    if profile.platform != Platform::Gke || profile.cluster.is_some() {
+    // A GKE profile with neither [cluster] nor worker pools renders fine but has nothing
+    // to set up.
+    if !setup::check::nothing_to_set_up(profile) {
         files.push((SETUP_SCRIPT.into(), setup::script(loaded)?));
     }
     Ok(files)

@@ -224,7 +224,9 @@ pub struct Images {
     /// Redis.
     #[serde(default = "default_redis_image")]
     pub redis: String,
-    /// NFS server.
+    /// NFS server: the pod runs `/usr/local/bin/run_nfs.sh /exports /` privileged, as
+    /// Kubernetes' e2e image `volume/nfs` does (exports `/exports` and `/`, ports 2049, 20048
+    /// and 111); another image must do the same.
     #[serde(default = "default_nfs_server_image")]
     pub nfs_server: String,
     /// Log parser (component `postprocess`).
@@ -254,7 +256,7 @@ fn default_redis_image() -> String {
     "redis:5.0.7-buster".into()
 }
 fn default_nfs_server_image() -> String {
-    "gcr.io/google_containers/volume-nfs:0.8".into()
+    "registry.k8s.io/e2e-test-images/volume/nfs:1.6.0".into()
 }
 fn default_log_parser_image() -> String {
     "hyperflowwms/log-parser:v1.4.2".into()

@@ -5,7 +5,9 @@
 //! word ([`shell_quote`]). The GKE node pools' labels are the same `nodes.master` and
 //! `nodes.worker` maps that the manifests use as node selectors. A profile with worker pools
 //! also gets `templates/setup/_pools.sh.j2`: KEDA at the version of the vendored CRDs, and
-//! RabbitMQ's Secret, which no render holds.
+//! RabbitMQ's Secret, which no render holds, in the normal run where the script makes the
+//! cluster and in its `pools` subcommand for a cluster that exists. A GKE profile without
+//! `[cluster]` describes a cluster that exists: its script (`pools.sh.j2`) does only that part.
 
 pub mod check;
 mod kind;
@@ -44,6 +46,8 @@ const GKE: SetupTemplate = setup_template!("gke");
 const MINIKUBE_DNSMASQ: SetupTemplate = setup_template!("minikube-dnsmasq");
 const MINIKUBE_IP: SetupTemplate = setup_template!("minikube-ip");
 const KIND: SetupTemplate = setup_template!("kind");
+/// A GKE profile with worker pools and no `[cluster]`: the pools' part alone.
+const POOLS_ONLY: SetupTemplate = setup_template!("pools");
 /// Included by the four above when the profile has worker pools.
 const POOLS: SetupTemplate = setup_template!("_pools");
 
@@ -80,6 +84,7 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
     let profile = &loaded.profile;
     check::check(loaded)?;
     let template = match (profile.platform, profile.nfs.address) {
+        (Platform::Gke, _) if profile.cluster.is_none() => &POOLS_ONLY,
         (Platform::Gke, _) => &GKE,
         (Platform::Minikube, NfsAddress::Dns) => &MINIKUBE_DNSMASQ,
         (Platform::Minikube, NfsAddress::Ip) => &MINIKUBE_IP,

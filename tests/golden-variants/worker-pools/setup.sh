@@ -6,6 +6,9 @@
 #                                   exists, and point kubectl at the cluster
 #                                   (worker pools: then install KEDA and create the
 #                                   RabbitMQ Secret, unless it exists)
+#   bash setup.sh pools             worker pools only, on the cluster as it is: point
+#                                   kubectl at it, install KEDA and create the RabbitMQ
+#                                   Secret unless it exists
 #   bash setup.sh resize-to-zero    scale both node pools to 0 nodes: nothing to pay for
 #                                   nodes while no workflow runs (a run in progress fails:
 #                                   its Job does not start it again)
@@ -165,8 +168,12 @@ create_rabbitmq_secret() {
   echo "created secret $rabbitmq_secret in namespace $namespace with a random password" >&2
 }
 
-# What the worker pools need of the cluster: KEDA, the namespace and the Secret.
+# What the worker pools need of the cluster: KEDA, the namespace and the Secret, in the
+# cluster of kubectl's current context, which it names first.
 setup_pools() {
+  local context
+  context=$(kubectl config current-context)
+  echo "worker pools: installing KEDA and the RabbitMQ Secret in the cluster of kubectl context $context" >&2
   install_keda
   create_rabbitmq_secret
 }
@@ -182,8 +189,12 @@ case "${1:-create}" in
   resize-to-zero) resize_to_zero ;;
   resize) resize_to_profile ;;
   delete) delete_cluster ;;
+  pools)
+    get_credentials
+    setup_pools
+    ;;
   *)
-    echo "usage: bash setup.sh [create|resize-to-zero|resize|delete]" >&2
+    echo "usage: bash setup.sh [create|resize-to-zero|resize|delete|pools]" >&2
     exit 2
     ;;
 esac
