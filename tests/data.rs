@@ -412,3 +412,37 @@ fn an_s3_source_fetches_with_credentials_only_from_the_secret_and_checks_the_arc
     assert!(output.status.success(), "{output:?}");
     assert!(work.path().join("workflow.json").exists());
 }
+
+/// Issue 30, defect 9: engine 1.9's admission controller is on by default upstream and lists
+/// and watches pods, which the engine's Role does not allow: without
+/// `[engine.admission_controller]` the render switches it off for engines that have it (and
+/// for tags that name no version), and leaves older engines' env as it was.
+#[test]
+fn the_admission_controller_is_off_unless_the_profile_asks_for_it() {
+    let engine_env = |sets: &[&str]| {
+        let sets: Vec<String> = sets.iter().map(|set| set.to_string()).collect();
+        let bundle = render_all("gke", &sets);
+        env_value(
+            container(&bundle, "Job", "hyperflow-engine"),
+            "HF_VAR_ADMISSION_CONTROLLER",
+        )
+        .map(str::to_string)
+    };
+    for engine in [
+        "hyperflowwms/hyperflow:v1.9.1",
+        "hyperflowwms/hyperflow:latest",
+    ] {
+        let set = format!("images.engine=\"{engine}\"");
+        assert_eq!(engine_env(&[&set]).as_deref(), Some("0"), "{engine}");
+    }
+    assert_eq!(
+        engine_env(&[]),
+        None,
+        "engine 1.7 has no admission controller"
+    );
+    let asked = engine_env(&[
+        "images.engine=\"hyperflowwms/hyperflow:v1.9.1\"",
+        "engine.admission_controller.pending_max=50",
+    ]);
+    assert_eq!(asked.as_deref(), Some("1"));
+}

@@ -61,6 +61,8 @@ fn documents_come_in_apply_order() {
         "PersistentVolume",
         "PersistentVolumeClaim",
         "Deployment",
+        // Before the run's Job: a drain from its first second on waits for it.
+        "PodDisruptionBudget",
         "Job",
     ];
     for profile in builtin_profiles() {
@@ -425,6 +427,7 @@ fn out_folder_has_one_file_per_template_in_apply_order() {
             "pv-pvc.yml",
             "nfs-server.yml",
             "redis.yml",
+            "pdb.yml",
             "hyperflow-engine-job.yml",
             "nfs-data-job.yml",
             "parser-job.yml",
@@ -669,6 +672,69 @@ fn engine_1_9_options_render_what_they_need_only_when_on() {
             "HF_VAR_CONSOLE_LOG_LEVEL",
         ] {
             assert_eq!(env.contains(name), on, "{name}");
+        }
+    }
+}
+
+/// Whether a `matchLabels` selector selects a pod with `labels`.
+fn selects(selector: &Value, labels: &Value) -> bool {
+    selector["matchLabels"]
+        .as_object()
+        .is_some_and(|wanted| wanted.iter().all(|(key, value)| labels[key] == *value))
+}
+
+/// Issue 30, defect 6: a node drain must not evict the engine, Redis, the NFS server or
+/// RabbitMQ mid-run: each has a PodDisruptionBudget that allows no eviction and selects its own
+/// pods only, and no budget selects a worker pod (a Job's, from the engine's template, or a
+/// pool's), which would block every drain and the autoscaler's scale-down.
+#[test]
+fn disruption_budgets_cover_the_run_services_and_never_a_worker() {
+    let mut profiles: Vec<String> = builtin_profiles().iter().map(|p| p.to_string()).collect();
+    profiles.push(data_profile("worker-pools"));
+    for profile in &profiles {
+        let yaml = hfgen_ok(&["render", "--profile", profile]);
+        let docs = documents(&yaml);
+        let budgets: Vec<&Value> = docs
+            .iter()
+            .filter(|doc| doc["kind"] == "PodDisruptionBudget")
+            .collect();
+        let mut pods: Vec<(String, Value)> = docs
+            .iter()
+            .filter(|doc| doc["spec"]["template"]["metadata"]["labels"].is_object())
+            .map(|doc| {
+                (
+                    object_line(doc),
+                    doc["spec"]["template"]["metadata"]["labels"].clone(),
+                )
+            })
+            .collect();
+        let worker = documents(&job_template(&yaml)).remove(0);
+        pods.push((
+            "the worker Job template".to_string(),
+            worker["spec"]["template"]["metadata"]["labels"].clone(),
+        ));
+        for (pod, labels) in &pods {
+            let covering: Vec<&&Value> = budgets
+                .iter()
+                .filter(|budget| selects(&budget["spec"]["selector"], labels))
+                .collect();
+            let name = labels["app.kubernetes.io/name"]
+                .as_str()
+                .unwrap_or_default();
+            let service = ["hyperflow-engine", "redis", "nfs-server", "rabbitmq"].contains(&name);
+            assert_eq!(covering.len(), usize::from(service), "{profile}: {pod}");
+            for budget in covering {
+                assert_eq!(budget["spec"]["maxUnavailable"], 0, "{profile}: {pod}");
+            }
+        }
+        // Every budget selects some pod of the render.
+        for budget in &budgets {
+            assert!(
+                pods.iter()
+                    .any(|(_, labels)| selects(&budget["spec"]["selector"], labels)),
+                "{profile}: {} selects nothing",
+                object_line(budget)
+            );
         }
     }
 }

@@ -51,7 +51,7 @@ pub fn task_memory_limit(profile: &Profile, findings: &mut Findings) {
 
 /// The first engine version with Redis Streams completion and the admission controller
 /// (hyperflow-wms/hyperflow 4b99f77 and b8e53ab, released as v1.9.0).
-const ENGINE_1_9: (u32, u32, u32) = (1, 9, 0);
+pub const ENGINE_1_9: (u32, u32, u32) = (1, 9, 0);
 /// The first job executor that reports through Redis Streams.
 const EXECUTOR_1_4: (u32, u32, u32) = (1, 4, 0);
 
@@ -103,7 +103,7 @@ pub fn engine_versions(profile: &Profile, findings: &mut Findings) {
 
 /// `MAJOR.MINOR.PATCH` that follows `marker` in an image's tag (`v1.9.1`, `6.0-je1.4.0`,
 /// `je-1.3.4`).
-pub(super) fn tag_version(image: &str, marker: &str) -> Option<(u32, u32, u32)> {
+pub fn tag_version(image: &str, marker: &str) -> Option<(u32, u32, u32)> {
     let tag = image.split('@').next()?.rsplit_once(':')?.1;
     let start = tag.find(marker)? + marker.len();
     let digits = tag[start..].trim_start_matches('-');

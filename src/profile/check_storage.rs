@@ -3,7 +3,7 @@
 
 use super::check::Findings;
 use super::formats;
-use super::model::{Profile, StorageType};
+use super::model::{Platform, Profile, StorageType};
 
 pub fn storage(profile: &Profile, findings: &mut Findings) {
     let storage = &profile.storage;
@@ -17,6 +17,7 @@ pub fn storage(profile: &Profile, findings: &mut Findings) {
             if let Some(size) = &storage.size {
                 super::check::volume_size(findings, "storage.size", size);
             }
+            kind_local_path(profile, findings);
             (
                 Some(("class", "name a StorageClass that offers ReadWriteMany, e.g. storage.class = \"standard-rwx\" (GKE Filestore)")),
                 &["class", "size"],
@@ -64,5 +65,23 @@ pub fn storage(profile: &Profile, findings: &mut Findings) {
                 format!("storage.{key} is not used with storage.type = \"{type_name}\""),
             );
         }
+    }
+}
+
+/// kind's default StorageClass (`standard`, rancher local-path) offers ReadWriteOnce only: the
+/// shared claim, ReadWriteMany, would stay Pending ("NodePath only supports ReadWriteOnce and
+/// ReadWriteOncePod").
+const KIND_LOCAL_PATH_CLASS: &str = "standard";
+
+fn kind_local_path(profile: &Profile, findings: &mut Findings) {
+    if profile.platform == Platform::Kind
+        && profile.storage.class.as_deref() == Some(KIND_LOCAL_PATH_CLASS)
+    {
+        findings
+            .error(
+                "storage.class",
+                "storage.class = \"standard\" on kind is rancher's local-path provisioner, which offers ReadWriteOnce only: the workflow's ReadWriteMany claim would stay Pending",
+            )
+            .help = Some("use storage.type = \"nfs-server\" (the kind profile's own), or \"existing-claim\" with a ReadWriteMany claim you made, or a class of a ReadWriteMany provisioner you installed".into());
     }
 }

@@ -310,7 +310,8 @@ pub struct Data {
     /// SHA-256 of the archive, 64 hex digits (`source = "url"` or `"s3"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
-    /// Replace an existing workflow.json on the shared volume.
+    /// Stage the data again although the shared volume holds it already (its ready marker
+    /// names the same data image or archive).
     #[serde(default)]
     pub overwrite: bool,
 }

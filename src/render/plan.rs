@@ -52,6 +52,13 @@ pub struct DeploymentPlan {
     pub rabbitmq_memory_watermark: u64,
     /// The worker pools, each a Deployment and a ScaledObject (none in `jobs` mode).
     pub pools: Vec<ResolvedPool>,
+    /// `HF_VAR_ADMISSION_CONTROLLER=0` is rendered: the profile has no
+    /// `[engine.admission_controller]`, and the engine image may have one that is on unless
+    /// told otherwise (engine 1.9 and later, or a tag that names no version).
+    pub admission_controller_off: bool,
+    /// The pods a node drain must not evict mid-run, by their `app.kubernetes.io/name`: one
+    /// PodDisruptionBudget each (never the workers').
+    pub disruption_budgets: Vec<&'static str>,
 }
 
 impl DeploymentPlan {
@@ -95,6 +102,16 @@ impl DeploymentPlan {
             rabbitmq_config_file: RABBITMQ_CONFIG_FILE,
             rabbitmq_memory_watermark: rabbitmq_memory_watermark(profile),
             pools: resolved_pools(profile),
+            admission_controller_off: admission_controller_off(profile),
+            disruption_budgets: [
+                Some("hyperflow-engine"),
+                Some("redis"),
+                nfs_server.then_some("nfs-server"),
+                rabbitmq.then_some(RABBITMQ_SERVICE),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         }
     }
 
@@ -115,4 +132,14 @@ fn rabbitmq_memory_watermark(profile: &Profile) -> u64 {
     let bytes = crate::profile::formats::parse_quantity(&limit).unwrap_or_default();
     let mib = (bytes * RABBITMQ_WATERMARK_SHARE / 1_048_576.0).floor() as u64;
     mib * 1_048_576
+}
+
+/// Engine 1.9's admission controller is on by default (`HF_VAR_ADMISSION_CONTROLLER` defaults to
+/// 1 in its ADMISSION_CONTROLLER.md) and lists and watches pods, which the engine's Role does
+/// not allow unless the profile asks for the controller: without the table, hfgen switches it
+/// off for every engine that may have it. Engines before 1.9 do not read the variable.
+fn admission_controller_off(profile: &Profile) -> bool {
+    use crate::profile::check_engine::{tag_version, ENGINE_1_9};
+    profile.engine.admission_controller.is_none()
+        && tag_version(&profile.images.engine, "v").is_none_or(|version| version >= ENGINE_1_9)
 }

@@ -85,6 +85,7 @@ pub const TEMPLATES: &[TemplateSpec] = &[
     template!("nfs-server.yml", Core, |plan| plan.nfs_server),
     template!("redis.yml", Core),
     template!("worker-pools.yml", Core, |plan| plan.rabbitmq),
+    template!("pdb.yml", Core),
     template!("hyperflow-engine-job.yml", Core),
     template!("nfs-data-job.yml", Core),
     template!("parser-job.yml", Postprocess),
