@@ -446,3 +446,20 @@ fn the_admission_controller_is_off_unless_the_profile_asks_for_it() {
     ]);
     assert_eq!(asked.as_deref(), Some("1"));
 }
+
+/// Issue 30, defect 10: an in-cluster MinIO over http is accepted, as an http `data.url` is:
+/// the sha256 an S3 source must have protects the bytes.
+#[test]
+fn an_s3_source_may_use_an_http_endpoint() {
+    let profile = data_dir().join("s3-source.toml");
+    let endpoint = "http://minio.minio.svc.cluster.local:9000";
+    let bundle = render_all(
+        profile.to_str().unwrap(),
+        &[format!("data.s3.endpoint=\"{endpoint}\"")],
+    );
+    let pod = &bundle.find("Job", "nfs-data").unwrap().value["spec"]["template"]["spec"];
+    assert_eq!(
+        env_value(&pod["initContainers"][0], "S3_ENDPOINT"),
+        Some(endpoint)
+    );
+}

@@ -148,3 +148,21 @@ fn no_readme_command_waits_only_for_complete_or_on_pods_by_label() {
         }
     }
 }
+
+/// Every `kubectl ... create secret` the README gives works on a fresh cluster: the namespace
+/// exists only once the render is applied, so the lines just before make it.
+#[test]
+fn every_readme_secret_is_created_after_its_namespace() {
+    let readme = readme();
+    let lines: Vec<&str> = readme.lines().collect();
+    for (number, line) in lines.iter().enumerate() {
+        if line.contains("create secret") {
+            let before = &lines[number.saturating_sub(8)..number];
+            assert!(
+                before.iter().any(|line| line.contains("create namespace")),
+                "README.md:{}: {line} (no `kubectl create namespace` before it)",
+                number + 1
+            );
+        }
+    }
+}
