@@ -181,7 +181,9 @@ fn update_all(targets: &[Target]) -> Result<u8> {
         .filter(|(_, plan)| !matches!(plan, Update::UpToDate))
         .map(|(target, _)| (target.folder.clone(), target.files.clone()))
         .collect();
-    write_folders(&writes, Replace::ReviewedFolder)?;
+    for note in write_folders(&writes, Replace::ReviewedFolder)? {
+        super::say(format_args!("warning: {note}"));
+    }
     for (target, plan) in &plans {
         let (name, shown, count) = (&target.loaded.name, &target.shown, target.files.len());
         match plan {

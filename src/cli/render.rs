@@ -42,7 +42,9 @@ pub fn run(args: RenderArgs) -> Result<u8> {
     match args.out {
         Some(dir) => {
             refuse_other_components(&dir, &components)?;
-            emit::write_out_dir(&bundle, &dir)?;
+            for note in emit::write_out_dir(&bundle, &dir)? {
+                super::say(format_args!("warning: {note}"));
+            }
             super::say(format_args!(
                 "wrote {} files and kustomization.yaml to {}",
                 bundle.files.len(),

@@ -60,8 +60,8 @@ pub enum Replace {
 }
 
 /// Writes `files` into `dir` atomically: staged in a sibling folder, then swapped in, so on
-/// any error `dir` stays as it was.
-pub fn write_folder(dir: &Path, files: &[(String, String)]) -> Result<()> {
+/// any error `dir` stays as it was. Returns notes on files kept that appeared during the write.
+pub fn write_folder(dir: &Path, files: &[(String, String)]) -> Result<Vec<String>> {
     write_folders(
         &[(dir.to_path_buf(), files.to_vec())],
         Replace::OwnFilesOnly,
@@ -70,9 +70,17 @@ pub fn write_folder(dir: &Path, files: &[(String, String)]) -> Result<()> {
 
 /// Writes several folders all or nothing (`hfgen check --update`): every folder is checked and
 /// staged before the first is swapped in, and a failed swap puts the earlier ones back.
-pub fn write_folders(folders: &[(PathBuf, Vec<(String, String)>)], replace: Replace) -> Result<()> {
+///
+/// Only what the check saw and approved is removed with the old content: anything else found
+/// in it after the swap (a file written between the check and the swap, a component's folder
+/// of its own) is moved into the new folder, or kept where the returned notes say.
+pub fn write_folders(
+    folders: &[(PathBuf, Vec<(String, String)>)],
+    replace: Replace,
+) -> Result<Vec<String>> {
+    let mut approved = Vec::new();
     for (dir, files) in folders {
-        check_replaceable(dir, files, replace)?;
+        approved.push(check_replaceable(dir, files, replace)?);
     }
     // Declared first, so dropped last: signals wait until the staging folders are gone.
     let _held = signals::hold();
@@ -81,7 +89,7 @@ pub fn write_folders(folders: &[(PathBuf, Vec<(String, String)>)], replace: Repl
     for (dir, _) in folders {
         created.extend(missing_ancestors(&parent_of(dir)?));
     }
-    let result = stage_and_swap(folders);
+    let result = stage_and_swap(folders, approved);
     if result.is_err() {
         for folder in created.iter().rev() {
             let _ = fs::remove_dir(folder);
@@ -90,7 +98,10 @@ pub fn write_folders(folders: &[(PathBuf, Vec<(String, String)>)], replace: Repl
     result
 }
 
-fn stage_and_swap(folders: &[(PathBuf, Vec<(String, String)>)]) -> Result<()> {
+fn stage_and_swap(
+    folders: &[(PathBuf, Vec<(String, String)>)],
+    approved: Vec<Removable>,
+) -> Result<Vec<String>> {
     let mut staged = Vec::new();
     for (dir, files) in folders {
         staged.push(Staged::new(dir, files)?);
@@ -107,11 +118,16 @@ fn stage_and_swap(folders: &[(PathBuf, Vec<(String, String)>)]) -> Result<()> {
             }
         }
     }
-    for done in swapped {
-        done.finish();
+    let mut notes = Vec::new();
+    for (done, removable) in swapped.into_iter().zip(approved) {
+        notes.extend(done.finish(&removable));
     }
-    Ok(())
+    Ok(notes)
 }
+
+/// The entries of an output folder, relative to it, that the check found and hfgen may remove
+/// with the old content; the deepest come last.
+pub type Removable = Vec<PathBuf>;
 
 /// `folder` and its ancestors that do not exist yet, outermost first.
 fn missing_ancestors(folder: &Path) -> Vec<PathBuf> {
@@ -126,7 +142,7 @@ fn missing_ancestors(folder: &Path) -> Vec<PathBuf> {
 }
 
 /// Writes a rendered bundle as a kustomize folder.
-pub fn write_out_dir(bundle: &Bundle, dir: &Path) -> Result<()> {
+pub fn write_out_dir(bundle: &Bundle, dir: &Path) -> Result<Vec<String>> {
     write_folder(dir, &folder_files(bundle))
 }
 
@@ -155,11 +171,16 @@ pub(super) fn parent_of(dir: &Path) -> Result<PathBuf> {
 }
 
 /// Only an absent folder, an empty one, or one holding nothing but files hfgen writes may be
-/// replaced: a file or folder the user added is named, and nothing is written.
-fn check_replaceable(dir: &Path, files: &[(String, String)], replace: Replace) -> Result<()> {
+/// replaced: a file or folder the user added is named, and nothing is written. Returns what
+/// the swap may remove of the folder's old content.
+fn check_replaceable(
+    dir: &Path,
+    files: &[(String, String)],
+    replace: Replace,
+) -> Result<Removable> {
     parent_of(dir)?;
     let Ok(metadata) = fs::symlink_metadata(dir) else {
-        return Ok(());
+        return Ok(Removable::new());
     };
     if !metadata.is_dir() {
         return Err(Error::msg(format!(
@@ -169,7 +190,7 @@ fn check_replaceable(dir: &Path, files: &[(String, String)], replace: Replace) -
     }
     let mut entries = fs::read_dir(dir).map_err(|e| io_error("read", dir, e))?;
     if entries.next().is_none() {
-        return Ok(());
+        return Ok(Removable::new());
     }
     if !written_by_hfgen(dir) {
         return Err(Error::msg(format!(
@@ -177,16 +198,16 @@ fn check_replaceable(dir: &Path, files: &[(String, String)], replace: Replace) -
             dir.display()
         )));
     }
+    let mut removable = Removable::new();
     if replace == Replace::ReviewedFolder {
-        return Ok(());
+        every_entry(dir, Path::new(""), &mut removable)?;
+        return Ok(removable);
     }
     let own: BTreeSet<String> = files.iter().map(|(name, _)| name.clone()).collect();
-    let mut foreign = Vec::new();
-    foreign_entries(dir, "", &own, &mut foreign)?;
+    let foreign = own_entries(dir, &own, &mut removable)?;
     if foreign.is_empty() {
-        return Ok(());
+        return Ok(removable);
     }
-    foreign.sort();
     let shown: Vec<String> = foreign
         .iter()
         .map(|path| crate::validate::report::printable(&dir.join(path).to_string_lossy()))
@@ -201,33 +222,59 @@ fn check_replaceable(dir: &Path, files: &[(String, String)], replace: Replace) -
     ))
 }
 
-/// Adds to `foreign` every entry under `dir` (as a path relative to the output folder) that
-/// hfgen does not write. hfgen writes the files of `own`, the files of every template, the
-/// kustomization.yaml and setup.sh, the files its old kustomization.yaml lists, and the same
-/// one level down in `postprocess/`.
-fn foreign_entries(
+/// Sorts the entries of `dir`: the files hfgen writes (the names of `own` and of every
+/// template, kustomization.yaml and setup.sh) go to `removable`; a component's folder (what
+/// `render --component NAME --out DIR/NAME` wrote) is neither, and is carried over into the
+/// new folder; everything else is returned, sorted, as not hfgen's. The names an old
+/// kustomization.yaml lists are not hfgen's for that: users add their own resources there.
+fn own_entries(
     dir: &Path,
-    prefix: &str,
     own: &BTreeSet<String>,
-    foreign: &mut Vec<String>,
-) -> Result<()> {
-    let listed = listed_resources(dir);
+    removable: &mut Removable,
+) -> Result<Vec<String>> {
+    let mut foreign = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| io_error("read", dir, e))? {
         let entry = entry.map_err(|e| io_error("read", dir, e))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let relative = format!("{prefix}{name}");
         let kind = entry
             .file_type()
             .map_err(|e| io_error("read", &entry.path(), e))?;
-        if kind.is_dir() && prefix.is_empty() && crate::check::is_component_folder(&name) {
-            foreign_entries(&entry.path(), &format!("{relative}/"), own, foreign)?;
-            continue;
+        if kind.is_dir() && crate::check::is_component_folder(&name) {
+            component_folder_entries(&entry.path(), &name, &mut foreign)?;
+        } else if kind.is_file() && (own.contains(&name) || hfgen_file_name(&name)) {
+            removable.push(PathBuf::from(&name));
+        } else {
+            foreign.push(name);
         }
-        let owned = kind.is_file()
-            && (own.contains(&relative) || listed.contains(&name) || hfgen_file_name(&name));
-        if !owned {
-            foreign.push(relative);
+    }
+    foreign.sort();
+    Ok(foreign)
+}
+
+/// A component folder inside an output folder is kept only if it is what hfgen writes there:
+/// anything else in it is named (a folder named like a component is not hfgen's for its name).
+fn component_folder_entries(dir: &Path, name: &str, foreign: &mut Vec<String>) -> Result<()> {
+    for entry in fs::read_dir(dir).map_err(|e| io_error("read", dir, e))? {
+        let entry = entry.map_err(|e| io_error("read", dir, e))?;
+        let inner = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+        if !(is_file && hfgen_file_name(&inner)) {
+            foreign.push(format!("{name}/{inner}"));
         }
+    }
+    Ok(())
+}
+
+/// Every entry under `dir` (relative to the output folder, under `prefix`), each folder
+/// after its content.
+fn every_entry(dir: &Path, prefix: &Path, removable: &mut Removable) -> Result<()> {
+    for entry in fs::read_dir(dir).map_err(|e| io_error("read", dir, e))? {
+        let entry = entry.map_err(|e| io_error("read", dir, e))?;
+        let relative = prefix.join(entry.file_name());
+        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            every_entry(&entry.path(), &relative, removable)?;
+        }
+        removable.push(relative);
     }
     Ok(())
 }
@@ -239,17 +286,6 @@ pub(super) fn hfgen_file_name(name: &str) -> bool {
         || crate::render::templates::TEMPLATES
             .iter()
             .any(|template| template.file == name)
-}
-
-/// The `resources` of the kustomization.yaml hfgen wrote in `dir` (empty if it wrote none).
-fn listed_resources(dir: &Path) -> BTreeSet<String> {
-    let Some(text) = hfgen_kustomization(dir) else {
-        return BTreeSet::new();
-    };
-    text.lines()
-        .filter_map(|line| line.strip_prefix("  - "))
-        .map(String::from)
-        .collect()
 }
 
 /// Does `dir` hold a kustomization.yaml that hfgen wrote (so [`write_folder`] may replace it)?
@@ -265,4 +301,73 @@ fn hfgen_kustomization(dir: &Path) -> Option<String> {
     )
     .ok()
     .filter(|text| text.starts_with(KUSTOMIZATION_MARKER))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> Vec<(String, String)> {
+        vec![
+            ("cm.yml".into(), "a: 1\n".into()),
+            (
+                "kustomization.yaml".into(),
+                format!("{KUSTOMIZATION_MARKER}\nresources:\n  - cm.yml\n"),
+            ),
+        ]
+    }
+
+    /// Issue 27, item 1: a file written into the folder after hfgen checked it and before the
+    /// swap was in the old content, which was then removed whole.
+    fn race(replace: Replace) {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let files = files();
+        write_folder(&dir, &files).unwrap();
+        let approved = check_replaceable(&dir, &files, replace).unwrap();
+        // The user's write, between the check and the swap.
+        fs::write(dir.join("notes.txt"), "mine").unwrap();
+        fs::create_dir(dir.join("mine")).unwrap();
+        fs::write(dir.join("mine/a.txt"), "mine too").unwrap();
+        let notes = stage_and_swap(&[(dir.clone(), files)], vec![approved]).unwrap();
+        assert_eq!(notes, Vec::<String>::new());
+        assert_eq!(fs::read_to_string(dir.join("notes.txt")).unwrap(), "mine");
+        assert_eq!(
+            fs::read_to_string(dir.join("mine/a.txt")).unwrap(),
+            "mine too"
+        );
+        assert_eq!(fs::read_to_string(dir.join("cm.yml")).unwrap(), "a: 1\n");
+        let left: Vec<_> = fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("out")]);
+    }
+
+    #[test]
+    fn a_file_written_during_render_out_is_kept() {
+        race(Replace::OwnFilesOnly);
+    }
+
+    #[test]
+    fn a_file_written_during_check_update_is_kept() {
+        race(Replace::ReviewedFolder);
+    }
+
+    /// A file that appears under a name the new folder has stays in the old content, named.
+    #[test]
+    fn a_clashing_file_is_kept_and_named() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let files = files();
+        write_folder(&dir, &files[1..]).unwrap();
+        let approved = check_replaceable(&dir, &files, Replace::OwnFilesOnly).unwrap();
+        fs::write(dir.join("cm.yml"), "mine").unwrap();
+        let notes = stage_and_swap(&[(dir.clone(), files)], vec![approved]).unwrap();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        let kept = notes[0].rsplit("kept as ").next().unwrap();
+        assert_eq!(fs::read_to_string(kept).unwrap(), "mine");
+        assert!(kept.contains("out.kept-"), "{kept}");
+        assert_eq!(fs::read_to_string(dir.join("cm.yml")).unwrap(), "a: 1\n");
+    }
 }

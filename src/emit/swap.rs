@@ -112,17 +112,31 @@ enum Old {
 }
 
 impl Swapped {
-    /// Removes the old content.
-    pub fn finish(self) {
-        match self.old {
+    /// Removes of the old content what the check approved (`removable`), and moves anything
+    /// else found there into the new folder: a file the user wrote between the check and the
+    /// swap ends up in the old content, and is not hfgen's to delete. What cannot be moved
+    /// (the new folder has that name) stays in the old-content folder; the notes say where.
+    pub fn finish(self, removable: &[PathBuf]) -> Vec<String> {
+        let old = match self.old {
             // The stage's path is empty now: forget it rather than remove whatever is there.
-            Old::None(stage) => drop(stage.keep()),
-            Old::Exchanged(stage) => drop(stage),
+            Old::None(stage) => {
+                drop(stage.keep());
+                return Vec::new();
+            }
+            Old::Exchanged(stage) => OldContent {
+                folder: stage.keep(),
+                holder: None,
+            },
             Old::Moved { holder, stage } => {
                 drop(stage.keep());
-                drop(holder);
+                let holder = holder.keep();
+                OldContent {
+                    folder: holder.join("old"),
+                    holder: Some(holder),
+                }
             }
-        }
+        };
+        old.clear(&self.dir, removable)
     }
 
     /// Puts the old content back (best effort: this runs only after another swap failed).
@@ -144,6 +158,77 @@ impl Swapped {
             }
         }
     }
+}
+
+/// The old content of a swapped folder, and the folder of this run's that holds it (when it
+/// was moved rather than exchanged).
+struct OldContent {
+    folder: PathBuf,
+    holder: Option<PathBuf>,
+}
+
+impl OldContent {
+    fn clear(self, dir: &Path, removable: &[PathBuf]) -> Vec<String> {
+        // Deepest first, as the check listed them; a folder that is not empty now holds
+        // something the check did not see, and stays.
+        for relative in removable {
+            let path = self.folder.join(relative);
+            match fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => drop(fs::remove_dir(&path)),
+                Ok(_) => drop(fs::remove_file(&path)),
+                Err(_) => {}
+            }
+        }
+        let mut clashing = Vec::new();
+        for entry in fs::read_dir(&self.folder).into_iter().flatten().flatten() {
+            let target = dir.join(entry.file_name());
+            let moved =
+                fs::symlink_metadata(&target).is_err() && fs::rename(entry.path(), &target).is_ok();
+            if !moved {
+                clashing.push(entry);
+            }
+        }
+        let notes = keep_aside(dir, &clashing);
+        // Empty now, unless something could not be moved aside (then the notes name it).
+        let _ = fs::remove_dir(&self.folder);
+        if let Some(holder) = &self.holder {
+            let _ = fs::remove_dir(holder);
+        }
+        notes
+    }
+}
+
+/// Moves `entries` of the old content, which clash with names of the new `dir`, into a folder
+/// `<dir>.kept-<random>` beside it (a name no later run removes as its leftovers), and says so.
+fn keep_aside(dir: &Path, entries: &[fs::DirEntry]) -> Vec<String> {
+    if entries.is_empty() {
+        return Vec::new();
+    }
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    let kept = parent_of(dir).ok().and_then(|parent| {
+        tempfile::Builder::new()
+            .prefix(&format!("{name}.kept-"))
+            .tempdir_in(parent)
+            .ok()
+            .map(tempfile::TempDir::keep)
+    });
+    let mut notes = Vec::new();
+    for entry in entries {
+        let mut place = entry.path();
+        if let Some(kept) = &kept {
+            let aside = kept.join(entry.file_name());
+            if fs::rename(entry.path(), &aside).is_ok() {
+                place = aside;
+            }
+        }
+        notes.push(format!(
+            "{} is not hfgen's to remove and the new {} has that name: kept as {}",
+            dir.join(entry.file_name()).display(),
+            dir.display(),
+            place.display()
+        ));
+    }
+    notes
 }
 
 /// `prefix` followed by this process's id and a dash.
