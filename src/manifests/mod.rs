@@ -7,6 +7,7 @@ pub mod yaml;
 use crate::error::{Error, Result};
 use crate::render::templates::Component;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// The output of one template: one upstream file.
 #[derive(Debug, Clone)]
@@ -52,6 +53,29 @@ impl Document {
     }
 }
 
+/// The objects of a bundle by kind and name, built once: a [`Bundle::find`] per pod or per
+/// pool would make the checks cost pools² (issue 27).
+pub struct Objects<'a> {
+    pub bundle: &'a Bundle,
+    by_name: HashMap<(&'a str, &'a str), &'a Document>,
+}
+
+impl<'a> Objects<'a> {
+    pub fn of(bundle: &'a Bundle) -> Objects<'a> {
+        let mut by_name = HashMap::new();
+        for doc in bundle.documents() {
+            // The first of two objects with one name, as `Bundle::find` returns.
+            by_name.entry((doc.kind(), doc.name())).or_insert(doc);
+        }
+        Objects { bundle, by_name }
+    }
+
+    /// The object of `kind` named `name`, if the bundle has it.
+    pub fn find(&self, kind: &str, name: &str) -> Option<&'a Document> {
+        self.by_name.get(&(kind, name)).copied()
+    }
+}
+
 /// Everything one render produced, in apply order.
 #[derive(Debug, Clone, Default)]
 pub struct Bundle {
@@ -84,7 +108,8 @@ impl Bundle {
             .find(|doc| doc.kind() == kind && doc.name() == name)
     }
 
-    /// The object of `kind` named `name`, if the bundle has it.
+    /// The object of `kind` named `name`, if the bundle has it. This walks every document:
+    /// checks that look up an object per pool use [`Objects`].
     pub fn find(&self, kind: &str, name: &str) -> Option<&Document> {
         self.documents()
             .find(|doc| doc.kind() == kind && doc.name() == name)

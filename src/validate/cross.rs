@@ -2,7 +2,7 @@
 //! pod, a claim that binds to nothing, an engine that may not create Jobs.
 
 use super::Finding;
-use crate::manifests::{Bundle, Document};
+use crate::manifests::{Bundle, Document, Objects};
 use serde_json::Value;
 
 const ENGINE: &str = "hyperflow-engine";
@@ -19,6 +19,7 @@ pub struct ExtraPod<'a> {
 /// Every cross-object problem of `bundle`. `extra_pods` are pod specs that live inside other
 /// objects (the worker Job template), checked for their references too.
 pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
+    let objects = Objects::of(bundle);
     let mut findings = Vec::new();
     let documents: Vec<(&str, usize, &Document)> = bundle.located_documents().collect();
     let pods: Vec<PodTemplate<'_>> = documents
@@ -39,9 +40,9 @@ pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
         };
         match doc.kind() {
             "Service" => check_service(doc, &pods, &mut finding),
-            "PersistentVolumeClaim" => check_claim(doc, bundle, &mut finding),
-            "PersistentVolume" => check_volume(doc, bundle, &mut finding),
-            "RoleBinding" | "ClusterRoleBinding" => check_binding(doc, bundle, &mut finding),
+            "PersistentVolumeClaim" => check_claim(doc, &objects, &mut finding),
+            "PersistentVolume" => check_volume(doc, &objects, &mut finding),
+            "RoleBinding" | "ClusterRoleBinding" => check_binding(doc, &objects, &mut finding),
             _ => {}
         }
     }
@@ -63,7 +64,7 @@ pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
                 .map(|pod| (pod.file, pod.document, &pod.label, "", pod.spec)),
         );
     for (file, document, object, prefix, spec) in referencing {
-        for (path, message) in pod_references(spec, bundle) {
+        for (path, message) in pod_references(spec, &objects) {
             findings.push(Finding {
                 file: file.to_string(),
                 document,
@@ -74,7 +75,7 @@ pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
             });
         }
     }
-    if let Some(message) = engine_cannot_create_jobs(bundle) {
+    if let Some(message) = engine_cannot_create_jobs(&objects) {
         let engine = documents
             .iter()
             .find(|(_, _, doc)| doc.kind() == "Job" && doc.name() == ENGINE);
@@ -165,12 +166,12 @@ fn container_has_port(spec: &Value, target: &Value) -> bool {
 }
 
 /// What a pod refers to that must exist: ConfigMaps, claims and its ServiceAccount.
-fn pod_references(spec: &Value, bundle: &Bundle) -> Vec<(String, String)> {
+fn pod_references(spec: &Value, objects: &Objects<'_>) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let volumes = spec.get("volumes").and_then(Value::as_array);
     for (index, volume) in volumes.into_iter().flatten().enumerate() {
         if let Some(name) = str_at(volume, "/configMap/name") {
-            if bundle.find("ConfigMap", name).is_none() {
+            if objects.find("ConfigMap", name).is_none() {
                 problems.push((
                     format!("/volumes/{index}/configMap/name"),
                     format!("ConfigMap `{name}` is not in the bundle"),
@@ -178,8 +179,12 @@ fn pod_references(spec: &Value, bundle: &Bundle) -> Vec<(String, String)> {
             }
         }
         if let Some(name) = str_at(volume, "/persistentVolumeClaim/claimName") {
-            let provided = bundle.provided_claims.iter().any(|claim| claim == name);
-            if bundle.find("PersistentVolumeClaim", name).is_none() && !provided {
+            let provided = objects
+                .bundle
+                .provided_claims
+                .iter()
+                .any(|claim| claim == name);
+            if objects.find("PersistentVolumeClaim", name).is_none() && !provided {
                 problems.push((
                     format!("/volumes/{index}/persistentVolumeClaim/claimName"),
                     format!("PersistentVolumeClaim `{name}` is not in the bundle"),
@@ -188,7 +193,7 @@ fn pod_references(spec: &Value, bundle: &Bundle) -> Vec<(String, String)> {
         }
     }
     if let Some(name) = str_at(spec, "/serviceAccountName") {
-        if bundle.find("ServiceAccount", name).is_none() {
+        if objects.find("ServiceAccount", name).is_none() {
             problems.push((
                 "/serviceAccountName".into(),
                 format!("ServiceAccount `{name}` is not in the bundle"),
@@ -198,11 +203,11 @@ fn pod_references(spec: &Value, bundle: &Bundle) -> Vec<(String, String)> {
     problems
 }
 
-fn check_claim(claim: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&str, String)) {
+fn check_claim(claim: &Document, objects: &Objects<'_>, finding: &mut dyn FnMut(&str, String)) {
     let Some(volume_name) = str_at(&claim.value, "/spec/volumeName") else {
         return;
     };
-    match bundle.find("PersistentVolume", volume_name) {
+    match objects.find("PersistentVolume", volume_name) {
         None => finding(
             "/spec/volumeName",
             format!("PersistentVolume `{volume_name}` is not in the bundle"),
@@ -242,7 +247,7 @@ fn show(value: Option<&Value>) -> String {
     value.map_or_else(|| "unset".into(), Value::to_string)
 }
 
-fn check_volume(volume: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&str, String)) {
+fn check_volume(volume: &Document, objects: &Objects<'_>, finding: &mut dyn FnMut(&str, String)) {
     let Some(claim_name) = str_at(&volume.value, "/spec/claimRef/name") else {
         finding(
             "/spec/claimRef",
@@ -251,9 +256,7 @@ fn check_volume(volume: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&str
         return;
     };
     let claim_namespace = str_at(&volume.value, "/spec/claimRef/namespace");
-    let claim = bundle
-        .documents()
-        .find(|doc| doc.kind() == "PersistentVolumeClaim" && doc.name() == claim_name);
+    let claim = objects.find("PersistentVolumeClaim", claim_name);
     match claim {
         None => finding(
             "/spec/claimRef/name",
@@ -273,14 +276,14 @@ fn check_volume(volume: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&str
     }
 }
 
-fn check_binding(binding: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&str, String)) {
+fn check_binding(binding: &Document, objects: &Objects<'_>, finding: &mut dyn FnMut(&str, String)) {
     let subjects = binding.value.pointer("/subjects").and_then(Value::as_array);
     for (index, subject) in subjects.into_iter().flatten().enumerate() {
         if subject.get("kind").and_then(Value::as_str) != Some("ServiceAccount") {
             continue;
         }
         let name = str_at(subject, "/name").unwrap_or_default();
-        if bundle.find("ServiceAccount", name).is_none() {
+        if objects.find("ServiceAccount", name).is_none() {
             finding(
                 &format!("/subjects/{index}/name"),
                 format!("ServiceAccount `{name}` is not in the bundle"),
@@ -289,7 +292,7 @@ fn check_binding(binding: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&s
     }
     if str_at(&binding.value, "/roleRef/kind") == Some("Role") {
         let name = str_at(&binding.value, "/roleRef/name").unwrap_or_default();
-        if bundle.find("Role", name).is_none() {
+        if objects.find("Role", name).is_none() {
             finding(
                 "/roleRef/name",
                 format!("Role `{name}` is not in the bundle"),
@@ -299,12 +302,12 @@ fn check_binding(binding: &Document, bundle: &Bundle, finding: &mut dyn FnMut(&s
 }
 
 /// The engine creates one Job per task; without that permission a workflow hangs.
-fn engine_cannot_create_jobs(bundle: &Bundle) -> Option<String> {
-    let engine = bundle.find("Job", ENGINE)?;
+fn engine_cannot_create_jobs(objects: &Objects<'_>) -> Option<String> {
+    let engine = objects.find("Job", ENGINE)?;
     let account =
         str_at(&engine.value, "/spec/template/spec/serviceAccountName").unwrap_or("default");
     let namespace = engine.namespace();
-    let bound = bundle.documents().any(|binding| {
+    let bound = objects.bundle.documents().any(|binding| {
         let binds_account = binding
             .value
             .pointer("/subjects")
@@ -319,7 +322,7 @@ fn engine_cannot_create_jobs(bundle: &Bundle) -> Option<String> {
                     || (kind == Some("Group")
                         && str_at(subject, "/name") == Some("system:serviceaccounts"))
             });
-        binds_account && grants_job_creation(binding, bundle)
+        binds_account && grants_job_creation(binding, objects)
     });
     (!bound).then(|| {
         format!(
@@ -328,12 +331,12 @@ fn engine_cannot_create_jobs(bundle: &Bundle) -> Option<String> {
     })
 }
 
-fn grants_job_creation(binding: &Document, bundle: &Bundle) -> bool {
+fn grants_job_creation(binding: &Document, objects: &Objects<'_>) -> bool {
     match binding.kind() {
         "ClusterRoleBinding" => str_at(&binding.value, "/roleRef/name") == Some("cluster-admin"),
         "RoleBinding" => {
             let role_name = str_at(&binding.value, "/roleRef/name").unwrap_or_default();
-            let Some(role) = bundle.find("Role", role_name) else {
+            let Some(role) = objects.find("Role", role_name) else {
                 return false;
             };
             let rules = role.value.pointer("/rules").and_then(Value::as_array);

@@ -8,41 +8,25 @@ use crate::manifests::hyperflow::{
     RABBIT_HOSTNAME_ENV,
 };
 use crate::manifests::objects::PodTemplate;
-use crate::manifests::{Bundle, Document};
+use crate::manifests::{Bundle, Document, Objects};
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 /// Every broken link between the engine's execution models, the pools' Deployments, their
 /// ScaledObjects and the TriggerAuthentication.
 pub fn check(bundle: &Bundle) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let documents: Vec<(&str, usize, &Document)> = bundle.located_documents().collect();
-    let deployments: Vec<(&Document, Option<&str>)> = documents
-        .iter()
-        .filter(|(_, _, doc)| doc.kind() == "Deployment")
-        .map(|(_, _, doc)| (*doc, env_value(doc, QUEUE_NAME_ENV)))
-        .collect();
-    let scaled: Vec<&Document> = documents
-        .iter()
-        .filter(|(_, _, doc)| doc.kind() == "ScaledObject")
-        .map(|(_, _, doc)| *doc)
-        .collect();
-    for (file, index, doc) in &documents {
+    let objects = Objects::of(bundle);
+    let pools = Pools::of(bundle);
+    for (file, index, doc) in bundle.located_documents() {
         let mut finding = |path: &str, message: String| {
-            findings.push(Finding::new(file, *index, doc, path, message));
+            findings.push(Finding::new(file, index, doc, path, message));
         };
         match doc.kind() {
-            "ConfigMap" => {
-                check_execution_models(doc, bundle, &deployments, &mut finding);
-            }
-            "ScaledObject" => check_scaled_object(doc, bundle, &deployments, &mut finding),
+            "ConfigMap" => check_execution_models(doc, &objects, &pools, &mut finding),
+            "ScaledObject" => check_scaled_object(doc, &objects, &pools, &mut finding),
             "Deployment" if env_value(doc, QUEUE_NAME_ENV).is_some() => {
-                let targets = scaled
-                    .iter()
-                    .filter(|object| {
-                        object.value.pointer("/spec/scaleTargetRef/name")
-                            == Some(&Value::from(doc.name()))
-                    })
-                    .count();
+                let targets = pools.scalers.get(doc.name()).copied().unwrap_or(0);
                 if targets != 1 {
                     finding(
                         "/metadata/name",
@@ -56,12 +40,55 @@ pub fn check(bundle: &Bundle) -> Vec<Finding> {
     findings
 }
 
+/// The Deployments and ScaledObjects indexed once, so that each check is a lookup and the
+/// whole costs the number of pools, not its square (issue 27).
+struct Pools<'a> {
+    /// Each Deployment's QUEUE_NAME, by the Deployment's name (the first of a name).
+    queue_of: HashMap<&'a str, Option<&'a str>>,
+    /// The queues some Deployment consumes.
+    consumed: HashSet<&'a str>,
+    /// How many ScaledObjects scale each target name.
+    scalers: HashMap<&'a str, usize>,
+}
+
+impl<'a> Pools<'a> {
+    fn of(bundle: &'a Bundle) -> Pools<'a> {
+        let mut pools = Pools {
+            queue_of: HashMap::new(),
+            consumed: HashSet::new(),
+            scalers: HashMap::new(),
+        };
+        for doc in bundle.documents() {
+            match doc.kind() {
+                "Deployment" => {
+                    let queue = env_value(doc, QUEUE_NAME_ENV);
+                    pools.queue_of.entry(doc.name()).or_insert(queue);
+                    pools.consumed.extend(queue);
+                }
+                "ScaledObject" => {
+                    if let Some(target) = scale_target(doc) {
+                        *pools.scalers.entry(target).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        pools
+    }
+}
+
+fn scale_target(doc: &Document) -> Option<&str> {
+    doc.value
+        .pointer("/spec/scaleTargetRef/name")
+        .and_then(Value::as_str)
+}
+
 /// The queues of `workflow.config.executionModels.json` each have a pool, and the engine can
 /// reach RabbitMQ.
 fn check_execution_models(
     doc: &Document,
-    bundle: &Bundle,
-    deployments: &[(&Document, Option<&str>)],
+    objects: &Objects<'_>,
+    pools: &Pools<'_>,
     finding: &mut impl FnMut(&str, String),
 ) {
     let path = format!("/data/{EXECUTION_MODELS}");
@@ -78,7 +105,7 @@ fn check_execution_models(
             finding(&path, format!("an entry of {EXECUTION_MODELS} has no name"));
             continue;
         };
-        if !deployments.iter().any(|(_, q)| *q == Some(queue.as_str())) {
+        if !pools.consumed.contains(queue.as_str()) {
             finding(
                 &path,
                 format!("the engine sends the tasks of {task} to the queue {queue}, but no Deployment consumes it (QUEUE_NAME): they would never run"),
@@ -86,7 +113,7 @@ fn check_execution_models(
         }
     }
     if !models.is_empty() {
-        let engine = bundle.find("Job", "hyperflow-engine");
+        let engine = objects.find("Job", "hyperflow-engine");
         if engine.is_some_and(|engine| env_value(engine, RABBIT_HOSTNAME_ENV).is_none()) {
             finding(
                 &path,
@@ -100,16 +127,12 @@ fn check_execution_models(
 /// TriggerAuthentication.
 fn check_scaled_object(
     doc: &Document,
-    bundle: &Bundle,
-    deployments: &[(&Document, Option<&str>)],
+    objects: &Objects<'_>,
+    pools: &Pools<'_>,
     finding: &mut impl FnMut(&str, String),
 ) {
-    let target = doc
-        .value
-        .pointer("/spec/scaleTargetRef/name")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let Some((_, queue)) = deployments.iter().find(|(d, _)| d.name() == target) else {
+    let target = scale_target(doc).unwrap_or_default();
+    let Some(queue) = pools.queue_of.get(target) else {
         finding(
             "/spec/scaleTargetRef/name",
             format!(
@@ -142,7 +165,7 @@ fn check_scaled_object(
             .pointer("/authenticationRef/name")
             .and_then(Value::as_str)
         {
-            if bundle.find("TriggerAuthentication", auth).is_none() {
+            if objects.find("TriggerAuthentication", auth).is_none() {
                 finding(
                     &format!("/spec/triggers/{index}/authenticationRef/name"),
                     format!("the TriggerAuthentication {auth} is not in the render"),

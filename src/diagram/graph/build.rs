@@ -15,6 +15,7 @@ use crate::manifests::objects::{
 use crate::manifests::{parse_documents, Bundle, Document};
 use crate::render::templates::Component;
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 /// The kind a link names for a RabbitMQ queue, which is no Kubernetes object.
 const QUEUE: &str = "RabbitMQ queue";
@@ -32,6 +33,15 @@ struct Builder<'a> {
     /// Services that a PersistentVolume names as its NFS server.
     nfs_services: Vec<usize>,
     exports: Vec<usize>,
+    // Indexes, so that a lookup per pool costs a pool, not all of them (issue 27).
+    /// Every node id given out.
+    ids: HashSet<String>,
+    /// Every edge added.
+    edge_set: HashSet<Edge>,
+    /// The entry of each rendered object by (kind, name), the first of a name.
+    by_name: HashMap<(String, String), usize>,
+    /// The nodes made for what is not rendered (queues, external objects) by (kind, name).
+    made: HashMap<(String, String), usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -41,6 +51,10 @@ impl<'a> Builder<'a> {
             entries: Vec::new(),
             nfs_services: Vec::new(),
             exports: Vec::new(),
+            ids: HashSet::new(),
+            edge_set: HashSet::new(),
+            by_name: HashMap::new(),
+            made: HashMap::new(),
         };
         let mut namespace = None;
         for file in &bundle.files {
@@ -56,6 +70,11 @@ impl<'a> Builder<'a> {
                     doc.name(),
                     object_details(&doc.value),
                 );
+                let entry = builder.entries.len();
+                builder
+                    .by_name
+                    .entry((doc.kind().to_string(), doc.name().to_string()))
+                    .or_insert(entry);
                 builder.entries.push(Entry {
                     doc,
                     component: file.component,
@@ -92,10 +111,11 @@ impl<'a> Builder<'a> {
         let base = base.trim_end_matches('_').to_string();
         let mut id = base.clone();
         let mut n = 2;
-        while self.graph.nodes.iter().any(|node| node.id == id) {
+        while self.ids.contains(&id) {
             id = format!("{base}_{n}");
             n += 1;
         }
+        self.ids.insert(id.clone());
         self.graph.nodes.push(Node {
             id,
             class,
@@ -114,7 +134,7 @@ impl<'a> Builder<'a> {
             label: label.into(),
             runtime,
         };
-        if !self.graph.edges.contains(&edge) {
+        if self.edge_set.insert(edge.clone()) {
             self.graph.edges.push(edge);
         }
     }
@@ -124,24 +144,28 @@ impl<'a> Builder<'a> {
     }
 
     fn find(&self, kind: &str, name: &str) -> Option<usize> {
-        self.entries
-            .iter()
-            .find(|e| e.doc.kind() == kind && e.doc.name() == name)
-            .map(|e| e.node)
+        self.entry(kind, name).map(|e| e.node)
+    }
+
+    fn entry(&self, kind: &str, name: &str) -> Option<&Entry<'a>> {
+        let index = self.by_name.get(&(kind.to_string(), name.to_string()))?;
+        Some(&self.entries[*index])
+    }
+
+    /// The node drawn for `name` of `kind` that is not a rendered object, made on first use.
+    fn made_node(&mut self, class: Class, kind: &str, name: &str) -> usize {
+        let key = (kind.to_string(), name.to_string());
+        if let Some(&node) = self.made.get(&key) {
+            return node;
+        }
+        let node = self.add_node(class, kind, name, Vec::new());
+        self.made.insert(key, node);
+        node
     }
 
     /// The node of an object that is not rendered (a built-in ClusterRole, a user group).
     fn external(&mut self, kind: &str, name: &str) -> usize {
-        let kind = format!("{kind} (not rendered)");
-        match self
-            .graph
-            .nodes
-            .iter()
-            .position(|n| n.class == Class::External && n.kind == kind && n.name == name)
-        {
-            Some(node) => node,
-            None => self.add_node(Class::External, &kind, name, Vec::new()),
-        }
+        self.made_node(Class::External, &format!("{kind} (not rendered)"), name)
     }
 
     /// The Service that `host` names as seen from a pod in `namespace`.
@@ -274,10 +298,15 @@ impl<'a> Builder<'a> {
                 }
             }
             let template = self.link_job_template(node, &pod)?;
-            let serves_nfs = self
-                .nfs_services
-                .iter()
-                .any(|&s| self.graph.edges.iter().any(|e| e.from == s && e.to == node));
+            // A Service's only links to workloads are its selections (`link_services`).
+            let serves_nfs = self.nfs_services.iter().any(|&service| {
+                self.edge_set.contains(&Edge {
+                    from: service,
+                    to: node,
+                    label: "selects".into(),
+                    runtime: false,
+                })
+            });
             self.link_volumes(node, &pod, template.as_ref(), serves_nfs);
             if let Some(template) = template {
                 self.add_worker(node, &pod, &template.2)?;
@@ -424,15 +453,7 @@ impl<'a> Builder<'a> {
     /// The node of RabbitMQ queue `name`, drawn once however many objects name it.
     /// ([`QUEUE`] stands for it where links name their targets by kind.)
     fn queue(&mut self, name: &str) -> usize {
-        match self
-            .graph
-            .nodes
-            .iter()
-            .position(|n| n.class == Class::Queue && n.name == name)
-        {
-            Some(node) => node,
-            None => self.add_node(Class::Queue, QUEUE, name, Vec::new()),
-        }
+        self.made_node(Class::Queue, QUEUE, name)
     }
 
     /// Worker pools: the engine sends the task types of its execution models to RabbitMQ
@@ -461,6 +482,7 @@ impl<'a> Builder<'a> {
                 sends.push((entry.node, queue, task));
             }
         }
+        let mut brokers: HashMap<usize, Vec<usize>> = HashMap::new();
         for (engine, queue, task) in sends {
             let node = self.queue(&queue);
             let detail = format!("tasks of {task}");
@@ -469,7 +491,11 @@ impl<'a> Builder<'a> {
             }
             self.add_edge(engine, node, "sends tasks", true);
             // The queue lives in the RabbitMQ that the engine's RABBIT_HOSTNAME names.
-            for broker in self.brokers_of(engine) {
+            let of_engine = brokers
+                .entry(engine)
+                .or_insert_with(|| self.brokers_of(engine))
+                .clone();
+            for broker in of_engine {
                 self.add_edge(broker, node, "holds", true);
             }
         }
@@ -513,7 +539,7 @@ impl<'a> Builder<'a> {
             let Some(name) = volume.pointer("/configMap/name").and_then(Value::as_str) else {
                 continue;
             };
-            let Some(config_map) = self.of_kind("ConfigMap").find(|e| e.doc.name() == name) else {
+            let Some(config_map) = self.entry("ConfigMap", name) else {
                 continue;
             };
             let text = config_map
@@ -649,10 +675,14 @@ impl<'a> Builder<'a> {
     /// Puts each node in the box of the upstream picture it belongs to, judged by its links.
     fn assign_groups(&mut self) {
         let edges = self.graph.edges.clone();
+        let mut outgoing: HashMap<usize, Vec<&Edge>> = HashMap::new();
+        for edge in &edges {
+            outgoing.entry(edge.from).or_default().push(edge);
+        }
         let targets = |from: usize, label: &str| -> Vec<usize> {
-            edges
-                .iter()
-                .filter(|e| e.from == from && (label.is_empty() || e.label == label))
+            let out = outgoing.get(&from).map(Vec::as_slice).unwrap_or_default();
+            out.iter()
+                .filter(|e| label.is_empty() || e.label == label)
                 .map(|e| e.to)
                 .collect()
         };
@@ -729,15 +759,16 @@ impl<'a> Builder<'a> {
             };
             groups.extend(group.map(|g| (node, g)));
         }
+        let access_targets: HashSet<usize> = edges
+            .iter()
+            .filter(|e| e.label == "subject" || e.label == "grants")
+            .map(|e| e.to)
+            .collect();
         for (index, node) in self.graph.nodes.iter().enumerate() {
             match node.class {
                 Class::Worker => groups.push((index, Group::Workers)),
                 Class::Queue => groups.push((index, Group::Pools)),
-                Class::External
-                    if edges.iter().any(|e| {
-                        e.to == index && (e.label == "subject" || e.label == "grants")
-                    }) =>
-                {
+                Class::External if access_targets.contains(&index) => {
                     groups.push((index, Group::Access))
                 }
                 _ => {}

@@ -3,7 +3,10 @@
 //! done here). Edges inside a group join the objects; edges between groups join the group
 //! frames and say what links them. Shapes and colours tell the kinds apart.
 
+mod bound;
 mod layout;
+
+pub use bound::MAX_POOLS_DRAWN;
 
 use super::graph::{Class, Graph, Group, Node};
 use super::style::{colours, EDGE_COLOUR, GROUP_FILL, GROUP_STROKE};
@@ -71,6 +74,7 @@ struct GroupScene {
 }
 
 pub fn render(graph: &Graph) -> String {
+    let graph: &Graph = &bound::drawable(graph);
     // Inner layouts: the members of each group and the edges between them.
     let mut groups = Vec::new();
     for group in Group::ALL {
