@@ -31,6 +31,7 @@ pub const CHECKS: &[Check] = &[
     super::check_workflow_config::workflow_config,
     super::check_workflow::engine_env,
     super::check_engine::failure_handling,
+    super::check_engine::deadline,
     super::check_engine::task_memory_limit,
     super::check_engine::engine_versions,
     super::check_execution::execution,

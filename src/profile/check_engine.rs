@@ -34,6 +34,21 @@ pub fn failure_handling(profile: &Profile, findings: &mut Findings) {
     }
 }
 
+/// `engine.deadline_seconds = 0` would render `activeDeadlineSeconds: 0`: the engine Job
+/// fails with DeadlineExceeded as it starts (issue 27, item 8).
+pub fn deadline(profile: &Profile, findings: &mut Findings) {
+    if profile.engine.deadline_seconds == 0 {
+        findings
+            .error(
+                "engine.deadline_seconds",
+                "engine.deadline_seconds = 0: the engine Job's activeDeadlineSeconds would end the run as soon as it starts",
+            )
+            .help = Some(
+            "give the seconds the run may take (at least 1), or leave the key out for the default, 86400 (one day)".into(),
+        );
+    }
+}
+
 /// `tasks.memory_limit` is gone: the engine fills each task's memory request from the
 /// workflow, and a fixed limit below it makes the Job invalid (the API server refuses it).
 pub fn task_memory_limit(profile: &Profile, findings: &mut Findings) {

@@ -152,6 +152,22 @@ fn s3_object(s3: &S3Object, findings: &mut Findings) {
             "data.s3.object must be an object key of 1 to 1024 characters without control characters",
         );
     }
+    // It reaches the download container as an env value and signs every request: a newline
+    // or a control character is never a region (issue 27, item 9).
+    let region_ok = (1..=64).contains(&s3.region.len())
+        && s3
+            .region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !region_ok {
+        findings.error(
+            "data.s3.region",
+            format!(
+                "data.s3.region {} is not a region name (1 to 64 letters, digits, '-', '_' and '.', e.g. us-east-1)",
+                crate::validate::report::printable(&format!("`{}`", s3.region))
+            ),
+        );
+    }
     if !super::formats::is_dns_subdomain(&s3.secret) {
         findings.error(
             "data.s3.secret",

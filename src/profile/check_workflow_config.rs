@@ -1,7 +1,7 @@
 //! `[workflow_config]`: the files HyperFlow reads next to workflow.json, checked for what the
 //! engine 1.7 does with them (`functions/kubernetes/k8sCommand.js`, `buffer_manager.js`).
 
-use super::check::Findings;
+use super::check::{bytes_quantity, positive_quantity, Findings};
 use super::formats;
 use super::model::Profile;
 
@@ -18,10 +18,15 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
         let problem = match name.as_str() {
             "containerName" => formats::image_problem(value)
                 .map(|_| format!("`{value}` is not an image reference (name[:tag][@digest])")),
-            "cpuRequest" | "memRequest" => formats::parse_quantity(value)
-                .filter(|amount| amount.is_finite() && *amount > 0.0)
-                .is_none()
-                .then(|| format!("`{value}` is not a positive Kubernetes quantity")),
+            // The same checks as the same quantities under `tasks.*` (issue 27, item 6).
+            "cpuRequest" => {
+                positive_quantity(findings, &key.join("."), value, "500m");
+                None
+            }
+            "memRequest" => {
+                bytes_quantity(findings, &key.join("."), value, "512Mi");
+                None
+            }
             _ => {
                 findings
                     .key_error(

@@ -162,28 +162,39 @@ fn scalar_for_table(layer: &Layer) -> Option<(Vec<String>, &super::layer::Site)>
 /// Every string value holding a NUL character, which no Kubernetes object, file name or command
 /// argument can carry: an error where it was written, before anything tries to use it.
 fn nul_characters(layer: &Layer) -> Vec<Diagnostic> {
-    fn walk(table: &toml::Table, path: &mut Vec<String>, layer: &Layer, out: &mut Vec<Diagnostic>) {
-        for (key, value) in table {
-            path.push(key.clone());
-            match value {
-                Value::Table(inner) => walk(inner, path, layer, out),
-                Value::String(text) if text.contains('\0') => {
-                    let mut diagnostic = Diagnostic::error(format!(
-                        "`{}` holds a NUL character, which no Kubernetes object or command argument can carry",
-                        path.join(".")
-                    ));
-                    if let Some(site) = layer.origins.nearest(path) {
-                        diagnostic = diagnostic.at(site.value_origin());
-                    }
-                    out.push(diagnostic);
+    // Arrays too: their strings (`match_task`, `unset`) and tables (`[[execution.pools]]`),
+    // each element named by its index (issue 27, item 7).
+    fn walk(value: &Value, path: &mut Vec<String>, layer: &Layer, out: &mut Vec<Diagnostic>) {
+        let children: Vec<(String, &Value)> = match value {
+            Value::Table(table) => table.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            Value::String(text) if text.contains('\0') => {
+                let mut diagnostic = Diagnostic::error(format!(
+                    "`{}` holds a NUL character, which no Kubernetes object or command argument can carry",
+                    path.join(".")
+                ));
+                if let Some(site) = layer.origins.nearest(path) {
+                    diagnostic = diagnostic.at(site.value_origin());
                 }
-                _ => {}
+                out.push(diagnostic);
+                return;
             }
+            _ => return,
+        };
+        for (key, child) in children {
+            path.push(key);
+            walk(child, path, layer, out);
             path.pop();
         }
     }
     let mut out = Vec::new();
-    walk(&layer.table, &mut Vec::new(), layer, &mut out);
+    for (key, value) in &layer.table {
+        walk(value, &mut vec![key.clone()], layer, &mut out);
+    }
     out
 }
 
@@ -197,7 +208,7 @@ fn load_chain(
     chain.push((source_identity, source.name.clone()));
     let layer = Layer::parse(source)?;
     let Some(extends) = layer.table.get("extends") else {
-        return Ok(layer);
+        return no_unset_without_extends(layer);
     };
     let site = layer
         .origins
@@ -247,6 +258,8 @@ fn load_chain(
     Ok(base)
 }
 
+const UNSET_FORM: &str = "`unset` must be a list of dotted keys of the extended profile, e.g. unset = [\"nodes.master\"]";
+
 /// `unset = ["nodes.master", ...]` removes those keys of the extended profile before this
 /// file's own keys apply: tables merge key by key, so nothing else takes an inherited key away.
 fn unset_inherited(base: &mut Layer, layer: &Layer) -> Result<()> {
@@ -258,26 +271,37 @@ fn unset_inherited(base: &mut Layer, layer: &Layer) -> Result<()> {
         .get(&["unset".to_string()])
         .expect("a parsed key has a site")
         .value_origin();
-    let keys = match unset {
-        Value::Array(items) => items.iter().map(Value::as_str).collect::<Option<Vec<_>>>(),
-        _ => None,
-    };
-    let Some(keys) = keys else {
-        return Err(Diagnostic::error(
-            "`unset` must be a list of dotted keys of the extended profile, e.g. unset = [\"nodes.master\"]",
-        )
-        .at(site)
-        .into());
+    let Value::Array(items) = unset else {
+        return Err(Diagnostic::error(UNSET_FORM).at(site).into());
     };
     let mut diagnostics = Vec::new();
-    for key in keys {
-        let path: Vec<String> = key.split('.').map(str::to_string).collect();
+    for (index, item) in items.iter().enumerate() {
+        // Each error at its own element (issue 27, item 5).
+        let at = layer
+            .origins
+            .get(&["unset".to_string(), index.to_string()])
+            .map_or_else(|| site.clone(), |element| element.value_origin());
+        let Some(key) = item.as_str() else {
+            diagnostics.push(Diagnostic::error(UNSET_FORM).at(at));
+            continue;
+        };
+        // Dotted as `--set` takes it: a part that holds dots (a label key) is quoted.
+        let Some(path) = super::layer::parse_key(key) else {
+            diagnostics.push(
+                Diagnostic::error(format!("`unset` entry `{key}` is not a dotted key"))
+                    .at(at)
+                    .with_help(
+                        "quote the parts that hold dots, as --set takes them: 'nodes.worker.\"cloud.google.com/gke-nodepool\"'",
+                    ),
+            );
+            continue;
+        };
         if !base.remove(&path) {
             diagnostics.push(
                 Diagnostic::error(format!(
                     "`unset` names `{key}`, which the extended profile does not set"
                 ))
-                .at(site.clone())
+                .at(at)
                 .with_help("name a key the extended profile sets, e.g. `nodes.master`; `hfgen profiles` lists the built-in ones"),
             );
         }
@@ -287,6 +311,19 @@ fn unset_inherited(base: &mut Layer, layer: &Layer) -> Result<()> {
     } else {
         Err(diagnostics.into())
     }
+}
+
+/// `unset` takes keys away from the extended profile: without `extends` it would do nothing.
+fn no_unset_without_extends(layer: Layer) -> Result<Layer> {
+    let Some(site) = layer.origins.get(&["unset".to_string()]) else {
+        return Ok(layer);
+    };
+    Err(Diagnostic::error(
+        "`unset` removes keys of the extended profile, but this profile has no `extends`",
+    )
+    .at(site.key_origin())
+    .with_help("remove `unset`, or add extends = \"NAME\" to name the profile it takes keys from")
+    .into())
 }
 
 /// Points diagnostics that have no place of their own at `site` (the `extends` value).
