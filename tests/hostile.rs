@@ -12,7 +12,8 @@
 //!   process that no longer exists).
 //! - The run: `run: ARGS` (split on spaces), `stdin: closed|empty|PATH`,
 //!   `stdout: closed|full`, `stderr: closed|full` (default: captured).
-//! - What must hold: `exit: N`, `stderr-has: TEXT`, `stdout-has: TEXT`, `stdout-empty: yes`,
+//! - What must hold: `exit: N`, `stderr-has: TEXT`, `stderr-lacks: TEXT`, `stdout-has: TEXT`,
+//!   `stdout-empty: yes`,
 //!   `stdout-xml: yes` (well-formed XML), `stdout-no-controls: yes` (no control character but
 //!   the newline),
 //!   `kept: PATH` (still exists), `gone: PATH`, `no-leftovers: DIR` (no `.hfgen-*` entry),
@@ -243,6 +244,7 @@ fn run_case(path: &Path) -> Vec<String> {
     let expectations = [
         "exit",
         "stderr-has",
+        "stderr-lacks",
         "stdout-has",
         "stdout-empty",
         "stdout-xml",
@@ -285,6 +287,7 @@ fn run_case(path: &Path) -> Vec<String> {
         let failed = match line.key.as_str() {
             "exit" => result.code.map(|code| code.to_string()) != Some(value.clone()),
             "stderr-has" => !result.stderr.contains(value.as_str()),
+            "stderr-lacks" => result.stderr.contains(value.as_str()),
             "stdout-has" => !result.stdout.contains(value.as_str()),
             "stdout-empty" => !result.stdout.is_empty(),
             "stdout-xml" => roxmltree::Document::parse(&result.stdout).is_err(),

@@ -68,6 +68,24 @@ impl ProfileArgs {
     }
 }
 
+/// Writes clap's `--help` or `--version` text to stdout: 0, or 2 if it cannot be written.
+fn print_help(help: &clap::Error) -> u8 {
+    use std::io::IsTerminal;
+    let text = help.render();
+    let text = if std::io::stdout().is_terminal() {
+        text.ansi().to_string()
+    } else {
+        text.to_string()
+    };
+    match write_stdout(&text) {
+        Ok(()) => 0,
+        Err(error) => {
+            report(&error);
+            error.exit_code()
+        }
+    }
+}
+
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main() -> u8 {
     // `COMPLETE=bash hfgen ...`, as the script of `hfgen completions` calls it: answers the
@@ -75,10 +93,13 @@ pub fn main() -> u8 {
     completions::answer_shell();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
+        Err(error) if error.use_stderr() => {
             let _ = error.print();
-            return if error.use_stderr() { 2 } else { 0 };
+            return 2;
         }
+        // `--help` and `--version` are the product here: a closed or full stdout is an error,
+        // as for every other command (issue 27, item 11).
+        Err(help) => return print_help(&help),
     };
     let result = match cli.command {
         Command::Render(args) => render::run(args),

@@ -307,8 +307,20 @@ fn at_least_a_mebibyte(findings: &mut Findings, key: &str, text: &str, bytes: Op
                 key,
                 format!("{key} `{text}` is less than 1Mi: did you leave out the unit?"),
             )
-            .help = Some(format!("write the unit, e.g. `{text}Gi` or `{text}Mi`"));
+            .help = Some(byte_unit_help(text));
     }
+}
+
+/// How to write `text` in bytes: its number with a byte unit. A suffix it already has is not
+/// one (`1500m` is 1.5 bytes: `m` is a thousandth), so the advice replaces it rather than
+/// appending to it (`1500mGi`, issue 27).
+fn byte_unit_help(text: &str) -> String {
+    let number = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if number.len() == text.len() {
+        return format!("write the unit, e.g. `{text}Gi` or `{text}Mi`");
+    }
+    let suffix = &text[number.len()..];
+    format!("`{suffix}` is not a byte unit here (`m` is a thousandth); write e.g. `{number}Mi` or `{number}Gi`")
 }
 
 /// Values that land in int32 fields of Kubernetes objects (or that the engine puts there): the

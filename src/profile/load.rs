@@ -206,7 +206,8 @@ fn load_chain(
     chain: &mut Vec<(String, String)>,
 ) -> Result<Layer> {
     chain.push((source_identity, source.name.clone()));
-    let layer = Layer::parse(source)?;
+    let extended = chain.len() > 1;
+    let layer = Layer::parse(source).map_err(|error| quote_nothing(error, source, extended))?;
     let Some(extends) = layer.table.get("extends") else {
         return no_unset_without_extends(layer);
     };
@@ -324,6 +325,26 @@ fn no_unset_without_extends(layer: Layer) -> Result<Layer> {
     .at(site.key_origin())
     .with_help("remove `unset`, or add extends = \"NAME\" to name the profile it takes keys from")
     .into())
+}
+
+/// An extended file that is not TOML may be anything readable (`extends = "/etc/shadow"`
+/// from someone else's profile): its errors keep their line and column but quote none of its
+/// text, which would reach the CI log (issue 27, item 14). A `.toml` file's snippet is shown.
+fn quote_nothing(mut error: Error, source: &ProfileSource, extended: bool) -> Error {
+    if !extended || source.name.ends_with(".toml") {
+        return error;
+    }
+    for diagnostic in &mut error.diagnostics {
+        let Some(origin) = diagnostic.origin.take() else {
+            continue;
+        };
+        let (line, column) = crate::diag::line_column(&origin.source, origin.span.start);
+        diagnostic.message = format!(
+            "{}:{line}:{column}: {} ({} is not a TOML profile; none of it is shown)",
+            origin.name, diagnostic.message, origin.name
+        );
+    }
+    error
 }
 
 /// Points diagnostics that have no place of their own at `site` (the `extends` value).
