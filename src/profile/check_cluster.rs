@@ -77,11 +77,20 @@ pub fn cluster(profile: &Profile, findings: &mut Findings) {
         is_project_id(&cluster.project),
         "a Google Cloud project id (6-30 lowercase letters, digits and '-', starting with a letter and not ending with '-', optionally after `domain:`)",
     );
+    // A region (`us-central1`) is the common slip: say so, and name a zone of it (issue 27).
+    let zone_wanted = if is_zone(&format!("{}-a", cluster.zone)) {
+        format!(
+            "a zone but a region: name one of its zones, e.g. `{}-a`",
+            cluster.zone
+        )
+    } else {
+        "a Compute Engine zone like europe-west2-a".to_string()
+    };
     expect(
         "cluster.zone",
         &cluster.zone,
         is_zone(&cluster.zone),
-        "a Compute Engine zone like europe-west2-a",
+        &zone_wanted,
     );
     if let Some(version) = &cluster.version {
         expect(

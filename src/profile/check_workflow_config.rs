@@ -41,22 +41,33 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
             findings.value_error(&key, format!("workflow_config.jobvars.{name}: {problem}"));
         }
     }
-    for group in &config.job_agglomerations {
+    // Each problem at the value that has it (issue 27).
+    for (index, group) in config.job_agglomerations.iter().enumerate() {
+        let index = index.to_string();
+        let key = |name| {
+            [
+                "workflow_config",
+                "job_agglomerations",
+                index.as_str(),
+                name,
+            ]
+        };
         let empty_name = group.match_task.iter().any(|task| task.trim().is_empty());
         if group.match_task.is_empty() || empty_name {
-            findings.error(
-                "workflow_config.job_agglomerations",
+            findings.value_error(
+                &key("match_task"),
                 "workflow_config.job_agglomerations: match_task must list the task names of workflow.json to group, none empty",
             );
         }
-        if group.size < 1 || group.timeout_ms < 1 {
-            findings.error(
-                "workflow_config.job_agglomerations",
-                format!(
-                    "workflow_config.job_agglomerations: size ({}) and timeout_ms ({}) must be at least 1",
-                    group.size, group.timeout_ms
-                ),
-            );
+        for (name, value) in [("size", group.size), ("timeout_ms", group.timeout_ms)] {
+            if value < 1 {
+                findings.value_error(
+                    &key(name),
+                    format!(
+                        "workflow_config.job_agglomerations: {name} ({value}) must be at least 1"
+                    ),
+                );
+            }
         }
     }
     if !config.execution_models.is_empty() {

@@ -39,11 +39,22 @@ pub fn validate(layer: &Layer, root: &str) -> Vec<Diagnostic> {
         diagnostics.extend(describe(&error, &path, layer, root));
     }
     whole_floats(&layer.table, &mut Vec::new(), layer, root, &mut diagnostics);
+    // The root cause first: a misspelt `extends` is why the top-level keys are missing, so
+    // those are left out; errors with a place come before those without (issue 27).
+    let extends_misspelt = layer
+        .table
+        .keys()
+        .any(|key| key != "extends" && nearest(key, ["extends"]).is_some());
+    if extends_misspelt {
+        let missing = format!("{root}: missing key");
+        diagnostics.retain(|diagnostic| !diagnostic.message.starts_with(&missing));
+    }
     diagnostics.sort_by_key(|diagnostic| {
-        diagnostic
+        let place = diagnostic
             .origin
             .as_ref()
-            .map(|origin| (origin.is_argument(), origin.name.clone(), origin.span.start))
+            .map(|origin| (origin.is_argument(), origin.name.clone(), origin.span.start));
+        (place.is_none(), place)
     });
     diagnostics
 }
