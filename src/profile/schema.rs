@@ -169,6 +169,11 @@ pub fn schema_at(path: &[String]) -> Option<&'static Value> {
     let root = profile_schema();
     let mut schema = resolve(root, root);
     for key in path {
+        // An element of an array (`execution.pools.0`): the schema of its items.
+        if let Some(items) = schema.get("items").filter(|_| key.parse::<usize>().is_ok()) {
+            schema = resolve(root, items);
+            continue;
+        }
         let properties = schema.get("properties").and_then(Value::as_object);
         schema = match properties.and_then(|p| p.get(key)) {
             Some(property) => resolve(root, property),

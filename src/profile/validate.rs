@@ -74,6 +74,10 @@ fn describe(
             .collect(),
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
+            if misspelt_beside(layer, path, name) {
+                // The unknown key's "did you mean" is the root cause.
+                return Vec::new();
+            }
             let mut full = path.to_vec();
             full.push(name.to_string());
             let message = format!("missing key `{}`", dotted(&full));
@@ -87,10 +91,7 @@ fn describe(
             vec![diagnostic]
         }
         ValidationErrorKind::Type { .. } => {
-            let expected = schema_at(path)
-                .and_then(|schema| schema.get("type"))
-                .and_then(Json::as_str)
-                .map_or("something else", article_type);
+            let expected = schema_at(path).map_or("something else".into(), expected_type);
             let found = lookup(&layer.table, path).map_or("this", toml_type);
             vec![at_value(
                 site,
@@ -240,6 +241,49 @@ fn lookup<'a>(table: &'a toml::Table, path: &[String]) -> Option<&'a Value> {
             Value::Array(items) => items.get(key.parse::<usize>().ok()?),
             _ => None,
         })
+}
+
+/// Is a key beside the missing `name` at `path` a misspelling of it (`timeoutMs`)?
+fn misspelt_beside(layer: &Layer, path: &[String], name: &str) -> bool {
+    let table = match path {
+        [] => Some(&layer.table),
+        _ => lookup(&layer.table, path).and_then(Value::as_table),
+    };
+    let known = keys_at(path);
+    table.is_some_and(|table| {
+        table.keys().any(|key| {
+            !known.contains(&key.as_str()) && nearest(key, known.iter().copied()) == Some(name)
+        })
+    })
+}
+
+/// The type a schema wants, in words: "an array of strings" rather than "an array".
+fn expected_type(schema: &Json) -> String {
+    let named = |schema: &Json| {
+        schema
+            .get("type")
+            .and_then(Json::as_str)
+            .map_or("something else", article_type)
+    };
+    let items = schema
+        .get("items")
+        .and_then(|items| items.get("type"))
+        .and_then(Json::as_str);
+    match (named(schema), items) {
+        ("an array", Some(item)) => format!("an array of {}", plural(item)),
+        (one, _) => one.to_string(),
+    }
+}
+
+fn plural(json_type: &str) -> &'static str {
+    match json_type {
+        "string" => "strings",
+        "integer" => "integers",
+        "number" => "numbers",
+        "boolean" => "booleans",
+        "object" => "tables",
+        _ => "values",
+    }
 }
 
 fn article_type(json_type: &str) -> &'static str {
