@@ -68,6 +68,17 @@ fn set_completes_profile_keys_then_their_choices() {
     );
 }
 
+/// Issue 27: keys that the checks refuse whatever their value were offered.
+#[test]
+fn always_refused_keys_are_not_offered() {
+    assert_eq!(
+        bash_candidates(&["hfgen", "render", "--set", "tasks.m"]),
+        ["tasks.memory_request="]
+    );
+    let config = bash_candidates(&["hfgen", "render", "--set", "workflow_config.e"]);
+    assert!(config.iter().all(String::is_empty), "{config:?}");
+}
+
 #[test]
 fn subcommands_and_options_complete() {
     assert_eq!(bash_candidates(&["hfgen", "exp"]), ["explain"]);

@@ -124,11 +124,13 @@ pub fn keys() -> ArgValueCompleter {
 }
 
 /// Dotted keys of the schema with their descriptions and whether each is a table; the
-/// placeholders of free-form maps (`nodes.master.<label>`) are left out, as no one types them.
+/// placeholders of free-form maps (`nodes.master.<label>`) are left out, as no one types them,
+/// and so are the keys the checks always refuse.
 fn documented_keys() -> Vec<(String, String, bool)> {
     schema::all_keys()
         .into_iter()
         .filter(|doc| !doc.path.contains('<'))
+        .filter(|doc| !schema::ALWAYS_REFUSED.contains(&doc.path.as_str()))
         .map(|doc| {
             let is_table = doc.kind.starts_with("table");
             (doc.path, doc.description, is_table)

@@ -25,6 +25,16 @@ pub fn run(args: ProfilesArgs) -> Result<u8> {
     match args.action {
         None => list(),
         Some(ProfilesAction::Show { name }) => {
+            if source::looks_like_path(&name) {
+                // Not "a file needs a path with `/` or `.toml`": this one has it (issue 27).
+                return Err(crate::diag::Diagnostic::error(format!(
+                    "`profiles show` prints the built-in profiles only; `{name}` is a file"
+                ))
+                .with_help(format!(
+                    "`hfgen explain --profile {name}` shows its values and where each comes from"
+                ))
+                .into());
+            }
             super::write_stdout(&source::resolve_builtin(&name)?.text)?;
             Ok(0)
         }

@@ -135,6 +135,8 @@ impl Layer {
                 key_text.trim()
             ))
             .at(site(key_span.clone(), value_span.clone()).key_origin())
+            // A label key (`cloud.google.com/gke-nodepool`) is one part: quoted (issue 27).
+            .with_help("quote a part that holds dots or `/`, e.g. --set 'nodes.worker.\"cloud.google.com/gke-nodepool\"=pool-1'")
         })?;
         let raw = &arg[value_span.clone()];
         if !is_string_key(&path) && parse_value(raw).is_none() && looks_like_integer(raw) {

@@ -164,6 +164,10 @@ fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
     }
 }
 
+/// Keys the schema keeps so that the checks can say why they are refused (whatever their
+/// value): completion does not offer them.
+pub const ALWAYS_REFUSED: &[&str] = &["tasks.memory_limit", "workflow_config.execution_models"];
+
 /// The schema of the value at `path` (keys from the root table), if the path can exist.
 pub fn schema_at(path: &[String]) -> Option<&'static Value> {
     let root = profile_schema();
