@@ -83,6 +83,13 @@ pub fn compare(folder: &Path, expected: &[(String, String)]) -> Result<Vec<FileD
 /// link, FIFO, socket or device is an error: hfgen writes only regular files, and following a
 /// link would show (or block on) whatever it points at.
 fn list_files(folder: &Path) -> Result<BTreeMap<String, PathBuf>> {
+    // The folder itself too: a linked golden folder is not "up to date" (issue 27, item 12).
+    if fs::symlink_metadata(folder).is_ok_and(|meta| meta.is_symlink()) {
+        return Err(Error::msg(format!(
+            "{} is a symbolic link; a golden folder is a folder of its own, so hfgen does not follow it",
+            printable(&folder.to_string_lossy())
+        )));
+    }
     let mut files = BTreeMap::new();
     let mut pending = vec![(folder.to_path_buf(), String::new())];
     while let Some((dir, prefix)) = pending.pop() {

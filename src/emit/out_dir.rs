@@ -182,11 +182,18 @@ fn check_replaceable(
     let Ok(metadata) = fs::symlink_metadata(dir) else {
         return Ok(Removable::new());
     };
-    if !metadata.is_dir() {
+    // `check --update` has no --out: name the folder as the command knows it (issue 27).
+    let named = match replace {
+        Replace::OwnFilesOnly => format!("--out {}", dir.display()),
+        Replace::ReviewedFolder => dir.display().to_string(),
+    };
+    if metadata.is_symlink() {
         return Err(Error::msg(format!(
-            "--out {}: exists and is not a folder",
-            dir.display()
+            "{named}: is a symbolic link; hfgen replaces only a folder of its own and does not follow links"
         )));
+    }
+    if !metadata.is_dir() {
+        return Err(Error::msg(format!("{named}: exists and is not a folder")));
     }
     let mut entries = fs::read_dir(dir).map_err(|e| io_error("read", dir, e))?;
     if entries.next().is_none() {
@@ -194,8 +201,7 @@ fn check_replaceable(
     }
     if !written_by_hfgen(dir) {
         return Err(Error::msg(format!(
-            "--out {}: the folder has files that hfgen did not write; refusing to replace it (use an empty or new folder)",
-            dir.display()
+            "{named}: the folder has files that hfgen did not write; refusing to replace it (use an empty or new folder)"
         )));
     }
     let mut removable = Removable::new();
@@ -214,8 +220,7 @@ fn check_replaceable(
         .collect();
     Err(Error::new(
         crate::diag::Diagnostic::error(format!(
-            "--out {}: hfgen did not write {}; refusing to replace the folder, which would delete them",
-            dir.display(),
+            "{named}: hfgen did not write {}; refusing to replace the folder, which would delete them",
             shown.join(", ")
         ))
         .with_help("move them out of the folder, or write to another folder"),
