@@ -144,6 +144,19 @@ impl Layer {
                 .at(site(key_span.clone(), value_span.clone()).value_origin())
                 .into());
         }
+        // An array or inline table that TOML refuses is not meant as text: its own error is
+        // the cause, not "must be an array, not a string" (issue 27, item 13).
+        if !is_string_key(&path) && raw.starts_with(['[', '{']) {
+            if let Err(error) = toml::from_str::<Table>(&format!("value = {raw}")) {
+                return Err(Diagnostic::error(format!(
+                    "`{}` is not a TOML value: {}",
+                    key_text.trim(),
+                    error.message()
+                ))
+                .at(site(key_span.clone(), value_span.clone()).value_origin())
+                .into());
+            }
+        }
         let value = match parse_value(raw) {
             Some(Value::String(text)) => Value::String(text),
             Some(_) if is_string_key(&path) => Value::String(raw.to_string()),
