@@ -247,6 +247,11 @@ fn crd_schemas(place: &str, crd: &Value) -> Result<Vec<ServedSchema>> {
                     "{place}: version {name} of {kind} has no schema.openAPIV3Schema"
                 ))
             })?;
+        if let Some(at) = reference_in(schema, "") {
+            return Err(Error::msg(format!(
+                "{place}: version {name} of {kind} has `$ref` at openAPIV3Schema{at}: the API server refuses $ref in a CustomResourceDefinition (its schema inlines every type)"
+            )));
+        }
         schemas.push(ServedSchema {
             place: place.to_string(),
             api_version: format!("{group}/{name}"),
@@ -255,6 +260,30 @@ fn crd_schemas(place: &str, crd: &Value) -> Result<Vec<ServedSchema>> {
         });
     }
     Ok(schemas)
+}
+
+/// Where a `$ref` keyword is in `schema` (a JSON pointer below `at`), looking only where
+/// schemas are, so a property named `$ref` is not one (issue 27, item 10).
+fn reference_in(schema: &Value, at: &str) -> Option<String> {
+    let node = schema.as_object()?;
+    if node.contains_key("$ref") {
+        return Some(format!("{at}/$ref"));
+    }
+    node.iter().find_map(|(key, value)| match key.as_str() {
+        "properties" | "patternProperties" | "definitions" => {
+            value.as_object()?.iter().find_map(|(name, sub)| {
+                let name = name.replace('~', "~0").replace('/', "~1");
+                reference_in(sub, &format!("{at}/{key}/{name}"))
+            })
+        }
+        "items" | "additionalProperties" | "not" => reference_in(value, &format!("{at}/{key}")),
+        "allOf" | "anyOf" | "oneOf" => value
+            .as_array()?
+            .iter()
+            .enumerate()
+            .find_map(|(index, sub)| reference_in(sub, &format!("{at}/{key}/{index}"))),
+        _ => None,
+    })
 }
 
 /// The files one `--crd` names: itself, or a folder's YAML and JSON files in name order.
