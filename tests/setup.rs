@@ -689,6 +689,24 @@ fn minikube_dnsmasq_undo_removes_exactly_what_the_script_added() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to undo"));
 }
 
+/// Issue 27, item 15: `undo` removed the first line equal to the one it appended, which may be
+/// the user's own copy written above it since.
+#[test]
+fn minikube_dnsmasq_undo_keeps_the_users_copy_of_an_added_line() {
+    let (sandbox, root, _) = dnsmasq_sandbox();
+    let text = script("minikube-dnsmasq", &[]);
+    assert_success(&sandbox.run(&text, &[], &[("HFGEN_ROOT", &root)]));
+    let conf = root.join("etc/dnsmasq.conf");
+    let applied = fs::read_to_string(&conf).unwrap();
+    let added = applied.lines().last().unwrap().to_string();
+    // The user writes the same line at the top, as a setting of their own.
+    fs::write(&conf, format!("{added}\n{applied}")).unwrap();
+    assert_success(&sandbox.run(&text, &["undo"], &[("HFGEN_ROOT", &root)]));
+    let after = fs::read_to_string(&conf).unwrap();
+    assert!(after.starts_with(&format!("{added}\n")), "{after}");
+    assert_eq!(after.matches(&added).count(), 1, "{after}");
+}
+
 /// A `kind` stub: no cluster exists yet; `create` keeps its config (stdin) in the sandbox;
 /// the new cluster has two nodes.
 const KIND_STUB: &str = "case \"$1 $2\" in\n  'get clusters') ;;\n  'create cluster') cat > \"$STUB_LOG/../kind-config.yaml\" ;;\n  'get nodes') printf 'hyperflow-worker\\nhyperflow-worker2\\n' ;;\nesac";

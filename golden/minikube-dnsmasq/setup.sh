@@ -29,7 +29,9 @@ if "$on_host" && [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# What this script added, one "FILE<tab>LINE" a line: `undo` removes exactly those lines.
+# What this script added, one "FILE<tab>LINE<tab>WHERE" a line (WHERE: `first` for a line
+# put first, `last` for one appended): `undo` removes exactly those lines, not a copy of the
+# user's elsewhere in the file.
 added="$root/etc/hfgen-dnsmasq.added"
 
 # Creates FILE if missing; succeeds if FILE has LINE as a whole line.
@@ -51,7 +53,7 @@ add_line() {
     printf '\n' >>"$file"
   fi
   printf '%s\n' "$line" >>"$file"
-  printf '%s\t%s\n' "$file" "$line" >>"$added"
+  printf '%s\t%s\tlast\n' "$file" "$line" >>"$added"
 }
 
 # Puts LINE first in FILE unless FILE already has it.
@@ -65,14 +67,18 @@ prepend_line() {
   local rest
   rest=$(cat "$file"; printf x)
   printf '%s\n%s' "$line" "${rest%x}" >"$file"
-  printf '%s\t%s\n' "$file" "$line" >>"$added"
+  printf '%s\t%s\tfirst\n' "$file" "$line" >>"$added"
 }
 
-# Removes the first line of FILE equal to LINE, in place (resolv.conf may be a symlink).
+# Removes the first (WHERE=first) or the last (WHERE=last) line of FILE equal to LINE, in
+# place (resolv.conf may be a symlink).
 remove_line() {
-  local line=$1 file=$2 rest
+  local line=$1 file=$2 where=$3 rest
   [ -f "$file" ] || return 0
-  rest=$(LINE="$line" awk '!done && $0 == ENVIRON["LINE"] { done = 1; next } { print }' "$file"; printf x)
+  # The first pass finds the line's number, the second leaves it out.
+  rest=$(LINE="$line" WHERE="$where" awk '
+    FNR == NR { if ($0 == ENVIRON["LINE"] && (!n || ENVIRON["WHERE"] == "last")) n = FNR; next }
+    FNR != n { print }' "$file" "$file"; printf x)
   printf '%s' "${rest%x}" >"$file"
 }
 
@@ -90,9 +96,10 @@ undo() {
     echo "nothing to undo: $added does not exist" >&2
     return
   fi
-  local file line
-  while IFS=$'\t' read -r file line; do
-    remove_line "$line" "$file"
+  local file line where
+  while IFS=$'\t' read -r file line where; do
+    # A list written before WHERE was recorded: lines were put first or appended once.
+    remove_line "$line" "$file" "${where:-first}"
   done <"$added"
   rm -f "$added"
   restart_dnsmasq
