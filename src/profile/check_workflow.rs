@@ -153,17 +153,14 @@ fn s3_object(s3: &S3Object, findings: &mut Findings) {
         );
     }
     // It reaches the download container as an env value and signs every request: a newline
-    // or a control character is never a region (issue 27, item 9).
-    let region_ok = (1..=64).contains(&s3.region.len())
-        && s3
-            .region
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-    if !region_ok {
+    // or another control character is never part of a region (issue 27, item 9). Other text
+    // is the storage's to judge (S3-compatible stores name regions freely), and reaches the
+    // container as data.
+    if s3.region.is_empty() || s3.region.len() > 64 || s3.region.chars().any(char::is_control) {
         findings.error(
             "data.s3.region",
             format!(
-                "data.s3.region {} is not a region name (1 to 64 letters, digits, '-', '_' and '.', e.g. us-east-1)",
+                "data.s3.region {} is not a region name (1 to 64 characters without control characters, e.g. us-east-1)",
                 crate::validate::report::printable(&format!("`{}`", s3.region))
             ),
         );
