@@ -706,6 +706,41 @@ fn minikube_dnsmasq_undo_keeps_the_users_copy_of_an_added_line() {
     assert_eq!(fs::read_to_string(&conf).unwrap(), mine);
 }
 
+/// Issue 27, item 15: the resolver reads only the last `search` line, so the one the script
+/// appended replaced the host's search domains.
+#[test]
+fn minikube_dnsmasq_keeps_the_hosts_search_domains() {
+    let (sandbox, root, _) = dnsmasq_sandbox();
+    let resolv = root.join("etc/resolv.conf");
+    fs::write(
+        &resolv,
+        "nameserver 192.168.1.1\nsearch corp.example.org lab.example.org\n",
+    )
+    .unwrap();
+    let text = script("minikube-dnsmasq", &[]);
+    for _ in 0..2 {
+        assert_success(&sandbox.run(&text, &[], &[("HFGEN_ROOT", &root)]));
+    }
+    let applied = fs::read_to_string(&resolv).unwrap();
+    let searches: Vec<&str> = applied
+        .lines()
+        .filter(|l| l.starts_with("search"))
+        .collect();
+    assert_eq!(
+        searches,
+        [
+            "search corp.example.org lab.example.org",
+            "search corp.example.org lab.example.org svc.cluster.local"
+        ],
+        "{applied}"
+    );
+    assert_success(&sandbox.run(&text, &["undo"], &[("HFGEN_ROOT", &root)]));
+    assert_eq!(
+        fs::read_to_string(&resolv).unwrap(),
+        "nameserver 192.168.1.1\nsearch corp.example.org lab.example.org\n"
+    );
+}
+
 /// A `kind` stub: no cluster exists yet; `create` keeps its config (stdin) in the sandbox;
 /// the new cluster has two nodes.
 const KIND_STUB: &str = "case \"$1 $2\" in\n  'get clusters') ;;\n  'create cluster') cat > \"$STUB_LOG/../kind-config.yaml\" ;;\n  'get nodes') printf 'hyperflow-worker\\nhyperflow-worker2\\n' ;;\nesac";

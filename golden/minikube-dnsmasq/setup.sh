@@ -82,6 +82,20 @@ remove_line() {
   printf '%s' "${rest%x}" >"$file"
 }
 
+# Adds DOMAIN to the names the resolver tries. It reads only the last `search` (or `domain`)
+# line, so the line added repeats the host's domains before DOMAIN, and the host's own line
+# stays as it was for `undo`.
+add_search() {
+  local domain=$1 file=$2 host
+  touch "$file"
+  if DOMAIN="$domain" awk '$1 == "search" { for (i = 2; i <= NF; i++) if ($i == ENVIRON["DOMAIN"]) found = 1 }
+    END { exit !found }' "$file"; then
+    return
+  fi
+  host=$(awk '$1 == "search" || $1 == "domain" { $1 = ""; kept = $0 } END { print kept }' "$file")
+  add_line "search${host} $domain" "$file"
+}
+
 restart_dnsmasq() {
   # dnsmasq reads its configuration only when it starts.
   if "$on_host"; then
@@ -146,7 +160,7 @@ add_line "127.0.1.1 $(hostname)" "$root/etc/hosts"
 # answer), try short names such as nfs-server.hyperflow under svc.<cluster domain>, and do so
 # for names with up to 4 dots; time out fast when dnsmasq is down.
 prepend_line 'nameserver 127.0.0.1' "$root/etc/resolv.conf"
-add_line 'search svc.cluster.local' "$root/etc/resolv.conf"
+add_search 'svc.cluster.local' "$root/etc/resolv.conf"
 add_line 'options ndots:5 timeout:1' "$root/etc/resolv.conf"
 
 restart_dnsmasq
