@@ -81,6 +81,32 @@ fn validate_reads_stdin_and_several_files() {
         .contains("Summary: 4 documents in 2 files, 2 valid, 2 invalid, 0 skipped, 3 errors"));
 }
 
+/// Issue 27, item 10: `--crd DIR` named a file whose name is not UTF-8 by its lossy form, a
+/// file that does not exist, and could not read it.
+#[cfg(unix)]
+#[test]
+fn crd_folder_file_with_a_non_utf8_name_is_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let keda = repo_root().join("tests/manifests/crds/keda");
+    for entry in std::fs::read_dir(&keda).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|ext| ext != "yaml") {
+            continue;
+        }
+        let mut name = path.file_stem().unwrap().as_bytes().to_vec();
+        name.extend(b"\xff.yaml");
+        std::fs::copy(&path, dir.path().join(std::ffi::OsStr::from_bytes(&name))).unwrap();
+    }
+    let document = "tests/validate/crd-keda.yaml";
+    let renamed = hfgen(&["validate", "--crd", dir.path().to_str().unwrap(), document]);
+    let original = hfgen(&["validate", "--crd", keda.to_str().unwrap(), document]);
+    let stderr = String::from_utf8_lossy(&renamed.stderr);
+    assert!(!stderr.contains("cannot read"), "{stderr}");
+    assert_eq!(renamed.status.code(), original.status.code(), "{stderr}");
+    assert_eq!(stdout(&renamed), stdout(&original));
+}
+
 #[test]
 fn validate_json_and_junit_carry_the_same_findings() {
     let args = ["validate", "tests/validate/bad-deployment.yaml", "--output"];

@@ -23,7 +23,7 @@ use crate::input;
 use crate::manifests::yaml;
 use jsonschema::{Draft, Validator};
 use serde_json::{json, Map, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The most `--crd` reads of one file (KEDA's largest CRD is 0.1 MB).
 const MAX_CRD_BYTES: u64 = 64 * 1024 * 1024;
@@ -58,15 +58,17 @@ impl CustomResources {
         for file in paths.iter().flat_map(|path| crd_files(path)) {
             // A file named and also inside a named folder is read once.
             if let Ok(file) = &file {
-                if !seen.insert(std::fs::canonicalize(file).unwrap_or_else(|_| file.into())) {
+                if !seen.insert(std::fs::canonicalize(file).unwrap_or_else(|_| file.clone())) {
                     continue;
                 }
             }
             let added = file.and_then(|file| {
-                let text =
-                    input::read_text(Path::new(&file), MAX_CRD_BYTES, input::Kind::AnyStream)
-                        .map_err(|why| Error::msg(format!("--crd: cannot read {file}: {why}")))?;
-                resources.add_text(&file, &text)
+                // Shown escaped, read by its own bytes: a name that is not UTF-8 is still the
+                // file it names (issue 27, item 10).
+                let shown = super::report::printable(&file.to_string_lossy());
+                let text = input::read_text(&file, MAX_CRD_BYTES, input::Kind::AnyStream)
+                    .map_err(|why| Error::msg(format!("--crd: cannot read {shown}: {why}")))?;
+                resources.add_text(&shown, &text)
             });
             if let Err(error) = added {
                 problems.extend(error.diagnostics);
@@ -287,16 +289,16 @@ fn reference_in(schema: &Value, at: &str) -> Option<String> {
 }
 
 /// The files one `--crd` names: itself, or a folder's YAML and JSON files in name order.
-fn crd_files(path: &str) -> Vec<Result<String>> {
+fn crd_files(path: &str) -> Vec<Result<PathBuf>> {
     let unreadable = |why: std::io::Error| Error::msg(format!("--crd: cannot read {path}: {why}"));
     if !Path::new(path).is_dir() {
-        return vec![Ok(path.to_string())];
+        return vec![Ok(PathBuf::from(path))];
     }
     let entries = match std::fs::read_dir(path) {
         Ok(entries) => entries,
         Err(why) => return vec![Err(unreadable(why))],
     };
-    let mut files: Vec<String> = entries
+    let mut files: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|file| {
             file.is_file()
@@ -304,7 +306,6 @@ fn crd_files(path: &str) -> Vec<Result<String>> {
                     .extension()
                     .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
         })
-        .map(|file| file.display().to_string())
         .collect();
     files.sort();
     if files.is_empty() {
