@@ -30,8 +30,8 @@ if "$on_host" && [ "$(id -u)" -ne 0 ]; then
 fi
 
 # What this script added, one "FILE<tab>LINE<tab>WHERE" a line (WHERE: `first` for a line
-# put first, `last` for one appended): `undo` removes exactly those lines, not a copy of the
-# user's elsewhere in the file.
+# put first, `last` for one appended, `newline` for the newline put after LINE, a last line
+# that had none): `undo` removes exactly those, not a copy of the user's elsewhere in the file.
 added="$root/etc/hfgen-dnsmasq.added"
 
 # Creates FILE if missing; succeeds if FILE has LINE as a whole line.
@@ -48,8 +48,10 @@ add_line() {
   if has_line "$line" "$file"; then
     return
   fi
-  # A file whose last line lacks its newline would glue LINE onto that line.
+  # A file whose last line lacks its newline would glue LINE onto that line. That last line
+  # is recorded, so that `undo` can take the newline away again.
   if [ -s "$file" ] && [ -n "$(tail -c 1 "$file")" ]; then
+    printf '%s\t%s\tnewline\n' "$file" "$(tail -n 1 "$file")" >>"$added"
     printf '\n' >>"$file"
   fi
   printf '%s\n' "$line" >>"$file"
@@ -112,8 +114,18 @@ undo() {
   fi
   local file line where
   while IFS=$'\t' read -r file line where; do
-    # A list written before WHERE was recorded: lines were put first or appended once.
-    remove_line "$line" "$file" "${where:-first}"
+    case "$where" in
+      newline) ;;
+      # A list written before WHERE was recorded: lines were put first or appended once.
+      *) remove_line "$line" "$file" "${where:-first}" ;;
+    esac
+  done <"$added"
+  # Then the newlines, each only if its line is last again (nothing was written after it).
+  while IFS=$'\t' read -r file line where; do
+    if [ "$where" = newline ] && [ -f "$file" ] && [ "$(tail -n 1 "$file")" = "$line" ] &&
+      [ -z "$(tail -c 1 "$file")" ]; then
+      truncate -s -1 "$file"
+    fi
   done <"$added"
   rm -f "$added"
   restart_dnsmasq
