@@ -236,9 +236,15 @@ fn task_resources(profile: &Profile, findings: &mut Findings) {
 /// pass the default limit, which Kubernetes rejects.
 fn component_resources(profile: &Profile, findings: &mut Findings) {
     let resolved = profile.resources.resolved();
+    // Which limits the profile wrote: a default one is named as such (issue 27).
+    let written = serde_json::to_value(&profile.resources).unwrap_or_default();
     for (component, quantities) in resolved.components() {
+        let limit_written = written
+            .pointer(&format!("/{component}/memory_limit"))
+            .is_some_and(|limit| !limit.is_null());
         requests_and_limit(
             findings,
+            limit_written,
             [
                 &format!("resources.{component}.cpu"),
                 &format!("resources.{component}.memory"),
@@ -254,18 +260,31 @@ fn component_resources(profile: &Profile, findings: &mut Findings) {
 }
 
 /// A CPU request, a memory request and a memory limit: positive quantities, limit >= request.
-fn requests_and_limit(findings: &mut Findings, keys: [&str; 3], values: [&str; 3]) {
+/// A limit the profile did not write is the default, and the request is what to blame.
+fn requests_and_limit(
+    findings: &mut Findings,
+    limit_written: bool,
+    keys: [&str; 3],
+    values: [&str; 3],
+) {
     let [cpu_key, request_key, limit_key] = keys;
     let [cpu, request_text, limit_text] = values;
     positive_quantity(findings, cpu_key, cpu, "500m");
     let request = bytes_quantity(findings, request_key, request_text, "512Mi");
     let limit = bytes_quantity(findings, limit_key, limit_text, "1Gi");
     if let (Some(request), Some(limit)) = (request, limit) {
-        if limit < request {
+        if limit < request && limit_written {
             findings.error(
                 limit_key,
                 format!("{limit_key} `{limit_text}` is below {request_key} `{request_text}`"),
             );
+        } else if limit < request {
+            findings
+                .error(
+                    request_key,
+                    format!("{request_key} `{request_text}` is above the default {limit_key}, `{limit_text}`"),
+                )
+                .help = Some(format!("set {limit_key} too, to at least `{request_text}`"));
         }
     }
 }
