@@ -18,6 +18,9 @@ use std::borrow::Cow;
 /// let serde-saphyr report deeper documents.
 const MAX_DEPTH: usize = 60;
 
+/// The deepest nesting serde-saphyr's default budget reads, named in its error.
+pub const MAX_READ_DEPTH: usize = 64;
+
 /// The stream needs serde-saphyr: it uses YAML beyond the fast path, or is not valid YAML.
 #[derive(Debug, PartialEq, Eq)]
 pub struct NeedsFullParser;

@@ -147,6 +147,19 @@ pub fn yaml_error_message(error: &serde_saphyr::Error) -> String {
     }
 }
 
+/// A document past the reader's budget is valid YAML that hfgen will not read: say which
+/// budget, rather than "not valid YAML" (issue 27, item 10).
+fn budget_message(message: &str) -> Option<String> {
+    let breached = message.strip_prefix("budget breached: ")?;
+    Some(match breached.strip_prefix("Depth { depth: ") {
+        Some(_) => format!(
+            "nested deeper than {} levels, the most hfgen reads (no Kubernetes object comes near)",
+            crate::manifests::yaml::MAX_READ_DEPTH
+        ),
+        None => format!("past the size budget hfgen reads a YAML stream with ({breached})"),
+    })
+}
+
 /// A file that is not YAML: one finding, in the document where the parser stopped.
 fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport {
     let line = error
@@ -171,7 +184,7 @@ fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport
             document,
             object: "-/-".into(),
             path: String::new(),
-            message: format!("not valid YAML: {message}"),
+            message: budget_message(&message).unwrap_or(format!("not valid YAML: {message}")),
             line,
         }],
         skipped: 0,
