@@ -34,7 +34,7 @@ use timeline::{Breakdown, Timeline};
 #[derive(Parser, Debug)]
 #[command(about = "Workflow throughput of hfgen's deployment with the real HyperFlow engine")]
 struct Args {
-    /// Fan-out sizes (independent tasks of one type).
+    /// Fan-out sizes (independent tasks of one type; 0 for none).
     #[arg(long, value_delimiter = ',', default_value = "100,1000")]
     fanout: Vec<usize>,
     /// Montage image grids, WIDTHxHEIGHT ("" for none).
@@ -127,6 +127,8 @@ struct Figures {
     pods_cpu: f64,
     /// CPU seconds of the harness itself (API server, kubelet and KEDA stand-ins).
     harness_cpu: f64,
+    /// The machine's 1-minute load average at the run's end (other work on it included).
+    load: f64,
 }
 
 fn main() {
@@ -165,7 +167,8 @@ fn main() {
 }
 
 fn cases(args: &Args) -> Vec<Case> {
-    let mut shapes: Vec<Shape> = args.fanout.iter().map(|&n| Shape::Fanout(n)).collect();
+    let sizes = args.fanout.iter().copied().filter(|&n| n > 0);
+    let mut shapes: Vec<Shape> = sizes.clone().map(Shape::Fanout).collect();
     for grid in args.montage.iter().filter(|grid| !grid.is_empty()) {
         let (width, height) = grid
             .split_once('x')
@@ -173,7 +176,7 @@ fn cases(args: &Args) -> Vec<Case> {
             .unwrap_or_else(|| panic!("--montage {grid}: WIDTHxHEIGHT"));
         shapes.push(Shape::Montage { width, height });
     }
-    let smallest = args.fanout.iter().min().map(|&n| Shape::Fanout(n));
+    let smallest = sizes.min().map(Shape::Fanout);
     let mut cases = Vec::new();
     for &pod_start in &args.pod_start {
         let shapes: Vec<Shape> = if pod_start == 0.0 {
@@ -253,8 +256,17 @@ fn run_case(args: &Args, case: &Case, dir: &Path) -> Result<Figures, String> {
         breakdown: timeline.breakdown(),
         pods_cpu: (children_after - children_before - long_running).max(0.0),
         harness_cpu: self_after - self_before,
+        load: load_average(),
         usage,
     })
+}
+
+/// The 1-minute load average (`/proc/loadavg`).
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 /// Copies the engine's log and the executors' logs of a run to `to`.
@@ -334,8 +346,8 @@ fn experiment(deployment: &mut Deployment, prefetch: Option<u32>, polling: Optio
 }
 
 fn header() -> String {
-    "| workflow | mode | pod start s | tasks | makespan s | tasks/s | lower bound s | overhead/task s | dispatch s | execute s | notice s | CPU s engine / Redis / RabbitMQ / pods / harness | peak MB engine / Redis / RabbitMQ / executors |\n\
-     |---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "| workflow | mode | pod start s | tasks | makespan s | tasks/s | lower bound s | overhead/task s | dispatch s | execute s | notice s | CPU s engine / Redis / RabbitMQ / pods / harness | peak MB engine / Redis / RabbitMQ / executors | load |\n\
+     |---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
         .to_string()
 }
 
@@ -360,7 +372,7 @@ fn row(args: &Args, case: &Case, figures: &Figures) -> String {
     };
     let b = &figures.breakdown;
     format!(
-        "| {} | {} | {} | {tasks} | {:.1} | {:.2} | {:.1} | {:.3} | {:.2} | {:.2} | {:.2} | {:.1} / {:.1} / {:.1} / {:.1} / {:.1} | {:.0} / {:.0} / {:.0} / {:.0} |",
+        "| {} | {} | {} | {tasks} | {:.1} | {:.2} | {:.1} | {:.3} | {:.2} | {:.2} | {:.2} | {:.1} / {:.1} / {:.1} / {:.1} / {:.1} | {:.0} / {:.0} / {:.0} / {:.0} | {:.1} |",
         case.shape.label(),
         case.mode.label(args.group),
         case.pod_start,
@@ -380,6 +392,7 @@ fn row(args: &Args, case: &Case, figures: &Figures) -> String {
         mb(Component::Redis),
         mb(Component::RabbitMq),
         mb(Component::Executors),
+        figures.load,
     )
 }
 
@@ -415,6 +428,7 @@ fn record(args: &Args, case: &Case, figures: &Figures) -> Value {
         "cpu_s": per_component(&figures.usage.cpu_seconds),
         "pods_cpu_s": figures.pods_cpu,
         "harness_cpu_s": figures.harness_cpu,
+        "load_1min": figures.load,
         "peak_rss_bytes": per_component(&rss),
     })
 }
