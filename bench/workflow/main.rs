@@ -203,7 +203,8 @@ fn run_case(args: &Args, case: &Case, dir: &Path) -> Result<Figures, String> {
     let profile = dir.join("profile.toml");
     std::fs::write(&profile, profile_text(args, case)).expect("write the profile");
     let slots = dir.join("slots");
-    let _slots = slot_fifo(&slots, args.slots);
+    // Open for the whole run: the pods' reads and writes of the FIFO never wait for an end.
+    let _slots_open = slot_fifo(&slots, args.slots);
     harness::keda::set_most_replicas(args.slots as u64);
     model_pod_start(Some(PodStart {
         latency_seconds: case.pod_start,

@@ -33,15 +33,19 @@ impl Shape {
 
     /// The task types with more than one task: the stages worth a pool or agglomeration.
     pub fn fan_types(&self) -> Vec<&'static str> {
-        let tasks = self.tasks();
-        let mut types: Vec<&'static str> = Vec::new();
-        for task in &tasks {
-            let count = tasks.iter().filter(|other| other.name == task.name).count();
-            if count > 1 && !types.contains(&task.name) {
-                types.push(task.name);
+        // In the order the types first appear.
+        let mut counts: Vec<(&'static str, usize)> = Vec::new();
+        for task in self.tasks() {
+            match counts.iter_mut().find(|(name, _)| *name == task.name) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((task.name, 1)),
             }
         }
-        types
+        counts
+            .into_iter()
+            .filter(|(_, count)| *count > 1)
+            .map(|(name, _)| name)
+            .collect()
     }
 
     pub fn task_count(&self) -> usize {
