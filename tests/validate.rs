@@ -104,6 +104,67 @@ fn validate_json_and_junit_carry_the_same_findings() {
     assert!(junit.contains("&quot;8080&quot; is not of type &quot;integer&quot;"));
 }
 
+/// Schema and API-server findings alike point at the offending key (line and column), in all
+/// three formats; an unknown field is pointed at itself, not at the object holding it.
+#[test]
+fn findings_point_at_the_key_in_every_format() {
+    let args = ["validate", "tests/validate/api-resources.yaml", "--output"];
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&hfgen(&[&args[..], &["json"]].concat()))).unwrap();
+    let first = &json["findings"][0];
+    assert_eq!(
+        first["path"],
+        "/spec/template/spec/containers/0/resources/requests/memory"
+    );
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(14), Some(24))
+    );
+    let junit = stdout(&hfgen(&[&args[..], &["junit"]].concat()));
+    assert!(
+        junit.contains("tests/validate/api-resources.yaml:14:24: document 1 Job/resources"),
+        "{junit}"
+    );
+    let text = stdout(&hfgen(&["validate", "tests/validate/bad-deployment.yaml"]));
+    // `replica:` is on line 7, column 3 (its parent `spec:` is line 6).
+    assert!(
+        text.starts_with("tests/validate/bad-deployment.yaml:7:3: document 1 Deployment/broken: /spec: Additional properties"),
+        "{text}"
+    );
+}
+
+/// Every minor from 1.25 to 1.37 is accepted; one without vendored schemas says which it
+/// uses, and its own API-server rules apply (env var names are relaxed from 1.32 on).
+#[test]
+fn every_minor_version_is_accepted() {
+    let file = "tests/validate/api-env-1.25.yaml";
+    for minor in 25..=37 {
+        let version = format!("1.{minor}");
+        let output = hfgen(&["validate", "-k", &version, file]);
+        let relaxed = minor >= 32;
+        assert_eq!(
+            output.status.code(),
+            Some(if relaxed { 0 } else { 1 }),
+            "{version}"
+        );
+        let vendored = [25, 33, 37].contains(&minor);
+        assert_eq!(
+            stderr(&output).contains(&format!(
+                "note: Kubernetes {version} has no vendored schemas"
+            )),
+            !vendored,
+            "{version}: {}",
+            stderr(&output)
+        );
+    }
+    for outside in ["1.24", "1.38"] {
+        assert_eq!(
+            hfgen(&["validate", "-k", outside, file]).status.code(),
+            Some(2)
+        );
+    }
+}
+
 #[test]
 fn validate_bad_input_is_exit_two() {
     for args in [
@@ -449,7 +510,14 @@ fn every_kind_agrees_with_kubernetes_validate() {
                     kinds.len()
                 );
 
-                let ours = hfgen(&["validate", "-k", version, valid.to_str().unwrap()]);
+                // Schema-valid objects, most of them too bare for the API server's own rules.
+                let ours = hfgen(&[
+                    "validate",
+                    "--schema-only",
+                    "-k",
+                    version,
+                    valid.to_str().unwrap(),
+                ]);
                 assert_eq!(ours.status.code(), Some(0), "{version}: {}", stdout(&ours));
                 assert_eq!(
                     kubernetes_validate_by_name(&valid, version),
@@ -631,4 +699,28 @@ fn an_overlay_that_moves_the_namespace_is_reported_at_each_stale_reference() {
         assert!(report.contains(expected), "missing: {expected}\n{report}");
     }
     assert!(report.contains("3 errors"), "{report}");
+}
+
+/// Annotations hold at most 256 KiB, keys and values together: one byte more is refused at
+/// `metadata.annotations`, as the API server does.
+#[test]
+fn annotations_over_256_kib_are_refused() {
+    let account = |value_bytes: usize| {
+        format!(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: big\n  annotations:\n    note: {}\n",
+            "x".repeat(value_bytes)
+        )
+    };
+    let limit = 256 * 1024 - "note".len();
+    let output = hfgen_with_stdin(&["validate", "-"], &account(limit));
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let output = hfgen_with_stdin(&["validate", "-"], &account(limit + 1));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains(
+            "-:5:3: document 1 ServiceAccount/big: /metadata/annotations: Too long: must have at most 262144 bytes"
+        ),
+        "{}",
+        stdout(&output)
+    );
 }

@@ -1,6 +1,7 @@
 //! Validation: every document against the strict Kubernetes API schemas, plus the checks
 //! across objects that no schema can make.
 
+pub mod api_rules;
 pub mod crd;
 pub mod cross;
 pub mod document;
@@ -31,6 +32,8 @@ pub struct Finding {
     pub message: String,
     /// 1-based line in the file, when known.
     pub line: Option<usize>,
+    /// 1-based column of the offending key (or item) on that line, when known.
+    pub column: Option<usize>,
 }
 
 impl Finding {
@@ -42,6 +45,7 @@ impl Finding {
             path: path.to_string(),
             message,
             line: None,
+            column: None,
         }
     }
 }
@@ -69,6 +73,7 @@ pub fn validate_bundle(bundle: &Bundle, schemas: &'static KubeSchemas) -> Vec<Fi
                         path: format!("/data/job-template.yaml{}", violation.instance_path),
                         message: violation.message,
                         line: None,
+                        column: None,
                     });
                 }
                 if let Some(spec) = job.pointer("/spec/template/spec") {
@@ -96,7 +101,8 @@ pub fn validate_bundle(bundle: &Bundle, schemas: &'static KubeSchemas) -> Vec<Fi
 
 const JOB_TEMPLATE_POINTER: &str = "/data/job-template.yaml";
 
-/// Fills in `line` of each finding from the YAML text it came from.
+/// Fills in `line` and `column` of each finding from the YAML text it came from: the key of
+/// the offending field, or for an unknown field the field itself.
 pub fn locate(findings: &mut [Finding], file: &str, text: &str) {
     if !findings.iter().any(|f| f.file == file) {
         return;
@@ -111,7 +117,22 @@ pub fn locate(findings: &mut [Finding], file: &str, text: &str) {
                 Some(start) => &finding.path[..start + JOB_TEMPLATE_POINTER.len()],
                 None => finding.path.as_str(),
             };
-            finding.line = Some(node.line_of(pointer));
+            let (line, column) = match unexpected_field(&finding.message) {
+                Some(field) if pointer == finding.path => {
+                    let field = field.replace('~', "~0").replace('/', "~1");
+                    node.position_of(&format!("{pointer}/{field}"))
+                }
+                _ => node.position_of(pointer),
+            };
+            finding.line = Some(line);
+            finding.column = Some(column);
         }
     }
+}
+
+/// The first field a schema's "Additional properties are not allowed ('x' was unexpected)"
+/// names: the finding's path is the object that holds it, the user wants the field.
+fn unexpected_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("Additional properties are not allowed ('")?;
+    rest.split_once('\'').map(|(field, _)| field)
 }
