@@ -469,16 +469,7 @@ fn kubernetes_validate_by_name(
 #[test]
 fn every_kind_agrees_with_kubernetes_validate() {
     use hfgen::validate::kube_schema::{KubeSchemas, SUPPORTED_VERSIONS};
-    let generator = std::process::Command::new(external_tool("python3"))
-        .arg(repo_root().join("scripts/make-kind-corpus.py"))
-        .arg("--check")
-        .output()
-        .unwrap();
-    assert!(
-        generator.status.success(),
-        "tests/manifests/kinds is stale: run python3 scripts/make-kind-corpus.py: {}",
-        String::from_utf8_lossy(&generator.stderr)
-    );
+    assert_corpus_is_fresh("scripts/make-kind-corpus.py", "tests/manifests/kinds");
     std::thread::scope(|scope| {
         for version in SUPPORTED_VERSIONS {
             scope.spawn(move || {
@@ -723,4 +714,62 @@ fn annotations_over_256_kib_are_refused() {
         "{}",
         stdout(&output)
     );
+}
+
+/// A corpus that `script` writes is what `script --check` would write now.
+fn assert_corpus_is_fresh(script: &str, folder: &str) {
+    let mut generator = std::process::Command::new(external_tool("python3"));
+    generator.args([repo_root().join(script).to_str().unwrap(), "--check"]);
+    let checked = generator.current_dir(repo_root()).output().unwrap();
+    let why = String::from_utf8_lossy(&checked.stderr);
+    assert!(
+        checked.status.success(),
+        "{folder} is stale: run python3 {script}: {why}"
+    );
+}
+
+/// Cases from Kubernetes' own validation tests (tests/validate/kubernetes-corpus/, written by
+/// scripts/make-k8s-rule-corpus.py with the source file of each): hfgen agrees with the
+/// verdict of every one.
+#[test]
+fn validate_agrees_with_kubernetes_own_validation_tests() {
+    assert_corpus_is_fresh(
+        "scripts/make-k8s-rule-corpus.py",
+        "tests/validate/kubernetes-corpus",
+    );
+    let (mut cases, mut disagreements) = (0, Vec::new());
+    for file in yaml_files(&repo_root().join("tests/validate/kubernetes-corpus")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let expected: Vec<&str> = text
+            .lines()
+            .filter_map(|line| line.strip_prefix("# expect: "))
+            .collect();
+        let output = hfgen(&["validate", "-o", "json", file.to_str().unwrap()]);
+        let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(
+            report["summary"]["documents"],
+            expected.len(),
+            "{}",
+            file.display()
+        );
+        let refused: Vec<u64> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["document"].as_u64().unwrap())
+            .collect();
+        for (index, case) in expected.iter().enumerate() {
+            cases += 1;
+            let invalid = case.starts_with("invalid ");
+            if invalid != refused.contains(&(index as u64 + 1)) {
+                disagreements.push(format!("{} document {}: {case}", file.display(), index + 1));
+            }
+        }
+    }
+    println!(
+        "agreement with Kubernetes' validation tests: {} of {cases} cases",
+        cases - disagreements.len()
+    );
+    assert!(cases >= 300, "{cases} cases");
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
 }

@@ -290,7 +290,11 @@ fn int_or_percent(errs: &mut Errs, at: &At, value: &Value) {
         return;
     }
     let Some(text) = value.as_str() else { return };
-    match text.strip_suffix('%').map(str::parse::<u64>) {
+    // `[0-9]+%`: Rust's parse would also take a sign.
+    let digits = text
+        .strip_suffix('%')
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    match digits.map(str::parse::<u64>) {
         Some(Ok(percent)) if percent > 100 => errs.invalid(at, value, "must not be greater than 100%"),
         Some(Ok(_)) => {}
         _ => errs.invalid(
