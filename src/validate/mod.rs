@@ -1,5 +1,5 @@
-//! Validation: every document against the strict Kubernetes API schemas, plus the checks
-//! across objects that no schema can make.
+//! Validation: every document against the strict Kubernetes API schemas and the API server's
+//! own rules, plus the checks across objects that no schema can make.
 
 pub mod api_rules;
 pub mod crd;
@@ -65,13 +65,20 @@ pub fn validate_bundle(bundle: &Bundle, schemas: &'static KubeSchemas) -> Vec<Fi
         match job {
             Ok(job) => {
                 let label = format!("{} (job-template.yaml)", config_map.id());
-                for violation in schemas.validate(job).unwrap_or_default() {
+                // The Jobs the engine creates meet the API server's rules as well as its schema.
+                let schema = schemas.validate(job).unwrap_or_default();
+                let rules = api_rules::check(api_rules::Version::of(schemas.version()), job);
+                let problems = schema
+                    .into_iter()
+                    .map(|v| (v.instance_path, v.message))
+                    .chain(rules);
+                for (path, message) in problems {
                     findings.push(Finding {
                         file: file.to_string(),
                         document: *index,
                         object: label.clone(),
-                        path: format!("/data/job-template.yaml{}", violation.instance_path),
-                        message: violation.message,
+                        path: format!("/data/job-template.yaml{path}"),
+                        message,
                         line: None,
                         column: None,
                     });
@@ -135,4 +142,44 @@ pub fn locate(findings: &mut [Finding], file: &str, text: &str) {
 fn unexpected_field(message: &str) -> Option<&str> {
     let rest = message.strip_prefix("Additional properties are not allowed ('")?;
     rest.split_once('\'').map(|(field, _)| field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifests::ManifestFile;
+    use crate::render::templates::Component;
+    use serde_json::json;
+
+    /// The Jobs the engine will create from the template are held to the API server's rules:
+    /// a template whose pods would restart Always is refused at render time, not at run time.
+    #[test]
+    fn the_worker_job_template_meets_the_api_servers_rules() {
+        let template = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${jobName}\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: ${containerName}\n";
+        let config_map = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "hyperflow-config"}, "data": {"job-template.yaml": template}});
+        let bundle = Bundle {
+            files: vec![ManifestFile {
+                file: "hyperflow-config.yml",
+                component: Component::Core,
+                text: String::new(),
+                documents: vec![Document { value: config_map }],
+            }],
+            provided_claims: Vec::new(),
+        };
+        let schemas = KubeSchemas::load(kube_schema::DEFAULT_VERSION).unwrap();
+        let findings: Vec<(String, String)> = validate_bundle(&bundle, schemas)
+            .into_iter()
+            .filter(|f| f.object.ends_with("(job-template.yaml)"))
+            .map(|f| (f.path, f.message))
+            .collect();
+        assert_eq!(
+            findings,
+            [(
+                "/data/job-template.yaml/spec/template/spec/restartPolicy".to_string(),
+                r#"Unsupported value: "Always": supported values: "OnFailure", "Never""#
+                    .to_string()
+            )]
+        );
+    }
 }

@@ -490,20 +490,22 @@ fn target_port(errs: &mut Errs, at: &At, value: &Value) {
     }
 }
 
-/// Data keys, a key in both `data` and `binaryData`, the total size.
-fn data_keys(errs: &mut Errs, object: &Value, data_fields: &[&str]) {
+/// Data keys, a key in both `data` and `binaryData`, the total size. Each field is named with
+/// whether its values are base64, whose decoded bytes are what count.
+fn data_keys(errs: &mut Errs, object: &Value, data_fields: &[(&str, bool)]) {
     let mut total = 0;
     let mut seen = HashSet::new();
-    for field in data_fields {
+    for (field, base64) in data_fields {
         for (key, value) in entries(&object[*field]) {
             let at = At::root().key(field).key(key);
-            total += text(value).len();
+            let length = text(value).len();
+            total += if *base64 { length / 4 * 3 } else { length };
             errs.each_invalid(&at, key, names::config_map_key(key));
             if !seen.insert(key) {
                 errs.invalid(
                     &at,
                     &Value::String(key.clone()),
-                    format!("duplicate of key present in {}", data_fields[0]),
+                    format!("duplicate of key present in {}", data_fields[0].0),
                 );
             }
         }
@@ -514,11 +516,11 @@ fn data_keys(errs: &mut Errs, object: &Value, data_fields: &[&str]) {
 }
 
 fn config_map(errs: &mut Errs, object: &Value) {
-    data_keys(errs, object, &["data", "binaryData"]);
+    data_keys(errs, object, &[("data", false), ("binaryData", true)]);
 }
 
 fn secret(errs: &mut Errs, object: &Value) {
-    data_keys(errs, object, &["data", "stringData"]);
+    data_keys(errs, object, &[("data", true), ("stringData", false)]);
     for (key, value) in entries(&object["data"]) {
         if value.as_str().is_some_and(|v| !is_base64(v)) {
             errs.invalid(
@@ -541,8 +543,10 @@ fn secret(errs: &mut Errs, object: &Value) {
     }
 }
 
-/// Standard base64 with padding, as Go's encoding/json reads `[]byte`.
+/// Standard base64 with padding, as Go's encoding/json reads `[]byte` (which skips line
+/// breaks, so a folded block scalar is fine).
 fn is_base64(text: &str) -> bool {
+    let text: String = text.chars().filter(|c| *c != '\n' && *c != '\r').collect();
     let body = text.trim_end_matches('=');
     text.len().is_multiple_of(4)
         && text.len() - body.len() <= 2
