@@ -69,6 +69,10 @@ fn report_pool(pool: &PoolCapacity, profile: &Profile, findings: &mut Findings) 
     let requested = pool.requested();
     let available = free.times(u64::from(pool.max_nodes));
     if needed > u64::from(pool.max_nodes) {
+        let key = match bounded_by(pool, profile) {
+            true => format!("{}.max_nodes", pool.key),
+            false => key,
+        };
         findings
             .error(
                 &key,
@@ -106,6 +110,18 @@ fn report_pool(pool: &PoolCapacity, profile: &Profile, findings: &mut Findings) 
             )
             .help = Some(help(pool, profile));
     }
+}
+
+/// The profile bounds the pool's size with `max_nodes`.
+fn bounded_by(pool: &PoolCapacity, profile: &Profile) -> bool {
+    let Some(cluster) = &profile.cluster else {
+        return false;
+    };
+    let node_pool = match pool.key {
+        "cluster.master_pool" => &cluster.master_pool,
+        _ => &cluster.worker_pool,
+    };
+    node_pool.max_nodes.is_some()
 }
 
 fn nodes_text(count: u32) -> String {
