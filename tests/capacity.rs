@@ -429,7 +429,7 @@ fn explain_capacity_prints_each_pool_with_requested_allocatable_and_headroom() {
     let output = hfgen(&["explain", "--profile", "gke", "--capacity"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let lines = [
-        "master pool (e2-standard-4): 1 node(s)",
+        "master pool (e2-standard-4): 1 node(s); per node 3920m CPU, 13621Mi allocatable",
         "hyperflow-engine",
         "requested",
         "headroom",

@@ -161,7 +161,8 @@ pub struct Storage {
     /// (e.g. GKE Filestore `standard-rwx`, or `nfs` from nfs-server-provisioner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// Size of the claim (`type = "storage-class"`; default `20Gi`).
+    /// Size of the claim (`type = "storage-class"`; default `20Gi`, or for a GKE Filestore
+    /// class the smallest instance it makes, e.g. `1Ti` for `standard-rwx`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Name of the existing claim in the profile's namespace (`type = "existing-claim"`); it

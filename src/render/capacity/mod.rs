@@ -491,7 +491,13 @@ pub fn table(plan: &CapacityPlan) -> String {
             };
             format!("{}..{} nodes{by}", pool.min_nodes, pool.max_nodes)
         };
-        writeln!(out, "{} ({}): {bounds}", pool.name, pool.machine).ok();
+        let per_node = pool.node.map_or("unknown".into(), Amount::text);
+        writeln!(
+            out,
+            "{} ({}): {bounds}; per node {per_node} allocatable ({})",
+            pool.name, pool.machine, pool.node_source
+        )
+        .ok();
         row(&mut out, "pod", "count", None);
         out.truncate(out.len() - 20);
         writeln!(out, "{:>9} {:>10}", "CPU each", "mem each").ok();
@@ -514,12 +520,7 @@ pub fn table(plan: &CapacityPlan) -> String {
         let requested = pool.requested().plus(pool.system_per_node.times(nodes));
         row(&mut out, "requested", "", Some(requested));
         let allocatable = pool.node.map(|node| node.times(nodes));
-        row(
-            &mut out,
-            &format!("allocatable ({})", pool.node_source),
-            "",
-            allocatable,
-        );
+        row(&mut out, "allocatable", "", allocatable);
         let headroom = allocatable.map(|total| {
             let signed = |total: u64, used: u64| total as i64 - used as i64;
             (
