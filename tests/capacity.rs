@@ -114,9 +114,12 @@ struct Pod {
 /// init container if that is more.
 fn pod_of(name: &str, spec: &Value) -> Pod {
     let request = |container: &Value, key: &str| {
-        container["resources"]["requests"][key]
-            .as_str()
-            .map_or(0.0, quantity)
+        // The engine sends a task's `cpu: 0.7` as a number.
+        let value = &container["resources"]["requests"][key];
+        match value {
+            Value::Null => 0.0,
+            value => quantity(&value_text(value)),
+        }
     };
     let list = |key: &str| spec[key].as_array().cloned().unwrap_or_default();
     let sum = |key: &str| -> f64 { list("containers").iter().map(|c| request(c, key)).sum() };
@@ -544,4 +547,47 @@ fn a_filestore_claim_without_a_size_takes_its_class_minimum_with_a_note() {
         "{}",
         stderr(&output)
     );
+}
+
+/// The capacity plan lists the pods the render holds: per node selector, its pods' requests
+/// add up to what the rendered pod templates (at their most) and the engine's task Job ask
+/// for, so a pod added to a template cannot be left out of the check.
+#[test]
+fn the_capacity_plan_counts_every_rendered_pod_on_its_pool() {
+    let profiles = [
+        "gke".to_string(),
+        common::data_profile("worker-pools"),
+        common::data_profile("storage-class"),
+        "kind".to_string(),
+    ];
+    for profile in &profiles {
+        let loaded = hfgen::profile::load(profile, &[]).unwrap();
+        let render = run("render", profile, &[]);
+        assert!(render.status.success(), "{}", stderr(&render));
+        let pods = pods_of(&documents(&stdout(&render)));
+        let plan = hfgen::render::capacity::CapacityPlan::new(&loaded.profile);
+        for (labels, pool) in [
+            (&loaded.profile.nodes.master, &plan.pools[0]),
+            (&loaded.profile.nodes.worker, &plan.pools[1]),
+        ] {
+            let selector: BTreeMap<String, String> = labels.clone().into_iter().collect();
+            let rendered = pods.iter().filter(|pod| pod.selector == selector);
+            let (cpu, memory) = rendered.fold((0.0, 0.0), |(cpu, memory), pod| {
+                (cpu + pod.cpu, memory + pod.memory)
+            });
+            let planned: Vec<_> = pool
+                .pods
+                .iter()
+                .filter(|group| !group.name.contains("system pods"))
+                .collect();
+            let planned_cpu: u64 = planned.iter().map(|g| g.each.cpu_m * g.count).sum();
+            let planned_mib: u64 = planned.iter().map(|g| g.each.memory_mib * g.count).sum();
+            assert_eq!(
+                ((cpu * 1000.0).round() as u64, memory.round() as u64),
+                (planned_cpu, planned_mib),
+                "{profile}, {}: rendered pods vs the plan's {planned:#?}",
+                pool.name
+            );
+        }
+    }
 }
