@@ -321,7 +321,8 @@ fn host_amount(host: HostSize) -> Amount {
 }
 
 /// The profile's `[host]`, and what it leaves out sized from `pods` so that they take at most
-/// [`DEFAULT_HOST_SHARE`] of it: whole CPUs, memory in steps of 256 MiB.
+/// [`DEFAULT_HOST_SHARE`] of it: whole CPUs, memory in steps of 256 MiB, and at least
+/// minikube's own minimum of 2 CPUs and 2 GiB.
 fn host_size<'a>(
     profile: &Profile,
     pods: impl Iterator<Item = &'a PodGroup>,
@@ -329,21 +330,22 @@ fn host_size<'a>(
 ) -> HostSize {
     let need = total(pods).plus(per_node);
     let set = profile.host.clone().unwrap_or_default();
-    let cpus = set
-        .cpus
-        .map(u64::from)
-        .unwrap_or_else(|| (need.cpu_m as f64 / DEFAULT_HOST_SHARE / 1000.0).ceil() as u64);
+    let cpus = set.cpus.map(u64::from).unwrap_or_else(|| {
+        ((need.cpu_m as f64 / DEFAULT_HOST_SHARE / 1000.0).ceil() as u64).max(2)
+    });
     let memory_mib = set
         .memory
         .as_deref()
         .and_then(|memory| Amount::of("0", memory))
         .map(|amount| amount.memory_mib)
         .unwrap_or_else(|| {
-            ((need.memory_mib as f64 / DEFAULT_HOST_SHARE / 256.0).ceil() * 256.0) as u64
+            (((need.memory_mib as f64 / DEFAULT_HOST_SHARE / 256.0).ceil() * 256.0) as u64)
+                .max(2048)
         });
+    // The profile's own values stand as written: the check says if they are too small.
     HostSize {
-        cpus: cpus.max(2),
-        memory_mib: memory_mib.max(2048),
+        cpus,
+        memory_mib,
         default: set.cpus.is_none() || set.memory.is_none(),
     }
 }
