@@ -1364,3 +1364,22 @@ fn gke_worker_pool_autoscales_to_what_its_workers_need() {
     let pool = find_call(&calls, &["gcloud", "container", "node-pools", "create"]);
     assert_eq!(flag(pool, "--max-nodes"), None, "{pool:?}");
 }
+
+/// kind: the host must have the CPUs and memory the pods need before a cluster is created.
+#[test]
+fn kind_script_refuses_a_host_smaller_than_the_pods_need() {
+    let sandbox = Sandbox::new(&[("kind", KIND_STUB), ("docker", ""), ("kubectl", "")]);
+    sandbox.set_host(2, 3000);
+    let output = sandbox.run(&script("kind", &["host.cpus=3".into()]), &[], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("this machine has 2 CPUs and 3000 MiB of memory; the cluster needs 3 CPUs"),
+        "{stderr}"
+    );
+    let calls = sandbox.calls();
+    assert!(
+        !calls.iter().any(|call| call[..2] == ["kind", "create"]),
+        "{calls:#?}"
+    );
+}
