@@ -166,6 +166,16 @@ impl PoolCapacity {
         Some(nodes.max(1))
     }
 
+    /// Lets the pool grow (by the cluster autoscaler) to the nodes its pods need, where that
+    /// is more than it has.
+    fn grow_to_fit(&mut self) {
+        if let Some(needed) = self.nodes_needed() {
+            let needed = u32::try_from(needed).unwrap_or(u32::MAX);
+            self.sized_by_hfgen = needed > self.max_nodes;
+            self.max_nodes = self.max_nodes.max(needed);
+        }
+    }
+
     /// Share of the pool's allocatable at `max_nodes` that the pods take, the larger of CPU
     /// and memory.
     pub fn fullness(&self) -> Option<f64> {
@@ -217,18 +227,23 @@ impl CapacityPlan {
                         host: None,
                     };
                 };
+                // The master pool keeps its nodes; the worker pool grows to what its
+                // workers need at their most, unless the profile bounds it.
                 let master = gke_pool(
                     ("master pool", "cluster.master_pool"),
                     &cluster.master_pool,
                     system.per_node,
                     [vec![once], master].concat(),
                 );
-                let worker = gke_pool(
+                let mut worker = gke_pool(
                     ("worker pool", "cluster.worker_pool"),
                     &cluster.worker_pool,
                     system.per_node,
                     worker,
                 );
+                if cluster.worker_pool.max_nodes.is_none() {
+                    worker.grow_to_fit();
+                }
                 CapacityPlan {
                     platform: profile.platform,
                     pools: vec![master, worker],
@@ -367,7 +382,7 @@ fn gke_pool(
         ),
     };
     let min_nodes = pool.min_nodes.unwrap_or(pool.node_count);
-    let mut capacity = PoolCapacity {
+    PoolCapacity {
         name,
         key,
         machine: pool.machine_type.clone(),
@@ -378,17 +393,7 @@ fn gke_pool(
         max_nodes: pool.max_nodes.unwrap_or(pool.node_count),
         sized_by_hfgen: false,
         pods,
-    };
-    // The worker pool grows to what its workers need at their most, unless the profile
-    // bounds it; the master pool keeps its nodes.
-    if name == "worker pool" && pool.max_nodes.is_none() {
-        if let Some(needed) = capacity.nodes_needed() {
-            let needed = u32::try_from(needed).unwrap_or(u32::MAX);
-            capacity.sized_by_hfgen = needed > pool.node_count;
-            capacity.max_nodes = capacity.max_nodes.max(needed);
-        }
     }
-    capacity
 }
 
 fn group(name: impl Into<String>, cpu: &str, memory: &str, count: u64) -> PodGroup {
