@@ -59,10 +59,13 @@ for n in 200 2000 20000; do
   "$hfgen" validate "$work/c$n.yaml" >/dev/null # every document must be valid
 done
 bench/corpus.sh 20000 "$hfgen" tests/manifests/kinds/v1.33-valid.yaml >"$work/m20000.yaml"
-"$hfgen" validate "$work/m20000.yaml" >/dev/null
+# The kind corpus's objects are schema-valid but too bare for the API server's own rules (a
+# Deployment without a selector), and so are the first-use pair below: those runs measure the
+# schemas alone (--schema-only); hfgen's own documents are measured with every rule.
+"$hfgen" validate --schema-only "$work/m20000.yaml" >/dev/null
 printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {selector: {}, template: {}}\n' >"$work/deployment.yaml"
 printf 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\nspec: {maxReplicas: 2, scaleTargetRef: {kind: Deployment, name: d}}\n' >"$work/hpa.yaml"
-"$hfgen" validate "$work/deployment.yaml" "$work/hpa.yaml" >/dev/null
+"$hfgen" validate --schema-only "$work/deployment.yaml" "$work/hpa.yaml" >/dev/null
 
 # Keep only the median of hyperfine's JSON export and print nothing else.
 time_it() { # NAME RUNS COMMAND...
@@ -82,9 +85,10 @@ time_it v200 "$runs" "taskset -c 0 $hfgen validate $work/c200.yaml"
 time_it v2000 20 "taskset -c 0 $hfgen validate $work/c2000.yaml"
 time_it v20000 5 "taskset -c 0 $hfgen validate $work/c20000.yaml"
 time_it v20000x2 5 "$hfgen validate $work/c20000.yaml"
-time_it m20000 5 "taskset -c 0 $hfgen validate $work/m20000.yaml"
-time_it m20000x2 5 "$hfgen validate $work/m20000.yaml"
-time_it first_use "$runs" "$hfgen validate $work/deployment.yaml" "$hfgen validate $work/hpa.yaml"
+time_it m20000 5 "taskset -c 0 $hfgen validate --schema-only $work/m20000.yaml"
+time_it m20000x2 5 "$hfgen validate --schema-only $work/m20000.yaml"
+time_it first_use "$runs" "$hfgen validate --schema-only $work/deployment.yaml" \
+  "$hfgen validate --schema-only $work/hpa.yaml"
 # Side by side in one run, so both see the same machine load.
 time_it versus 5 "taskset -c 0 $hfgen validate $work/c200.yaml" \
   "taskset -c 0 $kv --strict --quiet -k 1.33.0 $work/c200.yaml"
@@ -146,12 +150,14 @@ print("µs per document: " + ", ".join(f"{n:,}: {per_doc[n]:.1f}" for n in per_d
 print(f"side by side on 200 documents: hfgen {ms(ours['median'])} ms, "
       f"kubernetes-validate {ms(theirs['median'])} ms: {ratio:.0f}x")
 print()
-print("| 20,000 documents | 1 core ms | docs/s | all cores ms | docs/s | speed-up | target |")
-print("|---|---|---|---|---|---|---|")
-for name, label in (("v20000", "gke objects"), ("m20000", "mixed kinds")):
+print("| 20,000 documents | 1 core ms | docs/s | MB/s | all cores ms | docs/s | MB/s | speed-up | target |")
+print("|---|---|---|---|---|---|---|---|---|")
+for name, label in (("v20000", "gke objects, every rule"), ("m20000", "mixed kinds, schemas only")):
     one, all_ = result(name)["median"], result(name + "x2")["median"]
-    print(f"| {label} | {ms(one)} | {20000 / one:,.0f} | {ms(all_)} | {20000 / all_:,.0f} | "
-          f"x{one / all_:.2f} | >= 20,000/s, >= x1.8: {verdict(20000 / one >= 20000 and one / all_ >= 1.8)} |")
+    mb = os.path.getsize(f"{work}/{name[0].replace('v', 'c')}20000.yaml") / 1e6
+    print(f"| {label} | {ms(one)} | {20000 / one:,.0f} | {mb / one:.1f} | {ms(all_)} | "
+          f"{20000 / all_:,.0f} | {mb / all_:.1f} | x{one / all_:.2f} | "
+          f">= 20 MB/s, >= x1.8: {verdict(mb / one >= 20 and one / all_ >= 1.8)} |")
 print()
 print("| render, side by side | median ms | min ms | user ms | sys ms |")
 print("|---|---|---|---|---|")

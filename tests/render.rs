@@ -213,6 +213,31 @@ fn only_the_engine_gets_an_api_token_and_it_may_only_create_jobs() {
     }
 }
 
+/// A partial agglomeration group idles `timeout_ms` at the end of each stage; above engine
+/// 1.7's 3 s completion poll that costs time and gathers little (BENCHMARKS.md, issue 28).
+#[test]
+fn an_agglomeration_wait_beyond_the_engines_poll_renders_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    for (timeout_ms, warns) in [(3000, false), (5000, true)] {
+        let profile = write_file(
+            dir.path(),
+            &format!("wait-{timeout_ms}.toml"),
+            &format!(
+                "extends = \"gke\"\n\n[[workflow_config.job_agglomerations]]\n\
+                 match_task = [\"mDiffFit\"]\nsize = 10\ntimeout_ms = {timeout_ms}\n"
+            ),
+        );
+        let output = hfgen(&["render", "--profile", &profile]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(
+            stderr(&output).contains("warning") && stderr(&output).contains("timeout_ms = 5000"),
+            warns,
+            "timeout_ms {timeout_ms}: {}",
+            stderr(&output)
+        );
+    }
+}
+
 #[test]
 fn cluster_admin_mode_is_the_v1_binding_and_warns() {
     let output = hfgen(&[

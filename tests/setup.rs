@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::sandbox::{assert_success, find_call, flag, Call, Sandbox, GCLOUD_NOTHING_EXISTS};
+
 use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
 use hfgen::render::templates::Component;
 use serde_json::Value;
@@ -23,96 +25,6 @@ fn script(profile: &str, sets: &[String]) -> String {
     hfgen::setup::script(&loaded).expect("setup script")
 }
 
-/// A temporary folder with the script, stub commands that record their arguments, and the
-/// log they write: one file per call, each argument followed by a NUL byte, so an argument
-/// with a newline in it is still told apart from two arguments. The file is named by the
-/// number of calls before it and the stub's pid, so two stubs that start together in a
-/// pipeline both keep their record.
-struct Sandbox {
-    dir: tempfile::TempDir,
-}
-
-/// One recorded call: the command's name, then its arguments.
-type Call = Vec<String>;
-
-impl Sandbox {
-    /// `stubs`: command name and shell code run after the call is recorded.
-    fn new(stubs: &[(&str, &str)]) -> Sandbox {
-        let dir = tempfile::tempdir().unwrap();
-        for sub in ["bin", "log", "root"] {
-            fs::create_dir(dir.path().join(sub)).unwrap();
-        }
-        for (name, behaviour) in stubs {
-            let path = dir.path().join("bin").join(name);
-            let body = format!(
-                "#!/bin/sh\n\
-                 n=$(ls \"$STUB_LOG\" | wc -l)\n\
-                 printf '%s\\0' \"$(basename \"$0\")\" \"$@\" > \"$STUB_LOG/$(printf %04d \"$n\")-$$\"\n\
-                 {behaviour}\n"
-            );
-            fs::write(&path, body).unwrap();
-            Command::new("chmod").arg("+x").arg(&path).status().unwrap();
-        }
-        Sandbox { dir }
-    }
-
-    fn path(&self, sub: &str) -> PathBuf {
-        self.dir.path().join(sub)
-    }
-
-    /// Runs `script` with bash, the stubs first on PATH, in the sandbox.
-    fn run(&self, script: &str, args: &[&str], env: &[(&str, &Path)]) -> Output {
-        let file = self.path("setup.sh");
-        fs::write(&file, script).unwrap();
-        let path = format!(
-            "{}:{}",
-            self.path("bin").display(),
-            std::env::var("PATH").unwrap()
-        );
-        let mut command = Command::new("bash");
-        command
-            .arg(&file)
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("PATH", path)
-            .env("STUB_LOG", self.path("log"));
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        command.output().unwrap()
-    }
-
-    fn calls(&self) -> Vec<Call> {
-        let mut files: Vec<_> = fs::read_dir(self.path("log"))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|file| {
-                fs::read_to_string(file)
-                    .unwrap()
-                    .split_terminator('\0')
-                    .map(String::from)
-                    .collect()
-            })
-            .collect()
-    }
-}
-
-fn assert_success(output: &Output) {
-    assert!(
-        output.status.success(),
-        "script failed: {}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// Answers "no such cluster / node pool", as for a new project, so the script creates them.
-const GCLOUD_NOTHING_EXISTS: &str = "case \" $* \" in *' describe '*) exit 1 ;; esac";
-
 fn gke_calls(sets: &[String], args: &[&str]) -> (Sandbox, Vec<Call>) {
     gke_profile_calls("gke", sets, args)
 }
@@ -123,19 +35,6 @@ fn gke_profile_calls(profile: &str, sets: &[String], args: &[&str]) -> (Sandbox,
     assert_success(&output);
     let calls = sandbox.calls();
     (sandbox, calls)
-}
-
-/// The value of `--flag=value` in `call`.
-fn flag<'a>(call: &'a Call, name: &str) -> Option<&'a str> {
-    let prefix = format!("{name}=");
-    call.iter().find_map(|arg| arg.strip_prefix(&prefix))
-}
-
-fn find_call<'a>(calls: &'a [Call], words: &[&str]) -> &'a Call {
-    calls
-        .iter()
-        .find(|call| call.len() > words.len() && call[..words.len()] == *words)
-        .unwrap_or_else(|| panic!("no call {words:?} in {calls:#?}"))
 }
 
 /// The built-in profiles and the variants under `tests/setup/variants/`.
@@ -309,12 +208,14 @@ fn gke_script_creates_the_profile_cluster() {
         ("--project", "my-gcp-project"),
         ("--zone", "europe-west2-a"),
         ("--num-nodes", "1"),
-        ("--machine-type", "n1-standard-2"),
-        ("--cluster-version", "1.33"),
+        ("--machine-type", "e2-standard-4"),
         ("--node-labels", "nodetype=hfmaster"),
     ] {
         assert_eq!(flag(create, name), Some(value), "{name} in {create:?}");
     }
+    // No pinned version: GKE creates the release channel's default, never a minor it no
+    // longer supports.
+    assert_eq!(flag(create, "--cluster-version"), None, "{create:?}");
     let pool = &calls[3];
     assert_eq!(pool[4], "worker-pool");
     assert_eq!(flag(pool, "--cluster"), Some("hyperflow"));
@@ -444,6 +345,9 @@ fn hostile_values_are_refused_and_unusual_ones_reach_gcloud_as_one_argument() {
         .iter()
         .map(|(key, value)| format!("{key}={value}"))
         .collect();
+    // hfgen does not know a custom machine type's size: the pool says what it offers.
+    let mut sets = sets;
+    sets.push("cluster.master_pool.allocatable={ cpu = \"3900m\", memory = \"6Gi\" }".into());
     let (_sandbox, calls) = gke_calls(&sets, &[]);
     let arguments: Vec<&String> = calls.iter().flatten().collect();
     for (key, value) in unusual {
@@ -559,10 +463,12 @@ fn minikube_ip_script_starts_minikube_with_the_service_range() {
         [
             "--service-cluster-ip-range=10.96.0.0/12",
             "--extra-config=kubelet.seccomp-default=true",
-            // engine 500m + redis 250m + NFS 100m + parser 250m + 4 tasks x 500m + 2 CPUs
-            // of headroom = 5.1; 1Gi + 256Mi + 128Mi + 512Mi + 4 x 256Mi + 2Gi = 4992Mi.
-            "--cpus=6",
-            "--memory=5120mb"
+            // The pods' requests: engine 500m + redis 250m + NFS 100m + data 100m +
+            // viz-trace 250m + log parser 250m + one task 500m + the control plane 750m =
+            // 2.7 CPUs, at most 85 % of the host: 4. Memory 1Gi + 256Mi + 128Mi + 128Mi +
+            // 512Mi + 512Mi + 256Mi + 1Gi = 3840Mi / 0.85, up to 256Mi steps: 4608.
+            "--cpus=4",
+            "--memory=4608mb"
         ]
     );
     assert_eq!(calls.len(), 3, "status, start, the range check: {calls:#?}");
@@ -618,7 +524,7 @@ fn bad_profiles_fail_with_exit_2() {
             );
         }
     }
-    assert_eq!(cases, 5);
+    assert_eq!(cases, 7);
 }
 
 #[test]
@@ -1401,4 +1307,129 @@ fn golden_tree_holds_the_pools_only_script() {
             assert_eq!(fs::read_to_string(&file).unwrap(), script(&profile, &[]));
         }
     }
+}
+
+/// Every project id that hfgen's own profiles and README show is one `hfgen setup` refuses.
+#[test]
+fn every_example_project_id_is_a_refused_placeholder() {
+    let mut texts = vec![fs::read_to_string(common::repo_root().join("README.md")).unwrap()];
+    texts.extend(
+        BUILTIN_PROFILES
+            .iter()
+            .map(|builtin| builtin.source.to_string()),
+    );
+    let mut found = Vec::new();
+    for text in &texts {
+        for line in text.lines() {
+            let line = line.trim();
+            if let Some(value) = line.strip_prefix("project = \"") {
+                found.push(value.split('"').next().unwrap().to_string());
+            }
+        }
+    }
+    assert!(found.len() >= 2, "{found:?}");
+    for project in found {
+        assert!(
+            hfgen::profile::check_cluster::PLACEHOLDER_PROJECTS.contains(&project.as_str()),
+            "`{project}` is an example project id that setup would hand to gcloud"
+        );
+    }
+}
+
+/// A Filestore class: setup enables the Filestore API before the cluster, creates the cluster
+/// with the CSI driver add-on, and turns the add-on on in a cluster that exists.
+#[test]
+fn gke_setup_enables_what_a_filestore_class_needs() {
+    let profile = common::data_profile("storage-class");
+    let (_sandbox, calls) = gke_profile_calls(&profile, &[], &[]);
+    let enable = calls
+        .iter()
+        .position(|call| {
+            call[1..]
+                == [
+                    "services",
+                    "enable",
+                    "file.googleapis.com",
+                    "--project=my-gcp-project",
+                ]
+        })
+        .unwrap_or_else(|| panic!("no Filestore API in {calls:#?}"));
+    let create = calls
+        .iter()
+        .position(|call| call[1..4] == ["container", "clusters", "create"])
+        .unwrap();
+    assert!(enable < create, "{calls:#?}");
+    assert_eq!(
+        flag(&calls[create], "--addons"),
+        Some("GcpFilestoreCsiDriver")
+    );
+
+    let exists = Sandbox::new(&[("gcloud", ""), ("kubectl", "")]);
+    assert_success(&exists.run(&script(&profile, &[]), &[], &[]));
+    let update = find_call(
+        &exists.calls(),
+        &["gcloud", "container", "clusters", "update"],
+    )
+    .clone();
+    assert!(
+        update.contains(&"--update-addons=GcpFilestoreCsiDriver=ENABLED".to_string()),
+        "{update:?}"
+    );
+
+    // The NFS server needs neither.
+    let (_sandbox, calls) = gke_calls(&[], &[]);
+    assert!(
+        !calls.iter().flatten().any(|arg| arg.contains("ilestore")),
+        "{calls:#?}"
+    );
+}
+
+/// The worker pool autoscales up to what the workers need at their most; a profile without
+/// worker pools keeps the fixed pool it asked for.
+#[test]
+fn gke_worker_pool_autoscales_to_what_its_workers_need() {
+    let (_sandbox, calls) = gke_profile_calls(&worker_pools_profile(), &[], &[]);
+    let pool = find_call(&calls, &["gcloud", "container", "node-pools", "create"]);
+    assert!(
+        pool.contains(&"--enable-autoscaling".to_string()),
+        "{pool:?}"
+    );
+    assert_eq!(flag(pool, "--min-nodes"), Some("3"));
+    // 20 x 1 CPU, 50 x 0.7 CPU, a task Job and the log parser on n1-standard-2 nodes with
+    // 1680m free each: 20 + 15 + 10 + 1.
+    assert_eq!(flag(pool, "--max-nodes"), Some("46"));
+
+    let bounded = [
+        "cluster.worker_pool.min_nodes=1".to_string(),
+        "cluster.worker_pool.max_nodes=60".to_string(),
+    ];
+    let (_sandbox, calls) = gke_profile_calls(&worker_pools_profile(), &bounded, &[]);
+    let pool = find_call(&calls, &["gcloud", "container", "node-pools", "create"]);
+    assert_eq!(
+        (flag(pool, "--min-nodes"), flag(pool, "--max-nodes")),
+        (Some("1"), Some("60"))
+    );
+
+    let (_sandbox, calls) = gke_calls(&[], &[]);
+    let pool = find_call(&calls, &["gcloud", "container", "node-pools", "create"]);
+    assert_eq!(flag(pool, "--max-nodes"), None, "{pool:?}");
+}
+
+/// kind: the host must have the CPUs and memory the pods need before a cluster is created.
+#[test]
+fn kind_script_refuses_a_host_smaller_than_the_pods_need() {
+    let sandbox = Sandbox::new(&[("kind", KIND_STUB), ("docker", ""), ("kubectl", "")]);
+    sandbox.set_host(2, 3000);
+    let output = sandbox.run(&script("kind", &["host.cpus=3".into()]), &[], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("this machine has 2 CPUs and 3000 MiB of memory; the cluster needs 3 CPUs"),
+        "{stderr}"
+    );
+    let calls = sandbox.calls();
+    assert!(
+        !calls.iter().any(|call| call[..2] == ["kind", "create"]),
+        "{calls:#?}"
+    );
 }

@@ -130,6 +130,67 @@ fn validate_json_and_junit_carry_the_same_findings() {
     assert!(junit.contains("&quot;8080&quot; is not of type &quot;integer&quot;"));
 }
 
+/// Schema and API-server findings alike point at the offending key (line and column), in all
+/// three formats; an unknown field is pointed at itself, not at the object holding it.
+#[test]
+fn findings_point_at_the_key_in_every_format() {
+    let args = ["validate", "tests/validate/api-resources.yaml", "--output"];
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&hfgen(&[&args[..], &["json"]].concat()))).unwrap();
+    let first = &json["findings"][0];
+    assert_eq!(
+        first["path"],
+        "/spec/template/spec/containers/0/resources/requests/memory"
+    );
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(14), Some(24))
+    );
+    let junit = stdout(&hfgen(&[&args[..], &["junit"]].concat()));
+    assert!(
+        junit.contains("tests/validate/api-resources.yaml:14:24: document 1 Job/resources"),
+        "{junit}"
+    );
+    let text = stdout(&hfgen(&["validate", "tests/validate/bad-deployment.yaml"]));
+    // `replica:` is on line 7, column 3 (its parent `spec:` is line 6).
+    assert!(
+        text.starts_with("tests/validate/bad-deployment.yaml:7:3: document 1 Deployment/broken: /spec: Additional properties"),
+        "{text}"
+    );
+}
+
+/// Every minor from 1.25 to 1.37 is accepted; one without vendored schemas says which it
+/// uses, and its own API-server rules apply (env var names are relaxed from 1.32 on).
+#[test]
+fn every_minor_version_is_accepted() {
+    let file = "tests/validate/api-env-1.25.yaml";
+    for minor in 25..=37 {
+        let version = format!("1.{minor}");
+        let output = hfgen(&["validate", "-k", &version, file]);
+        let relaxed = minor >= 32;
+        assert_eq!(
+            output.status.code(),
+            Some(if relaxed { 0 } else { 1 }),
+            "{version}"
+        );
+        let vendored = [25, 33, 37].contains(&minor);
+        assert_eq!(
+            stderr(&output).contains(&format!(
+                "note: Kubernetes {version} has no vendored schemas"
+            )),
+            !vendored,
+            "{version}: {}",
+            stderr(&output)
+        );
+    }
+    for outside in ["1.24", "1.38"] {
+        assert_eq!(
+            hfgen(&["validate", "-k", outside, file]).status.code(),
+            Some(2)
+        );
+    }
+}
+
 #[test]
 fn validate_bad_input_is_exit_two() {
     for args in [
@@ -434,16 +495,7 @@ fn kubernetes_validate_by_name(
 #[test]
 fn every_kind_agrees_with_kubernetes_validate() {
     use hfgen::validate::kube_schema::{KubeSchemas, SUPPORTED_VERSIONS};
-    let generator = std::process::Command::new(external_tool("python3"))
-        .arg(repo_root().join("scripts/make-kind-corpus.py"))
-        .arg("--check")
-        .output()
-        .unwrap();
-    assert!(
-        generator.status.success(),
-        "tests/manifests/kinds is stale: run python3 scripts/make-kind-corpus.py: {}",
-        String::from_utf8_lossy(&generator.stderr)
-    );
+    assert_corpus_is_fresh("scripts/make-kind-corpus.py", "tests/manifests/kinds");
     std::thread::scope(|scope| {
         for version in SUPPORTED_VERSIONS {
             scope.spawn(move || {
@@ -475,7 +527,14 @@ fn every_kind_agrees_with_kubernetes_validate() {
                     kinds.len()
                 );
 
-                let ours = hfgen(&["validate", "-k", version, valid.to_str().unwrap()]);
+                // Schema-valid objects, most of them too bare for the API server's own rules.
+                let ours = hfgen(&[
+                    "validate",
+                    "--schema-only",
+                    "-k",
+                    version,
+                    valid.to_str().unwrap(),
+                ]);
                 assert_eq!(ours.status.code(), Some(0), "{version}: {}", stdout(&ours));
                 assert_eq!(
                     kubernetes_validate_by_name(&valid, version),
@@ -657,4 +716,86 @@ fn an_overlay_that_moves_the_namespace_is_reported_at_each_stale_reference() {
         assert!(report.contains(expected), "missing: {expected}\n{report}");
     }
     assert!(report.contains("3 errors"), "{report}");
+}
+
+/// Annotations hold at most 256 KiB, keys and values together: one byte more is refused at
+/// `metadata.annotations`, as the API server does.
+#[test]
+fn annotations_over_256_kib_are_refused() {
+    let account = |value_bytes: usize| {
+        format!(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: big\n  annotations:\n    note: {}\n",
+            "x".repeat(value_bytes)
+        )
+    };
+    let limit = 256 * 1024 - "note".len();
+    let output = hfgen_with_stdin(&["validate", "-"], &account(limit));
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let output = hfgen_with_stdin(&["validate", "-"], &account(limit + 1));
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains(
+            "-:5:3: document 1 ServiceAccount/big: /metadata/annotations: Too long: must have at most 262144 bytes"
+        ),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// A corpus that `script` writes is what `script --check` would write now.
+fn assert_corpus_is_fresh(script: &str, folder: &str) {
+    let mut generator = std::process::Command::new(external_tool("python3"));
+    generator.args([repo_root().join(script).to_str().unwrap(), "--check"]);
+    let checked = generator.current_dir(repo_root()).output().unwrap();
+    let why = String::from_utf8_lossy(&checked.stderr);
+    assert!(
+        checked.status.success(),
+        "{folder} is stale: run python3 {script}: {why}"
+    );
+}
+
+/// Cases from Kubernetes' own validation tests (tests/validate/kubernetes-corpus/, written by
+/// scripts/make-k8s-rule-corpus.py with the source file of each): hfgen agrees with the
+/// verdict of every one.
+#[test]
+fn validate_agrees_with_kubernetes_own_validation_tests() {
+    assert_corpus_is_fresh(
+        "scripts/make-k8s-rule-corpus.py",
+        "tests/validate/kubernetes-corpus",
+    );
+    let (mut cases, mut disagreements) = (0, Vec::new());
+    for file in yaml_files(&repo_root().join("tests/validate/kubernetes-corpus")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let expected: Vec<&str> = text
+            .lines()
+            .filter_map(|line| line.strip_prefix("# expect: "))
+            .collect();
+        let output = hfgen(&["validate", "-o", "json", file.to_str().unwrap()]);
+        let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(
+            report["summary"]["documents"],
+            expected.len(),
+            "{}",
+            file.display()
+        );
+        let refused: Vec<u64> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["document"].as_u64().unwrap())
+            .collect();
+        for (index, case) in expected.iter().enumerate() {
+            cases += 1;
+            let invalid = case.starts_with("invalid ");
+            if invalid != refused.contains(&(index as u64 + 1)) {
+                disagreements.push(format!("{} document {}: {case}", file.display(), index + 1));
+            }
+        }
+    }
+    println!(
+        "agreement with Kubernetes' validation tests: {} of {cases} cases",
+        cases - disagreements.len()
+    );
+    assert!(cases >= 300, "{cases} cases");
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
 }

@@ -49,10 +49,30 @@ networking:
   serviceSubnet: 10.96.0.0/16
 '
 
+# What the cluster needs of this machine: the profile's [host] cpus and memory, or, where it
+# leaves them out, what the pods request with room for Kubernetes itself
+# (`hfgen explain --capacity` shows the sums). The pods that do not fit stay Pending.
+host_cpus=4
+host_memory_mib=4864
+
+# Refuses to start on a machine with fewer CPUs or less memory than that: minikube itself
+# refuses --cpus above the machine's cores, after it has begun.
+check_host() {
+  local cores memory_mib
+  cores=$(nproc)
+  memory_mib=$(free -m | awk '/^Mem:/ { print $2 }')
+  if [ "$cores" -lt "$host_cpus" ] || [ "$memory_mib" -lt "$host_memory_mib" ]; then
+    echo "error: this machine has $cores CPUs and ${memory_mib} MiB of memory; the cluster needs $host_cpus CPUs and $host_memory_mib MiB ([host] cpus and memory in the profile, or the pods' requests when it leaves them out)" >&2
+    echo "lower the requests under [resources] and [tasks], or run on a larger machine" >&2
+    exit 1
+  fi
+}
+
 create_cluster() {
   if kind get clusters 2>/dev/null | grep -qxF -- "$cluster"; then
     echo "kind cluster $cluster exists; not creating it" >&2
   else
+    check_host
     printf '%s\n' "$config" | kind create cluster --name "$cluster" --config=-
   fi
   # The kubelet mounts the NFS share from the node itself, which needs the NFS client.

@@ -180,3 +180,7 @@ restart_dnsmasq
 # The engine's client library drops seccompProfile from the worker Jobs: worker pods get the
 # RuntimeDefault seccomp profile only from the kubelet's default.
 echo "note: start the kubelet with --seccomp-default (minikube start --extra-config=kubelet.seccomp-default=true) so worker pods run with the RuntimeDefault seccomp profile" >&2
+# The size the pods need ([host] in the profile, or sized from their requests).
+cpus=4
+memory_mib=4608
+echo "note: the pods need minikube start --cpus=$cpus --memory=${memory_mib}mb or more" >&2

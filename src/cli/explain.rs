@@ -15,6 +15,10 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
+    /// Instead of the profile: per node pool, the pods that run there, requested against
+    /// allocatable, and the headroom (the capacity check's numbers); exit 2 if they do not fit.
+    #[arg(long, conflicts_with = "key")]
+    pub capacity: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,6 +32,9 @@ pub enum ExplainFormat {
 pub fn run(args: ExplainArgs) -> Result<u8> {
     let key = args.key.as_deref().map(key_path).transpose()?;
     let loaded = args.profile.load()?;
+    if args.capacity {
+        return capacity(&loaded, args.format);
+    }
     let mut entries = explain::entries(&loaded);
     if let Some(key) = &key {
         entries = explain::select(entries, key);
@@ -49,6 +56,23 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
         }
     };
     super::write_stdout(&text)?;
+    Ok(0)
+}
+
+/// `--capacity`: the table (text) or the plan (JSON) on stdout, then the check's verdict.
+fn capacity(loaded: &crate::profile::LoadedProfile, format: ExplainFormat) -> Result<u8> {
+    use crate::render::capacity::{self, CapacityPlan};
+    let plan = CapacityPlan::new(&loaded.profile);
+    let text = match format {
+        ExplainFormat::Text => capacity::table(&plan),
+        ExplainFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&plan).expect("plain JSON");
+            text.push('\n');
+            text
+        }
+    };
+    super::write_stdout(&text)?;
+    super::capacity_check(loaded)?;
     Ok(0)
 }
 

@@ -86,6 +86,14 @@ fn print_help(help: &clap::Error) -> u8 {
     }
 }
 
+/// The capacity check of `loaded` (`render`, `setup`): its warnings go to stderr.
+fn capacity_check(loaded: &LoadedProfile) -> Result<()> {
+    for warning in crate::render::capacity::check(loaded)? {
+        say(warning);
+    }
+    Ok(())
+}
+
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main() -> u8 {
     // `COMPLETE=bash hfgen ...`, as the script of `hfgen completions` calls it: answers the

@@ -33,6 +33,7 @@ fn parse_component(name: &str) -> std::result::Result<Component, String> {
 
 pub fn run(args: RenderArgs) -> Result<u8> {
     let loaded = args.profile.load()?;
+    super::capacity_check(&loaded)?;
     let components = if args.components.is_empty() {
         Component::defaults(&loaded.profile)
     } else {

@@ -12,6 +12,7 @@ pub struct SetupArgs {
 pub fn run(args: SetupArgs) -> Result<u8> {
     let loaded = args.profile.load()?;
     crate::profile::check_cluster::placeholders(&loaded)?;
+    super::capacity_check(&loaded)?;
     let script = crate::setup::script(&loaded)?;
     super::write_stdout(&script)?;
     Ok(0)

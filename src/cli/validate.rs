@@ -2,6 +2,7 @@
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::validate::api_rules;
 use crate::validate::crd::CustomResources;
 use crate::validate::document::Checks;
 use crate::validate::files::{read_input, shown, validate_text};
@@ -15,7 +16,8 @@ pub struct ValidateArgs {
     /// Manifest files; `-` or nothing reads stdin.
     #[arg(value_name = "FILE|-")]
     pub files: Vec<String>,
-    /// Kubernetes version whose API schemas to use (1.25, 1.33 or 1.37).
+    /// Kubernetes version to validate for, 1.25 to 1.37. Its API-server rules apply; versions
+    /// without vendored schemas (all but 1.25, 1.33, 1.37) use the nearest vendored ones.
     #[arg(long, short = 'k', value_name = "V", default_value = DEFAULT_VERSION)]
     pub kubernetes_version: String,
     /// CustomResourceDefinitions whose schemas validate their custom resources: a file, or a
@@ -25,18 +27,30 @@ pub struct ValidateArgs {
     /// Count documents of a kind without a schema as skipped instead of invalid.
     #[arg(long)]
     pub ignore_missing_schemas: bool,
+    /// Check the schemas only, not the API server's own rules (what kubeconform and
+    /// kubernetes-validate check).
+    #[arg(long)]
+    pub schema_only: bool,
     /// Report format.
     #[arg(long, short = 'o', value_enum, default_value = "text")]
     pub output: Format,
 }
 
 pub fn run(args: ValidateArgs) -> Result<u8> {
-    let kube =
-        KubeSchemas::load(&args.kubernetes_version).map_err(|e| Error::msg(e.to_string()))?;
+    let (version, kube) =
+        KubeSchemas::nearest(&args.kubernetes_version).map_err(|e| Error::msg(e.to_string()))?;
+    if kube.version() != version {
+        // On stderr, so that JSON and JUnit reports stay what their readers parse.
+        super::say(format!(
+            "note: Kubernetes {version} has no vendored schemas: objects are checked against the nearest, {}'s, and against {version}'s API-server rules",
+            kube.version()
+        ));
+    }
     let checks = Checks {
         kube,
         custom: Arc::new(CustomResources::load(&args.crd)?),
         ignore_missing_schemas: args.ignore_missing_schemas,
+        rules: (!args.schema_only).then(|| api_rules::Version::of(&version)),
     };
     let files = if args.files.is_empty() {
         vec!["-".to_string()]

@@ -24,6 +24,7 @@ pub const CHECKS: &[Check] = &[
     platform_sections,
     dns,
     super::check_cluster::cluster,
+    super::check_cluster::node_sizes,
     int32_fields,
     node_selectors,
     super::check_workflow::data_source,
@@ -40,13 +41,24 @@ pub const CHECKS: &[Check] = &[
 
 /// Runs every check; all errors at once, or the warnings.
 pub fn check(profile: &Profile, origins: &Origins, root: &str) -> Result<Vec<Diagnostic>> {
+    run(profile, origins, root, CHECKS)
+}
+
+/// Runs `checks`, each message placed where its key was written; all errors at once, or the
+/// warnings.
+pub fn run(
+    profile: &Profile,
+    origins: &Origins,
+    root: &str,
+    checks: &[Check],
+) -> Result<Vec<Diagnostic>> {
     let mut findings = Findings {
         origins,
         root,
         errors: Vec::new(),
         warnings: Vec::new(),
     };
-    for check in CHECKS {
+    for check in checks {
         check(profile, &mut findings);
     }
     crate::diag::sort_by_place(&mut findings.errors);

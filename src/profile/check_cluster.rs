@@ -4,7 +4,7 @@
 //! below all start with a letter or digit, so no value can.
 
 use super::check::Findings;
-use super::model::Profile;
+use super::model::{Platform, Profile};
 use super::LoadedProfile;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
@@ -15,13 +15,34 @@ use crate::error::{Error, Result};
 /// stop halfway through the script.
 const USER_ONLY: &[(&[&str], &str)] = &[(&["cluster", "project"], "your Google Cloud project id")];
 
+/// Project ids that hfgen's own profiles and README show as examples: someone who copied one
+/// has not yet named their project. A test keeps this list complete.
+pub const PLACEHOLDER_PROJECTS: &[&str] = &["my-gcp-project", "your-gcp-project"];
+
 /// For `hfgen setup`: every user-only identifier that the profile did not set itself (it is
-/// still the built-in profile's placeholder) is an error that says which key to set.
+/// still the built-in profile's placeholder), and a project id copied from hfgen's examples,
+/// is an error that says which key to set.
 pub fn placeholders(loaded: &LoadedProfile) -> Result<()> {
-    if loaded.profile.cluster.is_none() {
+    let Some(cluster) = &loaded.profile.cluster else {
         return Ok(());
-    }
+    };
     let mut errors = Vec::new();
+    let project_site = loaded
+        .origins
+        .get(&["cluster".to_string(), "project".to_string()]);
+    if PLACEHOLDER_PROJECTS.contains(&cluster.project.as_str())
+        && !project_site.is_some_and(|site| site.builtin)
+    {
+        let mut error = Diagnostic::error(format!(
+            "cluster.project `{}` is a placeholder from hfgen's examples: set it to your Google Cloud project id",
+            cluster.project
+        ))
+        .with_help("write your project id as `project = \"...\"` under [cluster], or add --set cluster.project=...");
+        if let Some(site) = project_site {
+            error = error.at(site.value_origin());
+        }
+        errors.push(error);
+    }
     for (path, what) in USER_ONLY {
         let path: Vec<String> = path.iter().map(|key| key.to_string()).collect();
         let Some(site) = loaded.origins.get(&path).filter(|site| site.builtin) else {
@@ -110,6 +131,62 @@ pub fn cluster(profile: &Profile, findings: &mut Findings) {
             is_machine_type(&pool.machine_type),
             "a machine type like e2-standard-4 (lowercase letters, digits and '-')",
         );
+    }
+}
+
+/// `[host]` (minikube, kind) and the node pools' sizes: what the capacity check reads.
+pub fn node_sizes(profile: &Profile, findings: &mut Findings) {
+    if let Some(host) = &profile.host {
+        if profile.platform == Platform::Gke {
+            findings
+                .error("host", "[host] sizes a minikube or kind cluster; a GKE cluster's nodes are [cluster.master_pool] and [cluster.worker_pool]");
+        }
+        if host.cpus == Some(0) {
+            findings.error(
+                "host.cpus",
+                "host.cpus is 0: set it to the CPUs the cluster gets",
+            );
+        }
+        if let Some(memory) = &host.memory {
+            super::check::bytes_quantity(findings, "host.memory", memory, "8Gi");
+        }
+    }
+    for (key, pool) in profile.cluster.iter().flat_map(|cluster| {
+        [
+            ("cluster.master_pool", &cluster.master_pool),
+            ("cluster.worker_pool", &cluster.worker_pool),
+        ]
+    }) {
+        if let Some(allocatable) = &pool.allocatable {
+            super::check::positive_quantity(
+                findings,
+                &format!("{key}.allocatable.cpu"),
+                &allocatable.cpu,
+                "3920m",
+            );
+            super::check::bytes_quantity(
+                findings,
+                &format!("{key}.allocatable.memory"),
+                &allocatable.memory,
+                "12Gi",
+            );
+        }
+        let min = pool.min_nodes.unwrap_or(pool.node_count);
+        if pool
+            .max_nodes
+            .is_some_and(|max| max < min.max(pool.node_count))
+        {
+            findings.error(
+                &format!("{key}.max_nodes"),
+                format!("{key}.max_nodes is below min_nodes or node_count"),
+            );
+        }
+        if pool.min_nodes.is_some_and(|min| min > pool.node_count) {
+            findings.error(
+                &format!("{key}.min_nodes"),
+                format!("{key}.min_nodes is above node_count, the nodes the pool starts with"),
+            );
+        }
     }
 }
 

@@ -5,6 +5,55 @@ use super::check::Findings;
 use super::formats;
 use super::model::{Platform, Profile, StorageType};
 
+/// GKE's Filestore StorageClasses: the smallest instance each makes. They all need the
+/// Filestore CSI driver, which is off on Standard clusters (`--addons=GcpFilestoreCsiDriver`)
+/// and the `file.googleapis.com` API. Source: Filestore documentation, "Service tiers" (basic
+/// HDD from 1 TiB, basic SSD from 2.5 TiB, zonal and enterprise from 1 TiB) and GKE's "Access
+/// Filestore instances with the Filestore CSI driver" (the classes and their tiers).
+pub const FILESTORE_CLASSES: &[(&str, &str)] = &[
+    ("standard-rwx", "1Ti"),
+    ("premium-rwx", "2560Gi"),
+    ("enterprise-rwx", "1Ti"),
+    ("zonal-rwx", "1Ti"),
+];
+
+/// The smallest claim that `profile`'s storage class provisions, where hfgen knows it: a GKE
+/// Filestore class.
+pub fn class_minimum(profile: &Profile) -> Option<&'static str> {
+    let class = profile.storage.class.as_deref()?;
+    (profile.platform == Platform::Gke && profile.storage.kind == StorageType::StorageClass)
+        .then(|| FILESTORE_CLASSES.iter().find(|(name, _)| *name == class))
+        .flatten()
+        .map(|(_, minimum)| *minimum)
+}
+
+/// A Filestore claim below its tier's minimum is refused by the driver (or billed as the
+/// minimum): refused here; an unset size takes the minimum, with a note.
+fn class_size(profile: &Profile, findings: &mut Findings) {
+    let Some(minimum) = class_minimum(profile) else {
+        return;
+    };
+    let class = profile.storage.class.as_deref().unwrap_or_default();
+    let bytes = |text: &str| formats::parse_quantity(text).unwrap_or(0.0);
+    match &profile.storage.size {
+        None => {
+            findings.warning(
+                "storage.class",
+                format!("storage.size is unset: the claim on `{class}` asks for {minimum}, the smallest Filestore instance of that class makes"),
+            );
+        }
+        Some(size) if bytes(size) < bytes(minimum) => {
+            findings
+                .error(
+                    "storage.size",
+                    format!("storage.size {size} is below {minimum}, the smallest Filestore instance that `{class}` makes: the claim would be refused or billed as {minimum}"),
+                )
+                .help = Some(format!("set storage.size = \"{minimum}\" or more, or use a class of your own with a smaller minimum"));
+        }
+        Some(_) => {}
+    }
+}
+
 pub fn storage(profile: &Profile, findings: &mut Findings) {
     let storage = &profile.storage;
     // The key the type needs (with what to write), and the keys it uses at all.
@@ -18,6 +67,7 @@ pub fn storage(profile: &Profile, findings: &mut Findings) {
                 super::check::volume_size(findings, "storage.size", size);
             }
             kind_local_path(profile, findings);
+            class_size(profile, findings);
             (
                 Some(("class", "name a StorageClass that offers ReadWriteMany, e.g. storage.class = \"standard-rwx\" (GKE Filestore)")),
                 &["class", "size"],

@@ -11,6 +11,12 @@ use super::model::Profile;
 /// `volumePath`, `jobTemplatePath`, `kubeConfigPath`) would break the run or redirect it.
 const JOBVARS: &[&str] = &["containerName", "cpuRequest", "memRequest"];
 
+/// Engine 1.7's completion poll (`RemoteJobConnector(rcl, wfId, 3000)`): while a stage runs,
+/// its ready tasks reach the agglomeration buffer at most this far apart, so a partial group
+/// that waits longer gathers little more and idles at each stage's end (measured: BENCHMARKS.md,
+/// issue 28).
+const AGGLOMERATION_WAIT_MS: u32 = 3000;
+
 pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
     let config = &profile.workflow_config;
     for (name, value) in &config.jobvars {
@@ -68,6 +74,17 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
                     ),
                 );
             }
+        }
+        if group.timeout_ms > AGGLOMERATION_WAIT_MS {
+            findings
+                .warning(
+                    &format!("workflow_config.job_agglomerations.{index}.timeout_ms"),
+                    format!(
+                        "workflow_config.job_agglomerations.{index}.timeout_ms = {} holds a group that is not full for that long after its last task, at the end of every stage; engine 1.7 hands out ready tasks at its {} ms completion poll, so waiting longer mostly idles (bench/workflow, Montage DAG, groups of 10: 35-39 s at 5000 ms, 29-30 s at 1000 ms)",
+                        group.timeout_ms, AGGLOMERATION_WAIT_MS
+                    ),
+                )
+                .help = Some(format!("a timeout_ms of 1000 to {AGGLOMERATION_WAIT_MS}"));
         }
     }
     if !config.execution_models.is_empty() {

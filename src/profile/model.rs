@@ -75,6 +75,9 @@ pub struct Profile {
     /// Host DNS set-up with dnsmasq, used by `hfgen setup` (platform `minikube`, `nfs.address = "dns"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
+    /// CPUs and memory of the minikube or kind cluster (platforms `minikube` and `kind`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<Host>,
     /// CPU and memory of the engine, Redis, the NFS server and the one-off Jobs.
     #[serde(default)]
     pub resources: Resources,
@@ -158,7 +161,8 @@ pub struct Storage {
     /// (e.g. GKE Filestore `standard-rwx`, or `nfs` from nfs-server-provisioner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
-    /// Size of the claim (`type = "storage-class"`; default `20Gi`).
+    /// Size of the claim (`type = "storage-class"`; default `20Gi`, or for a GKE Filestore
+    /// class the smallest instance it makes, e.g. `1Ti` for `standard-rwx`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// Name of the existing claim in the profile's namespace (`type = "existing-claim"`); it
@@ -719,7 +723,8 @@ pub struct Cluster {
     /// Cluster name.
     #[serde(default = "default_cluster_name")]
     pub name: String,
-    /// GKE version (unset: the zone's default).
+    /// GKE version (unset: the default of the cluster's release channel, which GKE always
+    /// creates; a pinned minor is refused by GKE once its support ends).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// Pool for the engine, Redis and the NFS server; labelled with `nodes.master`.
@@ -736,10 +741,47 @@ fn default_cluster_name() -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodePool {
-    /// Machine type, e.g. `n1-standard-2`.
+    /// Machine type, e.g. `e2-standard-4`. hfgen knows the general-purpose types of
+    /// `data/node-capacity.toml`; another needs `allocatable`.
     pub machine_type: String,
-    /// Number of nodes.
+    /// Number of nodes the pool starts with.
     pub node_count: u32,
+    /// Fewest nodes the cluster autoscaler keeps (default: `node_count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_nodes: Option<u32>,
+    /// Most nodes the cluster autoscaler adds. Unset: the master pool keeps `node_count`
+    /// nodes, and the worker pool may grow to the nodes its workers need at their most
+    /// (worker pools at `max_replicas`, one task Job, the log parser).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_nodes: Option<u32>,
+    /// What one node offers to pods, for a machine type hfgen does not know (unset: from the
+    /// machine type, with GKE's reservation taken off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocatable: Option<Allocatable>,
+}
+
+/// CPU and memory of a node that pods may request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Allocatable {
+    /// CPU, e.g. `3920m`.
+    pub cpu: String,
+    /// Memory, e.g. `12Gi`.
+    pub memory: String,
+}
+
+/// The machine a minikube or kind cluster runs on (platforms `minikube` and `kind`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Host {
+    /// CPUs: minikube's `--cpus`; for kind, the cores the Docker host must have (default:
+    /// what the pods request, with room for Kubernetes itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<u32>,
+    /// Memory: minikube's `--memory`; for kind, what the Docker host must have, e.g. `8Gi`
+    /// (default: what the pods request, with room for Kubernetes itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<String>,
 }
 
 /// Host DNS set-up with dnsmasq (minikube, `nfs.address = "dns"`).

@@ -1,5 +1,6 @@
 //! Rendering: profile -> templates -> YAML text, parsed back to prove it is YAML.
 
+pub mod capacity;
 pub mod context;
 pub mod env;
 pub mod plan;

@@ -50,6 +50,9 @@ pub struct DeploymentPlan {
     pub rabbitmq_config_file: &'static str,
     /// RabbitMQ's absolute memory watermark in bytes: 0.6 of its container's memory limit.
     pub rabbitmq_memory_watermark: u64,
+    /// The storage class needs GKE's Filestore CSI driver and API, which `hfgen setup`
+    /// enables.
+    pub filestore: bool,
     /// The worker pools, each a Deployment and a ScaledObject (none in `jobs` mode).
     pub pools: Vec<ResolvedPool>,
     /// `HF_VAR_ADMISSION_CONTROLLER=0` is rendered: the profile has no
@@ -68,10 +71,11 @@ impl DeploymentPlan {
             StorageType::NfsServer => (NFS_CLAIM.to_string(), profile.nfs.size.clone(), true, true),
             StorageType::StorageClass => (
                 STORAGE_CLASS_CLAIM.to_string(),
-                storage
-                    .size
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_CLAIM_SIZE.to_string()),
+                storage.size.clone().unwrap_or_else(|| {
+                    crate::profile::check_storage::class_minimum(profile)
+                        .unwrap_or(DEFAULT_CLAIM_SIZE)
+                        .to_string()
+                }),
                 false,
                 true,
             ),
@@ -101,6 +105,7 @@ impl DeploymentPlan {
             rabbitmq_secret: RABBITMQ_SECRET,
             rabbitmq_config_file: RABBITMQ_CONFIG_FILE,
             rabbitmq_memory_watermark: rabbitmq_memory_watermark(profile),
+            filestore: crate::profile::check_storage::class_minimum(profile).is_some(),
             pools: resolved_pools(profile),
             admission_controller_off: admission_controller_off(profile),
             disruption_budgets: [

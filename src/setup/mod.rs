@@ -12,12 +12,12 @@
 pub mod check;
 mod kind;
 pub mod shell_quote;
-mod sizing;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::profile::model::{Cluster, Dns, Nfs, NfsAddress, Platform};
 use crate::profile::LoadedProfile;
+use crate::render::capacity::{CapacityPlan, HostSize, PoolCapacity};
 use crate::render::context::rabbitmq_host;
 use crate::render::plan::{
     DeploymentPlan, RABBITMQ_MANAGEMENT_PORT, RABBITMQ_SECRET, RABBITMQ_USER,
@@ -50,6 +50,8 @@ const KIND: SetupTemplate = setup_template!("kind");
 const POOLS_ONLY: SetupTemplate = setup_template!("pools");
 /// Included by the four above when the profile has worker pools.
 const POOLS: SetupTemplate = setup_template!("_pools");
+/// Included by the scripts that start a minikube or kind cluster: the host check.
+const HOST: SetupTemplate = setup_template!("_host");
 
 /// What the setup templates see.
 #[derive(Debug, Serialize)]
@@ -67,8 +69,14 @@ struct SetupContext<'a> {
     network_policy: bool,
     /// The kind cluster config (platform `kind`), YAML.
     kind_config: Option<String>,
-    /// CPUs and memory for `minikube start`, from the profile's requests.
-    minikube: sizing::MinikubeSize,
+    /// minikube and kind: the host's CPUs and memory (`[host]`, or sized from the requests),
+    /// which the script checks before it starts the cluster.
+    host: Option<HostSize>,
+    /// GKE: node bounds of the master and worker pools (autoscaling where they differ).
+    master_nodes: Option<NodeBounds>,
+    worker_nodes: Option<NodeBounds>,
+    /// The storage class needs the Filestore CSI driver add-on and the Filestore API.
+    filestore: bool,
     /// `execution.mode = "pools"`: install KEDA and create RabbitMQ's Secret.
     pools: bool,
     /// KEDA's release manifest, the version of the vendored CRDs.
@@ -83,6 +91,8 @@ struct SetupContext<'a> {
 pub fn script(loaded: &LoadedProfile) -> Result<String> {
     let profile = &loaded.profile;
     check::check(loaded)?;
+    // What does not fit is refused here too; `hfgen setup` prints the warnings.
+    crate::render::capacity::check(loaded)?;
     let template = match (profile.platform, profile.nfs.address) {
         (Platform::Gke, _) if profile.cluster.is_none() => &POOLS_ONLY,
         (Platform::Gke, _) => &GKE,
@@ -90,6 +100,8 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
         (Platform::Minikube, NfsAddress::Ip) => &MINIKUBE_IP,
         (Platform::Kind, _) => &KIND,
     };
+    let plan = DeploymentPlan::new(profile);
+    let capacity = CapacityPlan::new(profile);
     let context = SetupContext {
         cluster: profile.cluster.as_ref(),
         dns: profile.dns.clone().unwrap_or_else(check::default_dns),
@@ -103,8 +115,11 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
         namespace: &profile.namespace,
         network_policy: profile.network_policy.enabled,
         kind_config: (profile.platform == Platform::Kind).then(|| kind::config(profile)),
-        minikube: sizing::minikube(profile),
-        pools: DeploymentPlan::new(profile).rabbitmq,
+        host: capacity.host,
+        master_nodes: capacity.pool("master pool").map(NodeBounds::of),
+        worker_nodes: capacity.pool("worker pool").map(NodeBounds::of),
+        filestore: plan.filestore,
+        pools: plan.rabbitmq,
         keda_manifest: keda_manifest_url(),
         rabbitmq_secret: RABBITMQ_SECRET,
         rabbitmq_user: RABBITMQ_USER,
@@ -116,6 +131,22 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
             loaded.name
         )))
     })
+}
+
+/// A node pool's size: fixed where `min == max`, else autoscaled between them.
+#[derive(Debug, Serialize)]
+struct NodeBounds {
+    min: u32,
+    max: u32,
+}
+
+impl NodeBounds {
+    fn of(pool: &PoolCapacity) -> NodeBounds {
+        NodeBounds {
+            min: pool.min_nodes,
+            max: pool.max_nodes,
+        }
+    }
 }
 
 /// `KEY=VALUE` pairs joined by commas, in the profile's order. [`check`] has made sure that
@@ -134,6 +165,7 @@ fn render(
 ) -> Result<String, minijinja::Error> {
     let mut env = crate::render::env::configured();
     env.add_template(POOLS.name, POOLS.source)?;
+    env.add_template(HOST.name, HOST.source)?;
     env.add_template(template.name, template.source)?;
     env.get_template(template.name)?
         .render(Value::from(Serde(context)))

@@ -72,6 +72,7 @@ pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
                 path: format!("{prefix}{path}"),
                 message,
                 line: None,
+                column: None,
             });
         }
     }

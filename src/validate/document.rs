@@ -1,7 +1,8 @@
 //! What `hfgen validate` finds in one document of any input: built-in kinds against the
-//! vendored schemas, custom resources against their CRDs, and the items of a `v1` `List`
-//! each as its own object.
+//! vendored schemas and the API server's rules, custom resources against their CRDs, and the
+//! items of a `List` (or any `*List` kind, nested to any depth) each as its own object.
 
+use super::api_rules;
 use super::crd::CustomResources;
 use super::kube_schema::{KubeSchemas, SchemaLookupError, SchemaViolation};
 use super::Finding;
@@ -16,6 +17,9 @@ pub struct Checks {
     pub custom: Arc<CustomResources>,
     /// A kind without a schema is skipped instead of reported.
     pub ignore_missing_schemas: bool,
+    /// The Kubernetes version whose API-server rules apply (which may be newer or older than
+    /// the vendored schemas `kube` stand in for); `None` checks the schemas only.
+    pub rules: Option<api_rules::Version>,
 }
 
 impl Checks {
@@ -25,6 +29,7 @@ impl Checks {
             kube,
             custom: Arc::default(),
             ignore_missing_schemas: false,
+            rules: Some(api_rules::Version::of(kube.version())),
         }
     }
 }
@@ -47,6 +52,7 @@ pub fn check(checks: &Checks, file: &str, index: usize, doc: &Document) -> Outco
         path,
         message,
         line: None,
+        column: None,
     };
     match object_findings(checks, &doc.value) {
         Checked::Skipped => outcome.skipped = true,
@@ -56,21 +62,72 @@ pub fn check(checks: &Checks, file: &str, index: usize, doc: &Document) -> Outco
                 .map(|(path, message)| finding(doc.id(), path, message)),
         ),
     }
-    if is_list(&doc.value) {
-        let items = doc.value.get("items").and_then(Value::as_array);
-        for (item, value) in items.into_iter().flatten().enumerate() {
-            // An item of a kind without a schema is passed over; the List is still checked.
-            if let Checked::Findings(found) = object_findings(checks, value) {
-                let object = format!("items[{item}] {}", id_of(value));
-                outcome
-                    .findings
-                    .extend(found.into_iter().map(|(path, message)| {
-                        finding(object.clone(), format!("/items/{item}{path}"), message)
-                    }));
-            }
+    let mut items = Vec::new();
+    list_items(checks, &doc.value, "", "", &mut items);
+    for (object, path, message) in items {
+        // A typed List's schema checks its items too: say each problem once.
+        if !outcome
+            .findings
+            .iter()
+            .any(|f| f.path == path && f.message == message)
+        {
+            outcome.findings.push(finding(object, path, message));
         }
     }
     outcome
+}
+
+/// The findings of the items of `value` if it is a List, and of their items in turn: `(object
+/// label, JSON pointer, message)`, the label naming the item as `items[0].items[2] Kind/name`.
+fn list_items(
+    checks: &Checks,
+    value: &Value,
+    pointer: &str,
+    label: &str,
+    out: &mut Vec<(String, String, String)>,
+) {
+    let Some(item_kind) = list_item_kind(value) else {
+        return;
+    };
+    let items = value.get("items").and_then(Value::as_array);
+    for (index, item) in items.into_iter().flatten().enumerate() {
+        let item = typed_item(value, item_kind, item);
+        let pointer = format!("{pointer}/items/{index}");
+        let label = format!("{label}items[{index}]");
+        // An item of a kind without a schema is passed over; the List is still checked.
+        if let Checked::Findings(found) = object_findings(checks, &item) {
+            let object = format!("{label} {}", id_of(&item));
+            out.extend(
+                found
+                    .into_iter()
+                    .map(|(path, message)| (object.clone(), format!("{pointer}{path}"), message)),
+            );
+        }
+        list_items(checks, &item, &pointer, &format!("{label}."), out);
+    }
+}
+
+/// `Some("")` for `kind: List` of `apiVersion: v1` (what `kubectl get -o yaml` prints, items of
+/// any kind), `Some("Deployment")` for a `DeploymentList`; `None` for other objects.
+fn list_item_kind(value: &Value) -> Option<&str> {
+    let kind = value.get("kind").and_then(Value::as_str)?;
+    let api_version = value.get("apiVersion").and_then(Value::as_str)?;
+    let item_kind = kind.strip_suffix("List")?;
+    (!item_kind.is_empty() || api_version == "v1").then_some(item_kind)
+}
+
+/// An item of a typed List may leave out its apiVersion and kind, which are the List's.
+fn typed_item<'a>(list: &Value, item_kind: &str, item: &'a Value) -> std::borrow::Cow<'a, Value> {
+    let Some(fields) = item.as_object() else {
+        return std::borrow::Cow::Borrowed(item);
+    };
+    if item_kind.is_empty() || (fields.contains_key("kind") && fields.contains_key("apiVersion")) {
+        return std::borrow::Cow::Borrowed(item);
+    }
+    let mut typed = item.clone();
+    typed["apiVersion"] = list["apiVersion"].clone();
+    typed["kind"] = Value::String(item_kind.to_string());
+    std::borrow::Cow::Owned(typed)
 }
 
 /// `Kind/name`, as [`Document::id`] names a document.
@@ -82,12 +139,6 @@ fn id_of(value: &Value) -> String {
             .unwrap_or_default()
     };
     format!("{}/{}", field("/kind"), field("/metadata/name"))
-}
-
-/// `kind: List` of `apiVersion: v1`, what `kubectl get -o yaml` prints for several objects.
-fn is_list(value: &Value) -> bool {
-    value.get("apiVersion").and_then(Value::as_str) == Some("v1")
-        && value.get("kind").and_then(Value::as_str) == Some("List")
 }
 
 enum Checked {
@@ -113,7 +164,13 @@ fn object_findings(checks: &Checks, value: &Value) -> Checked {
         )
     };
     match checks.kube.validate(value) {
-        Ok(violations) => as_findings(violations),
+        Ok(violations) => {
+            let mut found = as_findings(violations);
+            if let (Checked::Findings(found), Some(version)) = (&mut found, checks.rules) {
+                found.extend(api_rules::check(version, value));
+            }
+            found
+        }
         Err(SchemaLookupError::UnknownKind { api_version, kind }) => {
             let custom = checks
                 .custom

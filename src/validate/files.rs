@@ -162,10 +162,11 @@ fn budget_message(message: &str) -> Option<String> {
 
 /// A file that is not YAML: one finding, in the document where the parser stopped.
 fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport {
-    let line = error
+    let position = error
         .location()
-        .map(|location| location.line() as usize)
-        .filter(|line| *line > 0);
+        .map(|location| (location.line() as usize, location.column() as usize))
+        .filter(|(line, _)| *line > 0);
+    let line = position.map(|(line, _)| line);
     let before = line.map_or(text, |line| {
         let end = text
             .match_indices('\n')
@@ -186,6 +187,9 @@ fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport
             path: String::new(),
             message: budget_message(&message).unwrap_or(format!("not valid YAML: {message}")),
             line,
+            column: position
+                .map(|(_, column)| column)
+                .filter(|column| *column > 0),
         }],
         skipped: 0,
     }

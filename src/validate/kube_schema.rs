@@ -31,6 +31,9 @@ use serde_json::Value;
 
 /// Kubernetes minor versions with a vendored schema.
 pub const SUPPORTED_VERSIONS: &[&str] = &["1.25", "1.33", "1.37"];
+/// The minor versions of Kubernetes 1.x that `hfgen validate -k` accepts; those without
+/// vendored schemas are validated against the nearest vendored ones ([`KubeSchemas::nearest`]).
+pub const ACCEPTED_MINORS: std::ops::RangeInclusive<u32> = 25..=37;
 /// Version used when the profile / command line does not choose one.
 pub const DEFAULT_VERSION: &str = "1.33";
 
@@ -122,7 +125,9 @@ impl fmt::Display for SchemaLookupError {
         match self {
             SchemaLookupError::UnknownVersion(v) => write!(
                 f,
-                "unknown Kubernetes version {v:?}; supported: {}",
+                "unknown Kubernetes version {v:?}; supported: 1.{} to 1.{} (schemas vendored for {}, the others use the nearest of those)",
+                ACCEPTED_MINORS.start(),
+                ACCEPTED_MINORS.end(),
                 SUPPORTED_VERSIONS.join(", ")
             ),
             SchemaLookupError::UnknownKind { api_version, kind } => {
@@ -168,23 +173,30 @@ impl fmt::Debug for KubeSchemas {
     }
 }
 
-/// `"1.33"`, `"v1.33"`, `"1.33.0"`, `"v1.33.4"` -> `Some("1.33")` if vendored.
-fn canonical_version(version: &str) -> Option<&'static str> {
+/// `"1.33"`, `"v1.33"`, `"1.33.0"`, `"v1.33.4"` -> `Some((1, 33))`.
+fn major_minor(version: &str) -> Option<(u32, u32)> {
     let v = version.trim();
     let v = v.strip_prefix('v').unwrap_or(v);
     let mut parts = v.split('.');
     let (major, minor, patch) = (parts.next()?, parts.next()?, parts.next());
+    let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     if parts.next().is_some()
-        || patch.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+        || !number(major)
+        || !number(minor)
+        || patch.is_some_and(|p| !number(p))
     {
         return None;
     }
-    SUPPORTED_VERSIONS.iter().copied().find(|s| {
-        let (smaj, smin) = s
-            .split_once('.')
-            .expect("SUPPORTED_VERSIONS are MAJOR.MINOR");
-        smaj == major && smin == minor
-    })
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// `"1.33"`, `"v1.33"`, `"1.33.0"`, `"v1.33.4"` -> `Some("1.33")` if vendored.
+fn canonical_version(version: &str) -> Option<&'static str> {
+    let wanted = major_minor(version)?;
+    SUPPORTED_VERSIONS
+        .iter()
+        .copied()
+        .find(|s| major_minor(s) == Some(wanted))
 }
 
 impl KubeSchemas {
@@ -200,6 +212,30 @@ impl KubeSchemas {
             .iter()
             .find(|schemas| schemas.version == version)
             .expect("every supported version has compiled schemas"))
+    }
+
+    /// The schemas that stand in for `version`, any minor of [`ACCEPTED_MINORS`], and that
+    /// version as `"1.30"`: its own if vendored, else the nearest vendored version's (of two
+    /// as near, the newer: a newer API still serves the older one's fields, so a valid object
+    /// is not refused).
+    ///
+    /// # Errors
+    /// [`SchemaLookupError::UnknownVersion`] outside 1.25–1.37.
+    pub fn nearest(version: &str) -> Result<(String, &'static KubeSchemas), SchemaLookupError> {
+        let unknown = || SchemaLookupError::UnknownVersion(version.to_string());
+        let (major, minor) = major_minor(version).ok_or_else(unknown)?;
+        if major != 1 || !ACCEPTED_MINORS.contains(&minor) {
+            return Err(unknown());
+        }
+        let distance = |schemas: &&KubeSchemas| {
+            let (_, vendored) = major_minor(schemas.version).expect("vendored versions are 1.N");
+            (vendored.abs_diff(minor), std::cmp::Reverse(vendored))
+        };
+        let schemas = SCHEMAS
+            .iter()
+            .min_by_key(distance)
+            .expect("schemas are vendored");
+        Ok((format!("1.{minor}"), schemas))
     }
 
     /// The Kubernetes minor version, e.g. `"1.33"`.
@@ -422,6 +458,32 @@ mod tests {
         );
     }
 
+    /// Every minor from 1.25 to 1.37 has schemas: its own or the nearest vendored (the newer
+    /// of two as near); nothing outside.
+    #[test]
+    fn every_minor_maps_to_the_nearest_vendored_schemas() {
+        let expected = [
+            (25, "1.25"),
+            (26, "1.25"),
+            (28, "1.25"),
+            (29, "1.33"),
+            (30, "1.33"),
+            (33, "1.33"),
+            (34, "1.33"),
+            (35, "1.37"),
+            (36, "1.37"),
+            (37, "1.37"),
+        ];
+        for (minor, schemas) in expected {
+            let (version, found) = KubeSchemas::nearest(&format!("v1.{minor}.2")).unwrap();
+            assert_eq!(version, format!("1.{minor}"));
+            assert_eq!(found.version(), schemas, "1.{minor}");
+        }
+        for bad in ["1.24", "1.38", "2.30", "1.3x", ""] {
+            assert!(KubeSchemas::nearest(bad).is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn lookup_errors() {
         let s = KubeSchemas::load("v1.33").unwrap();
@@ -454,7 +516,7 @@ mod tests {
         let e = KubeSchemas::load("1.40").unwrap_err();
         assert_eq!(
             e.to_string(),
-            r#"unknown Kubernetes version "1.40"; supported: 1.25, 1.33, 1.37"#
+            r#"unknown Kubernetes version "1.40"; supported: 1.25 to 1.37 (schemas vendored for 1.25, 1.33, 1.37, the others use the nearest of those)"#
         );
         for bad in ["", "1", "1.3", "1.33.x", "1.33.", "v", "1.33.0.1", "11.33"] {
             assert!(

@@ -1,13 +1,19 @@
-//! Source lines of YAML nodes, so a finding at `/spec/replicas` can say which line that is.
+//! Source positions of YAML nodes and keys, so a finding at `/spec/replicas` can say where the
+//! `replicas:` key is.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
 
-/// A YAML node with the line it starts on; children keep their own lines.
+/// 1-based line and column.
+pub type Position = (usize, usize);
+
+/// A YAML node with the position it starts at; children keep their own positions, and a
+/// mapping's entries the positions of their keys.
 #[derive(Debug)]
 pub struct LocatedNode {
     pub line: usize,
+    pub column: usize,
     children: Children,
 }
 
@@ -15,26 +21,44 @@ pub struct LocatedNode {
 enum Children {
     Leaf,
     Seq(Vec<LocatedNode>),
-    Map(Vec<(String, LocatedNode)>),
+    Map(Vec<(String, Position, LocatedNode)>),
 }
 
 impl LocatedNode {
     /// The line of the node at JSON pointer `pointer`, or of its closest existing parent.
     pub fn line_of(&self, pointer: &str) -> usize {
+        self.position_of(pointer).0
+    }
+
+    /// Where the field at JSON pointer `pointer` is: its key for a mapping entry, the item
+    /// itself for a sequence item. A pointer past what exists gives its closest existing
+    /// parent field.
+    pub fn position_of(&self, pointer: &str) -> Position {
         let mut node = self;
+        let mut position = (self.line, self.column);
         for token in pointer.split('/').skip(1) {
             let token = token.replace("~1", "/").replace("~0", "~");
             let next = match &node.children {
-                Children::Map(entries) => entries.iter().find(|(k, _)| *k == token).map(|(_, v)| v),
-                Children::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
+                Children::Map(entries) => entries
+                    .iter()
+                    .find(|(k, _, _)| *k == token)
+                    .map(|(_, key, v)| (*key, v)),
+                Children::Seq(items) => token
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .map(|item| ((item.line, item.column), item)),
                 Children::Leaf => None,
             };
             match next {
-                Some(child) => node = child,
+                Some((at, child)) => {
+                    position = at;
+                    node = child;
+                }
                 None => break,
             }
         }
-        node.line
+        position
     }
 }
 
@@ -50,6 +74,7 @@ impl<'de> Deserialize<'de> for LocatedNode {
         let spanned = Spanned::<Children>::deserialize(deserializer)?;
         Ok(LocatedNode {
             line: spanned.referenced.line() as usize,
+            column: spanned.referenced.column() as usize,
             children: spanned.value,
         })
     }
@@ -97,12 +122,16 @@ impl<'de> Visitor<'de> for ChildrenVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Children, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<serde_json::Value>()? {
-            let key = match key {
+        while let Some(key) = map.next_key::<Spanned<serde_json::Value>>()? {
+            let position = (
+                key.referenced.line() as usize,
+                key.referenced.column() as usize,
+            );
+            let key = match key.value {
                 serde_json::Value::String(text) => text,
                 other => other.to_string(),
             };
-            entries.push((key, map.next_value::<LocatedNode>()?));
+            entries.push((key, position, map.next_value::<LocatedNode>()?));
         }
         Ok(Children::Map(entries))
     }
@@ -117,13 +146,17 @@ mod tests {
         let text = "---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  replica: 1\n  template:\n    spec:\n      containers:\n        - name: a\n          ports:\n            - containerPort: \"80\"\n---\nkind: Service\n";
         let documents = parse(text).unwrap();
         assert_eq!(documents.len(), 2);
-        assert_eq!(documents[0].line_of("/spec/replica"), 5);
+        assert_eq!(documents[0].position_of("/spec/replica"), (5, 3));
         assert_eq!(
-            documents[0].line_of("/spec/template/spec/containers/0/ports/0/containerPort"),
-            11
+            documents[0].position_of("/spec/template/spec/containers/0/ports/0/containerPort"),
+            (11, 15)
         );
-        // A missing key points at its parent mapping, which starts at its first key.
-        assert_eq!(documents[0].line_of("/spec/missing"), 5);
-        assert_eq!(documents[1].line_of("/kind"), 13);
+        assert_eq!(
+            documents[0].position_of("/spec/template/spec/containers/0"),
+            (9, 11)
+        );
+        // A missing key points at its closest existing parent's key.
+        assert_eq!(documents[0].position_of("/spec/missing"), (4, 1));
+        assert_eq!(documents[1].position_of("/kind"), (13, 1));
     }
 }

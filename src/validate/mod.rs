@@ -1,6 +1,7 @@
-//! Validation: every document against the strict Kubernetes API schemas, plus the checks
-//! across objects that no schema can make.
+//! Validation: every document against the strict Kubernetes API schemas and the API server's
+//! own rules, plus the checks across objects that no schema can make.
 
+pub mod api_rules;
 pub mod crd;
 pub mod cross;
 pub mod document;
@@ -31,6 +32,8 @@ pub struct Finding {
     pub message: String,
     /// 1-based line in the file, when known.
     pub line: Option<usize>,
+    /// 1-based column of the offending key (or item) on that line, when known.
+    pub column: Option<usize>,
 }
 
 impl Finding {
@@ -42,6 +45,7 @@ impl Finding {
             path: path.to_string(),
             message,
             line: None,
+            column: None,
         }
     }
 }
@@ -61,14 +65,22 @@ pub fn validate_bundle(bundle: &Bundle, schemas: &'static KubeSchemas) -> Vec<Fi
         match job {
             Ok(job) => {
                 let label = format!("{} (job-template.yaml)", config_map.id());
-                for violation in schemas.validate(job).unwrap_or_default() {
+                // The Jobs the engine creates meet the API server's rules as well as its schema.
+                let schema = schemas.validate(job).unwrap_or_default();
+                let rules = api_rules::check(api_rules::Version::of(schemas.version()), job);
+                let problems = schema
+                    .into_iter()
+                    .map(|v| (v.instance_path, v.message))
+                    .chain(rules);
+                for (path, message) in problems {
                     findings.push(Finding {
                         file: file.to_string(),
                         document: *index,
                         object: label.clone(),
-                        path: format!("/data/job-template.yaml{}", violation.instance_path),
-                        message: violation.message,
+                        path: format!("/data/job-template.yaml{path}"),
+                        message,
                         line: None,
+                        column: None,
                     });
                 }
                 if let Some(spec) = job.pointer("/spec/template/spec") {
@@ -96,7 +108,8 @@ pub fn validate_bundle(bundle: &Bundle, schemas: &'static KubeSchemas) -> Vec<Fi
 
 const JOB_TEMPLATE_POINTER: &str = "/data/job-template.yaml";
 
-/// Fills in `line` of each finding from the YAML text it came from.
+/// Fills in `line` and `column` of each finding from the YAML text it came from: the key of
+/// the offending field, or for an unknown field the field itself.
 pub fn locate(findings: &mut [Finding], file: &str, text: &str) {
     if !findings.iter().any(|f| f.file == file) {
         return;
@@ -111,7 +124,62 @@ pub fn locate(findings: &mut [Finding], file: &str, text: &str) {
                 Some(start) => &finding.path[..start + JOB_TEMPLATE_POINTER.len()],
                 None => finding.path.as_str(),
             };
-            finding.line = Some(node.line_of(pointer));
+            let (line, column) = match unexpected_field(&finding.message) {
+                Some(field) if pointer == finding.path => {
+                    let field = field.replace('~', "~0").replace('/', "~1");
+                    node.position_of(&format!("{pointer}/{field}"))
+                }
+                _ => node.position_of(pointer),
+            };
+            finding.line = Some(line);
+            finding.column = Some(column);
         }
+    }
+}
+
+/// The first field a schema's "Additional properties are not allowed ('x' was unexpected)"
+/// names: the finding's path is the object that holds it, the user wants the field.
+fn unexpected_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("Additional properties are not allowed ('")?;
+    rest.split_once('\'').map(|(field, _)| field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifests::ManifestFile;
+    use crate::render::templates::Component;
+    use serde_json::json;
+
+    /// The Jobs the engine will create from the template are held to the API server's rules:
+    /// a template whose pods would restart Always is refused at render time, not at run time.
+    #[test]
+    fn the_worker_job_template_meets_the_api_servers_rules() {
+        let template = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ${jobName}\nspec:\n  template:\n    spec:\n      containers:\n        - name: worker\n          image: ${containerName}\n";
+        let config_map = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "hyperflow-config"}, "data": {"job-template.yaml": template}});
+        let bundle = Bundle {
+            files: vec![ManifestFile {
+                file: "hyperflow-config.yml",
+                component: Component::Core,
+                text: String::new(),
+                documents: vec![Document { value: config_map }],
+            }],
+            provided_claims: Vec::new(),
+        };
+        let schemas = KubeSchemas::load(kube_schema::DEFAULT_VERSION).unwrap();
+        let findings: Vec<(String, String)> = validate_bundle(&bundle, schemas)
+            .into_iter()
+            .filter(|f| f.object.ends_with("(job-template.yaml)"))
+            .map(|f| (f.path, f.message))
+            .collect();
+        assert_eq!(
+            findings,
+            [(
+                "/data/job-template.yaml/spec/template/spec/restartPolicy".to_string(),
+                r#"Unsupported value: "Always": supported values: "OnFailure", "Never""#
+                    .to_string()
+            )]
+        );
     }
 }

@@ -210,6 +210,7 @@ impl Collector {
                     elsewhere.join(", ")
                 ),
                 line: None,
+                column: None,
             });
         }
         findings

@@ -29,7 +29,7 @@ pub fn render(reports: &[FileReport], format: Format) -> String {
     }
 }
 
-/// `file:line: document N Kind/name: /path: message`, one line per finding, then a summary.
+/// `file:line:column: document N Kind/name: /path: message`, one line per finding, then a summary.
 pub fn text(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for finding in reports.iter().flat_map(|r| &r.findings) {
@@ -54,9 +54,10 @@ pub fn text(reports: &[FileReport]) -> String {
 /// newline must not start a line that reads as another finding.
 pub fn text_line(finding: &Finding) -> String {
     let file = printable(&finding.file);
-    let location = match finding.line {
-        Some(line) => format!("{file}:{line}"),
-        None => file,
+    let location = match (finding.line, finding.column) {
+        (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+        (Some(line), None) => format!("{file}:{line}"),
+        _ => file,
     };
     let path = if finding.path.is_empty() {
         "/"
@@ -127,6 +128,7 @@ fn json(reports: &[FileReport]) -> String {
             json!({
                 "file": f.file,
                 "line": f.line,
+                "column": f.column,
                 "document": f.document + 1,
                 "object": f.object,
                 "path": f.path,

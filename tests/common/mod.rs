@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the built binary, find external validators.
 #![allow(dead_code)]
 
+pub mod sandbox;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -1,14 +1,13 @@
 //! A stand-in for the Kubernetes API server, on loopback: it authenticates the engine's
 //! ServiceAccount by its token, authorises every request against the rendered RBAC objects,
-//! admits a posted Job only if hfgen's strict validator and the API server's own rules that
-//! matter here accept it, answers as the API server does, and starts the Job's pod like a
+//! admits a posted Job only if kubernetes-validate's strict schemas and the API server's own
+//! rules that matter here accept it (`admission.rs`, nothing of hfgen's validator), answers as the API server does, and starts the Job's pod like a
 //! kubelet. Every request is logged. It serves only what the engine uses: creating Jobs.
 
+use super::admission::Admission;
 use super::deployment::Deployment;
 use super::kubelet::{Node, Pod, Secrets};
 use super::rbac::{self, Access, ServiceAccount};
-use hfgen::profile::formats::{is_dns_subdomain, parse_quantity};
-use hfgen::validate::kube_schema::{KubeSchemas, DEFAULT_VERSION};
 use serde_json::{json, Value};
 use std::io::Read;
 use std::path::PathBuf;
@@ -84,6 +83,7 @@ impl ApiServer {
             engine,
             token: token.clone(),
             state: Arc::clone(&state),
+            admission: Mutex::new(Admission::start()),
         };
         let thread = {
             let stop = Arc::clone(&stop);
@@ -139,6 +139,7 @@ struct Cluster {
     engine: ServiceAccount,
     token: String,
     state: Arc<Mutex<ClusterState>>,
+    admission: Mutex<Admission>,
 }
 
 /// An answer: HTTP status and body.
@@ -272,7 +273,12 @@ impl Cluster {
             .as_str()
             .unwrap_or_default()
             .to_string();
-        if let Some(problems) = job_problems(namespace, &job) {
+        let problems = self
+            .admission
+            .lock()
+            .expect("admission")
+            .problems(namespace, &job);
+        if !problems.is_empty() {
             return status_answer(
                 422,
                 "Invalid",
@@ -317,72 +323,5 @@ impl Cluster {
             status: 201,
             body: job,
         }
-    }
-}
-
-/// What the API server would refuse in `job`, or `None` if it admits it: hfgen's strict
-/// schema, the object name, the namespace, the pod's restart policy, requests within limits.
-fn job_problems(namespace: &str, job: &Value) -> Option<Vec<String>> {
-    let mut problems = Vec::new();
-    let schemas = KubeSchemas::load(DEFAULT_VERSION).expect("the default schemas");
-    match schemas.validate(job) {
-        Ok(violations) => problems.extend(violations.iter().map(ToString::to_string)),
-        Err(err) => problems.push(err.to_string()),
-    }
-    let name = job["metadata"]["name"].as_str().unwrap_or_default();
-    // Job names become the pods' `job-name` label value: at most 63 characters.
-    if !is_dns_subdomain(name) || name.len() > 63 {
-        problems.push(format!(
-            "metadata.name: Invalid value: {name:?}: a lowercase RFC 1123 subdomain of at most 63 characters"
-        ));
-    }
-    if let Some(sent) = job["metadata"]["namespace"].as_str() {
-        if sent != namespace {
-            problems.push(format!(
-                "metadata.namespace: Invalid value: {sent:?}: does not match the namespace of the request"
-            ));
-        }
-    }
-    let pod = &job["spec"]["template"]["spec"];
-    let restart = pod["restartPolicy"].as_str().unwrap_or("Always");
-    if restart != "Never" && restart != "OnFailure" {
-        problems.push(format!(
-            "spec.template.spec.restartPolicy: Unsupported value: {restart:?}: supported values: \"OnFailure\", \"Never\""
-        ));
-    }
-    for (index, container) in pod["containers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let resources = &container["resources"];
-        for (resource, limit) in resources["limits"].as_object().into_iter().flatten() {
-            let (Some(request), Some(limit)) = (
-                quantity_text(&resources["requests"][resource]),
-                quantity_text(limit),
-            ) else {
-                continue;
-            };
-            if let (Some(wanted), Some(allowed)) =
-                (parse_quantity(&request), parse_quantity(&limit))
-            {
-                if wanted > allowed {
-                    problems.push(format!(
-                        "spec.template.spec.containers[{index}].resources.requests: Invalid value: {request:?}: must be less than or equal to {resource} limit of {limit}"
-                    ));
-                }
-            }
-        }
-    }
-    (!problems.is_empty()).then_some(problems)
-}
-
-/// A quantity as YAML gave it: `500Mi` is a string, `0.5` a number (both are valid).
-fn quantity_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
     }
 }

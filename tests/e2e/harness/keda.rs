@@ -14,12 +14,28 @@ use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Workers started per pool at most, whatever maxReplicaCount says: the machine has two cores.
 const MOST_REPLICAS: u64 = 2;
+
+/// `bench/workflow` raises [`MOST_REPLICAS`] to its cluster's worker slots (0: the constant).
+static MOST_REPLICAS_OVERRIDE: AtomicU64 = AtomicU64::new(0);
+
+/// Pools started after this call get up to `replicas` workers (0: back to [`MOST_REPLICAS`]).
+#[allow(dead_code)] // bench/workflow's, not the e2e tests'
+pub fn set_most_replicas(replicas: u64) {
+    MOST_REPLICAS_OVERRIDE.store(replicas, Ordering::SeqCst);
+}
+
+fn most_replicas() -> u64 {
+    match MOST_REPLICAS_OVERRIDE.load(Ordering::SeqCst) {
+        0 => MOST_REPLICAS,
+        replicas => replicas,
+    }
+}
 
 /// One ScaledObject, resolved against the render and the Secrets.
 struct ScaledPool {
@@ -125,7 +141,7 @@ impl Keda {
                 let wanted = messages
                     .div_ceil(pool.messages_per_replica.max(1))
                     .clamp(pool.min, pool.max)
-                    .min(MOST_REPLICAS);
+                    .min(most_replicas());
                 while replicas[index] < wanted {
                     replicas[index] += 1;
                     let name = format!("{}-{}", pool.deployment, replicas[index]);

@@ -3,6 +3,7 @@
 //! small stand-in for the Kubernetes API server and kubelet. A scenario is a workflow folder under
 //! `tests/e2e/workflows/` plus the profile to render; [`run::run`] returns what happened.
 
+pub mod admission;
 pub mod api_server;
 pub mod data_job;
 pub mod deployment;

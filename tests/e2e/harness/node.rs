@@ -4,6 +4,54 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
+
+/// What starting a worker pod costs in a real cluster, which the stand-in kubelet (a process
+/// start) does not: `bench/workflow` sets it to compare Jobs with worker pools under a
+/// realistic start cost. The e2e tests leave it unset.
+#[derive(Clone, Debug)]
+pub struct PodStart {
+    /// Seconds from a pod's creation (once it has a node) to its container's first
+    /// instruction: scheduling, sandbox, container create and start, image already present.
+    pub latency_seconds: f64,
+    /// A FIFO holding one byte per free worker slot of the cluster: a Job's pod stays Pending
+    /// until it takes one and gives it back when it ends. `None`: room for every pod.
+    /// Pool workers take none (KEDA's replica bound limits them).
+    pub slots: Option<PathBuf>,
+}
+
+static POD_START: Mutex<Option<PodStart>> = Mutex::new(None);
+
+/// Worker pods started after this call (by the next scenario's run) pay `model`'s start cost.
+#[allow(dead_code)] // bench/workflow's, not the e2e tests'
+pub fn model_pod_start(model: Option<PodStart>) {
+    *POD_START.lock().expect("pod start model") = model;
+}
+
+impl PodStart {
+    /// The bin script of `program` in a pod of this cluster; `takes_slot` for a Job's pod.
+    fn script(&self, program: &Path, takes_slot: bool) -> String {
+        let slot = self.slots.as_ref().filter(|_| takes_slot);
+        let mut script = String::from("#!/bin/sh\n");
+        if let Some(fifo) = slot {
+            // Pending: one byte read is one slot taken (the FIFO's reads are atomic).
+            script.push_str(&format!(
+                "dd if='{}' of=/dev/null bs=1 count=1 2>/dev/null\n",
+                fifo.display()
+            ));
+        }
+        script.push_str(&format!("sleep {}\n", self.latency_seconds));
+        match slot {
+            None => script.push_str(&format!("exec node '{}' \"$@\"\n", program.display())),
+            Some(fifo) => script.push_str(&format!(
+                "node '{}' \"$@\"\ncode=$?\nprintf x >> '{}'\nexit $code\n",
+                program.display(),
+                fifo.display()
+            )),
+        }
+        script
+    }
+}
 
 pub struct NodePackages {
     root: PathBuf,
@@ -114,13 +162,18 @@ impl NodePackages {
     }
 
     /// A folder with `hflow-job-execute` and `hflow-job-listener.js` as the worker images have
-    /// them (npm's bin links, on Node from PATH).
+    /// them (npm's bin links, on Node from PATH). Under a [`PodStart`] model (bench/workflow)
+    /// they first wait as a pod of that cluster would.
     pub fn worker_bin(&self, dir: &Path) -> PathBuf {
+        let model = POD_START.lock().expect("pod start model").clone();
         for (name, program) in [
             ("hflow-job-execute", self.job_executor()),
             ("hflow-job-listener.js", self.job_listener()),
         ] {
-            let script = format!("#!/bin/sh\nexec node '{}' \"$@\"\n", program.display());
+            let script = match &model {
+                None => format!("#!/bin/sh\nexec node '{}' \"$@\"\n", program.display()),
+                Some(model) => model.script(&program, name == "hflow-job-execute"),
+            };
             write_executable(dir, name, &script);
         }
         dir.to_path_buf()

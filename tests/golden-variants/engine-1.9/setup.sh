@@ -18,8 +18,7 @@ set -euo pipefail
 project='my-gcp-project'
 zone='europe-west2-a'
 cluster='hyperflow'
-version='1.33'
-master_machine_type='n1-standard-2'
+master_machine_type='e2-standard-4'
 master_node_count=1
 worker_machine_type='n1-standard-2'
 worker_node_count=3
@@ -44,7 +43,6 @@ create_cluster() {
   local flags=(
     --num-nodes="$master_node_count"
     --machine-type="$master_machine_type"
-    --cluster-version="$version"
     --node-labels="$master_labels"
     # Enforces the rendered NetworkPolicies (network_policy.enabled); without a policy
     # controller they would do nothing.

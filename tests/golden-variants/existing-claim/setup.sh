@@ -13,10 +13,24 @@ set -euo pipefail
 # The profile's [nfs] section.
 service_cidr='10.96.0.0/12'
 nfs_ip='10.96.100.100'
-# Sized from the profile's requests: the engine, Redis and the NFS server, the largest one-off
-# Job, 4 tasks at once (tasks.*), and 2 CPUs and 2 GiB for Kubernetes itself.
-cpus=6
-memory_mib=5120
+# What the cluster needs of this machine: the profile's [host] cpus and memory, or, where it
+# leaves them out, what the pods request with room for Kubernetes itself
+# (`hfgen explain --capacity` shows the sums). The pods that do not fit stay Pending.
+host_cpus=4
+host_memory_mib=4608
+
+# Refuses to start on a machine with fewer CPUs or less memory than that: minikube itself
+# refuses --cpus above the machine's cores, after it has begun.
+check_host() {
+  local cores memory_mib
+  cores=$(nproc)
+  memory_mib=$(free -m | awk '/^Mem:/ { print $2 }')
+  if [ "$cores" -lt "$host_cpus" ] || [ "$memory_mib" -lt "$host_memory_mib" ]; then
+    echo "error: this machine has $cores CPUs and ${memory_mib} MiB of memory; the cluster needs $host_cpus CPUs and $host_memory_mib MiB ([host] cpus and memory in the profile, or the pods' requests when it leaves them out)" >&2
+    echo "lower the requests under [resources] and [tasks], or run on a larger machine" >&2
+    exit 1
+  fi
+}
 
 # Start minikube unless it runs. minikube applies --service-cluster-ip-range only when it
 # creates the cluster; an existing cluster keeps its range, hence the check below.
@@ -26,8 +40,9 @@ if minikube status >/dev/null 2>&1; then
   echo "minikube is running; not starting it" >&2
   echo "note: worker pods get the RuntimeDefault seccomp profile only if this cluster was started with --extra-config=kubelet.seccomp-default=true" >&2
 else
+  check_host
   minikube start --service-cluster-ip-range="$service_cidr" --extra-config=kubelet.seccomp-default=true \
-    --cpus="$cpus" --memory="${memory_mib}mb"
+    --cpus="$host_cpus" --memory="${host_memory_mib}mb"
 fi
 
 # Read the range the API server really uses from its command line (minikube runs it as the

@@ -18,8 +18,7 @@ set -euo pipefail
 project='my-gcp-project'
 zone='europe-west2-a'
 cluster='hyperflow'
-version='1.33'
-master_machine_type='n1-standard-2'
+master_machine_type='e2-standard-4'
 master_node_count=1
 worker_machine_type='n1-standard-2'
 worker_node_count=3
@@ -36,15 +35,22 @@ master_pool=default-pool
 worker_pool=worker-pool
 scope=(--project="$project" --zone="$zone")
 
+# storage.class is a Filestore class: its CSI driver is off on Standard clusters, and it
+# creates instances through the Filestore API, which the project must have enabled.
+enable_filestore() {
+  gcloud services enable file.googleapis.com --project="$project"
+}
+
 create_cluster() {
   if gcloud container clusters describe "$cluster" "${scope[@]}" >/dev/null 2>&1; then
     echo "cluster $cluster exists; not creating it" >&2
+    gcloud container clusters update "$cluster" "${scope[@]}" --update-addons=GcpFilestoreCsiDriver=ENABLED
     return
   fi
   local flags=(
     --num-nodes="$master_node_count"
     --machine-type="$master_machine_type"
-    --cluster-version="$version"
+    --addons=GcpFilestoreCsiDriver
     --node-labels="$master_labels"
     # Enforces the rendered NetworkPolicies (network_policy.enabled); without a policy
     # controller they would do nothing.
@@ -101,6 +107,7 @@ delete_cluster() {
 
 case "${1:-create}" in
   create)
+    enable_filestore
     create_cluster
     create_worker_pool
     get_credentials

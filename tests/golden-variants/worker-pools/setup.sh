@@ -25,11 +25,15 @@ set -euo pipefail
 project='my-gcp-project'
 zone='europe-west2-a'
 cluster='hyperflow'
-version='1.33'
-master_machine_type='n1-standard-2'
+master_machine_type='e2-standard-4'
 master_node_count=1
 worker_machine_type='n1-standard-2'
 worker_node_count=3
+# The cluster autoscaler adds worker nodes while pods are Pending, up to what the workers
+# need at their most (`hfgen explain --capacity` shows the sums), and removes idle ones down
+# to min_nodes.
+worker_min_nodes=3
+worker_max_nodes=46
 # Node labels, KEY=VALUE[,KEY=VALUE]: exactly the profile's nodes.master and nodes.worker,
 # the node selectors of the rendered pods, so every pod finds the nodes it selects (a pool
 # whose pods select no labels gets none).
@@ -51,7 +55,6 @@ create_cluster() {
   local flags=(
     --num-nodes="$master_node_count"
     --machine-type="$master_machine_type"
-    --cluster-version="$version"
     --node-labels="$master_labels"
     # Enforces the rendered NetworkPolicies (network_policy.enabled); without a policy
     # controller they would do nothing.
@@ -68,6 +71,9 @@ create_worker_pool() {
   local flags=(
     --num-nodes="$worker_node_count"
     --machine-type="$worker_machine_type"
+    --enable-autoscaling
+    --min-nodes="$worker_min_nodes"
+    --max-nodes="$worker_max_nodes"
     --node-labels="$worker_labels"
   )
   gcloud container node-pools create "$worker_pool" --cluster="$cluster" "${scope[@]}" "${flags[@]}"
