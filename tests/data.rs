@@ -9,9 +9,8 @@ use hfgen::profile;
 use hfgen::render::{self, templates::Component};
 use serde_json::Value;
 use std::io::Write;
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 fn data_dir() -> PathBuf {
@@ -149,44 +148,6 @@ fn bad_data_and_engine_keys_are_bad_input() {
     assert_eq!(cases, 7);
 }
 
-/// A `python3 -m http.server` on 127.0.0.1 and a free port, serving `dir`; killed on drop.
-struct FileServer {
-    child: Child,
-    port: u16,
-}
-
-impl FileServer {
-    fn start(dir: &Path) -> FileServer {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new("python3")
-            .args(["-m", "http.server", "--bind", "127.0.0.1", "--directory"])
-            .arg(dir)
-            .arg(port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = FileServer { child, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "file server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-}
-
-impl Drop for FileServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Runs `script` in `sh` (at most 60 s) with `env`, the work dir set to `work_dir`.
 fn run_script(script: &str, work_dir: &Path, env: &[(&str, &str)]) -> Output {
     Command::new("timeout")
@@ -220,7 +181,7 @@ fn the_download_script_unpacks_a_good_archive_and_refuses_a_corrupt_one() {
         .unwrap();
     assert!(status.success());
     let good_sum = sha256_of(&archive);
-    let server = FileServer::start(served.path());
+    let server = common::FileServer::start(served.path());
     let url = format!("http://127.0.0.1:{}/wf.tar.gz", server.port);
 
     let sets = [

@@ -11,11 +11,10 @@ use super::deployment::Deployment;
 use super::job_controller::{self, RestartingOutcome};
 use super::kubelet::{Node, Pod};
 use std::collections::BTreeMap;
-use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// How fast the data pod writes to the volume.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -124,8 +123,7 @@ pub fn files_under(root: &Path) -> BTreeMap<String, Vec<u8>> {
 /// A `.tar.gz` of the workflow folder with `workflow.json` as its first member (as `tar` of a
 /// folder whose workflow.json was written first often makes it), served on loopback.
 pub struct ArchiveServer {
-    child: Child,
-    port: u16,
+    server: crate::common::FileServer,
     pub sha256: String,
 }
 
@@ -159,29 +157,10 @@ impl ArchiveServer {
             .next()
             .expect("a checksum")
             .to_string();
-        let port = super::processes::free_port();
-        let child = Command::new("python3")
-            .args(["-m", "http.server", "--bind", "127.0.0.1", "--directory"])
-            .arg(dir)
-            .arg(port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start python3 -m http.server");
-        let server = ArchiveServer {
-            child,
-            port,
+        ArchiveServer {
+            server: crate::common::FileServer::start(dir),
             sha256,
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "the archive server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
         }
-        server
     }
 
     /// The render's `--set`s for this archive.
@@ -197,14 +176,7 @@ impl ArchiveServer {
     pub fn swap(&self) -> (String, String) {
         (
             ARCHIVE_HOST.to_string(),
-            format!("http://127.0.0.1:{}", self.port),
+            format!("http://127.0.0.1:{}", self.server.port),
         )
-    }
-}
-
-impl Drop for ArchiveServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
