@@ -108,7 +108,12 @@ impl<'a> RenderContext<'a> {
             NfsAddress::Ip => profile.nfs.ip.clone().unwrap_or_default(),
         };
         let plan = DeploymentPlan::new(profile);
-        let data_identity = data_identity(profile, &images);
+        let data_sha256 = profile
+            .data
+            .sha256
+            .as_ref()
+            .map(|sum| sum.to_ascii_lowercase());
+        let data_identity = data_identity(profile.data.source, &images, data_sha256.as_deref());
         RenderContext {
             namespace,
             create_namespace: profile.create_namespace,
@@ -146,11 +151,7 @@ impl<'a> RenderContext<'a> {
             data_identity,
             data_ready_marker: minijinja::Value::from_safe_string(DATA_READY_MARKER.to_string()),
             data_staging_dir: minijinja::Value::from_safe_string(DATA_STAGING_DIR.to_string()),
-            data_sha256: profile
-                .data
-                .sha256
-                .as_ref()
-                .map(|sum| sum.to_ascii_lowercase()),
+            data_sha256,
             run_status_js: include_str!("../../templates/run-status.js"),
             rabbitmq_check_js: include_str!("../../templates/rabbitmq-check.js"),
             rabbitmq_wait_seconds: RABBITMQ_WAIT_SECONDS,
@@ -168,18 +169,10 @@ pub const DATA_STAGING_DIR: &str = ".hfgen-staging";
 
 /// What the data Job stages, as its ready marker names it: staging the same data again is
 /// skipped, other data is staged anew, and the engine waits for exactly this.
-fn data_identity(profile: &Profile, images: &ResolvedImages) -> String {
-    match profile.data.source {
+fn data_identity(source: DataSource, images: &ResolvedImages, sha256: Option<&str>) -> String {
+    match source {
         DataSource::Image => format!("image {}", images.data),
-        DataSource::Url | DataSource::S3 => format!(
-            "sha256 {}",
-            profile
-                .data
-                .sha256
-                .as_deref()
-                .unwrap_or_default()
-                .to_ascii_lowercase()
-        ),
+        DataSource::Url | DataSource::S3 => format!("sha256 {}", sha256.unwrap_or_default()),
     }
 }
 

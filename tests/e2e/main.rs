@@ -708,13 +708,13 @@ fn staged_workflow_files() -> std::collections::BTreeMap<String, Vec<u8>> {
     harness::data_job::files_under(&common::repo_root().join("tests/e2e/workflows/staged"))
 }
 
-/// Each `copy` task of the staged workflow copied its whole input.
-fn assert_copied_every_input(run: &Run) {
-    for (name, contents) in staged_workflow_files() {
+/// Each `copy` task of the staged workflow copied its whole input (`inputs`: the workflow's files).
+fn assert_copied_every_input(run: &Run, inputs: &std::collections::BTreeMap<String, Vec<u8>>) {
+    for (name, contents) in inputs {
         if let Some(index) = name.strip_prefix("input-") {
             let out = run.work_dir.join(format!("out-{index}"));
             assert!(
-                std::fs::read(&out).is_ok_and(|copied| copied == contents),
+                std::fs::read(&out).is_ok_and(|copied| copied == *contents),
                 "out-{index} is not a whole copy of {name}\n{}",
                 run.describe()
             );
@@ -740,16 +740,17 @@ fn the_run_starts_only_on_fully_staged_data_even_when_the_data_pod_restarts() {
             .kill_data_pod_after(Duration::from_secs(4))
             .time_bound(Duration::from_secs(120)),
     ]);
+    let workflow_files = staged_workflow_files();
     for run in &runs {
         let staged = run
             .data
             .staged
             .as_ref()
             .unwrap_or_else(|| panic!("the data Job did not complete\n{}", run.describe()));
-        for (name, contents) in staged_workflow_files() {
+        for (name, contents) in &workflow_files {
             assert_eq!(
-                staged.get(&name),
-                Some(&contents),
+                staged.get(name),
+                Some(contents),
                 "{name} was not (wholly) staged when the data Job completed\n{}",
                 run.describe()
             );
@@ -757,7 +758,7 @@ fn the_run_starts_only_on_fully_staged_data_even_when_the_data_pod_restarts() {
     }
     for run in &runs {
         assert_completed(run);
-        assert_copied_every_input(run);
+        assert_copied_every_input(run, &workflow_files);
     }
     let restarted = &runs[1].data.job.attempts;
     assert_eq!(

@@ -75,7 +75,7 @@ pub fn data_bin(dir: &Path, speed: DataSpeed) -> PathBuf {
     std::fs::create_dir_all(dir).expect("create the data pod's bin folder");
     if speed == DataSpeed::Slow {
         let tar = dir.join("tar");
-        let real = which("tar");
+        let real = crate::common::external_tool("tar");
         std::fs::write(
             &tar,
             format!(
@@ -88,15 +88,6 @@ pub fn data_bin(dir: &Path, speed: DataSpeed) -> PathBuf {
             .expect("make the slow tar executable");
     }
     dir.to_path_buf()
-}
-
-fn which(program: &str) -> PathBuf {
-    std::env::var("PATH")
-        .unwrap_or_default()
-        .split(':')
-        .map(|dir| Path::new(dir).join(program))
-        .find(|path| path.is_file())
-        .unwrap_or_else(|| panic!("{program} is not on PATH"))
 }
 
 /// Every regular file under `root` with its contents, by path relative to `root`.
