@@ -10,10 +10,13 @@ pub mod diagram;
 pub mod emit;
 pub mod error;
 pub mod input;
+pub mod layout;
 pub mod manifests;
+pub mod plan;
 pub mod profile;
 pub mod render;
 pub mod setup;
+pub mod templating;
 pub mod validate;
 pub mod xml;
 

@@ -92,7 +92,7 @@ fn subcommands_and_options_complete() {
 fn components_complete() {
     assert_eq!(
         bash_candidates(&["hfgen", "render", "--component", ""]),
-        hfgen::render::templates::Component::ALL.map(|component| component.name())
+        hfgen::layout::Component::ALL.map(|component| component.name())
     );
 }
 

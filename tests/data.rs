@@ -6,7 +6,8 @@ mod common;
 
 use hfgen::manifests::Bundle;
 use hfgen::profile;
-use hfgen::render::{self, templates::Component};
+use hfgen::layout::Component;
+use hfgen::render;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -7,7 +7,8 @@ mod common;
 use hfgen::diagram::{self, graph::Graph, Format};
 use hfgen::manifests::Bundle;
 use hfgen::profile::{self, builtin};
-use hfgen::render::{self, templates::Component};
+use hfgen::layout::Component;
+use hfgen::render;
 use std::path::Path;
 
 const PINNED_IP: &str = "10.96.100.100";

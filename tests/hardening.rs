@@ -6,7 +6,8 @@ mod common;
 
 use hfgen::manifests::Bundle;
 use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
-use hfgen::render::{self, templates::Component};
+use hfgen::layout::Component;
+use hfgen::render;
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

@@ -6,7 +6,7 @@
 mod common;
 
 use hfgen::profile::{self, builtin::BUILTIN_PROFILES, model::Workflow};
-use hfgen::render::templates::Component;
+use hfgen::layout::Component;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fs;

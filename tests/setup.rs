@@ -7,7 +7,7 @@ mod common;
 use common::sandbox::{assert_success, find_call, flag, Call, Sandbox, GCLOUD_NOTHING_EXISTS};
 
 use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
-use hfgen::render::templates::Component;
+use hfgen::layout::Component;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use hfgen::manifests::{Bundle, Document, ManifestFile};
-use hfgen::render::templates::Component;
+use hfgen::layout::Component;
 use hfgen::validate::{cross, report};
 use std::path::{Path, PathBuf};
 

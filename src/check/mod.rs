@@ -14,25 +14,11 @@ use crate::emit::out_dir::folder_files;
 use crate::error::{Error, Result};
 use crate::manifests::Bundle;
 use crate::profile::LoadedProfile;
-use crate::render::{render, templates::Component};
+use crate::layout::{component_folders, Component, SETUP_SCRIPT};
+use crate::plan::Plan;
+use crate::render::render_plan;
 use crate::setup;
 use std::path::{Path, PathBuf};
-
-/// The `hfgen setup` script, kept beside the manifests it prepares the cluster for.
-pub const SETUP_SCRIPT: &str = "setup.sh";
-
-/// Subfolders of a golden folder holding what `render --component NAME --out` writes, for
-/// each component but the core.
-pub fn component_folders() -> impl Iterator<Item = Component> {
-    Component::ALL
-        .into_iter()
-        .filter(|component| *component != Component::Core)
-}
-
-/// Whether `name` is the subfolder of one of [`component_folders`].
-pub fn is_component_folder(name: &str) -> bool {
-    component_folders().any(|component| component.name() == name)
-}
 
 /// Every file the golden folder of `loaded` must hold, as (path relative to the folder with `/`
 /// separators, content), in a fixed order.
@@ -42,11 +28,11 @@ pub fn is_component_folder(name: &str) -> bool {
 /// should be guarded by golden files adds one line here, e.g.
 /// `files.push(("setup.sh".into(), setup::script(loaded)?));`
 pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
-    let profile = &loaded.profile;
+    let plan = Plan::new(&loaded.profile);
     // One render (and validation) of every component, selected as `render` and
     // `render --component NAME` would.
-    let all = render(loaded, &Component::ALL)?;
-    let defaults = Component::defaults(profile);
+    let all = render_plan(&plan, &loaded.short_name(), &Component::ALL)?;
+    let defaults = &plan.default_components;
     let selected = |component: &dyn Fn(Component) -> bool| Bundle {
         provided_claims: all.provided_claims.clone(),
         files: all
@@ -65,8 +51,8 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
     }
     // A GKE profile with neither [cluster] nor worker pools renders fine but has nothing
     // to set up.
-    if !setup::check::nothing_to_set_up(profile) {
-        files.push((SETUP_SCRIPT.into(), setup::script(loaded)?));
+    if !setup::check::nothing_to_set_up(&plan) {
+        files.push((SETUP_SCRIPT.into(), setup::script_of(loaded, &plan)?));
     }
     Ok(files)
 }

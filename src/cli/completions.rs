@@ -8,7 +8,7 @@
 
 use crate::error::Result;
 use crate::profile::{builtin, schema, validate::choices};
-use crate::render::templates::Component;
+use crate::layout::Component;
 use clap::{Args, CommandFactory};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, PathCompleter, ValueCompleter};
 use clap_complete::env::Shells;

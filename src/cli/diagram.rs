@@ -2,7 +2,8 @@
 
 use crate::diagram::{self, Format};
 use crate::error::Result;
-use crate::render::{self, templates::Component};
+use crate::layout::Component;
+use crate::render;
 use clap::Args;
 
 #[derive(Debug, Args)]

@@ -61,18 +61,17 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
 
 /// `--capacity`: the table (text) or the plan (JSON) on stdout, then the check's verdict.
 fn capacity(loaded: &crate::profile::LoadedProfile, format: ExplainFormat) -> Result<u8> {
-    use crate::render::capacity::{self, CapacityPlan};
-    let plan = CapacityPlan::new(&loaded.profile);
+    let plan = crate::plan::Plan::new(&loaded.profile);
     let text = match format {
-        ExplainFormat::Text => capacity::table(&plan),
+        ExplainFormat::Text => crate::plan::capacity::table(&plan.capacity),
         ExplainFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&plan).expect("plain JSON");
+            let mut text = serde_json::to_string_pretty(&plan.capacity).expect("plain JSON");
             text.push('\n');
             text
         }
     };
     super::write_stdout(&text)?;
-    super::capacity_check(loaded)?;
+    super::capacity_check(loaded, &plan)?;
     Ok(0)
 }
 

@@ -86,9 +86,10 @@ fn print_help(help: &clap::Error) -> u8 {
     }
 }
 
-/// The capacity check of `loaded` (`render`, `setup`): its warnings go to stderr.
-fn capacity_check(loaded: &LoadedProfile) -> Result<()> {
-    for warning in crate::render::capacity::check(loaded)? {
+/// The capacity check of `plan`, made from `loaded` (`render`, `setup`, `explain
+/// --capacity`): its warnings go to stderr.
+fn capacity_check(loaded: &LoadedProfile, plan: &crate::plan::Plan) -> Result<()> {
+    for warning in crate::plan::capacity::check(loaded, &plan.capacity)? {
         say(warning);
     }
     Ok(())

@@ -3,9 +3,11 @@
 use crate::diag::Diagnostic;
 use crate::emit;
 use crate::error::{Error, Result};
+use crate::layout::Component;
+use crate::plan::Plan;
 use crate::render::{
     self,
-    templates::{Component, TemplateSpec, TEMPLATES},
+    templates::{TemplateSpec, TEMPLATES},
 };
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -33,13 +35,14 @@ fn parse_component(name: &str) -> std::result::Result<Component, String> {
 
 pub fn run(args: RenderArgs) -> Result<u8> {
     let loaded = args.profile.load()?;
-    super::capacity_check(&loaded)?;
+    let plan = Plan::new(&loaded.profile);
+    super::capacity_check(&loaded, &plan)?;
     let components = if args.components.is_empty() {
-        Component::defaults(&loaded.profile)
+        plan.default_components.clone()
     } else {
         args.components
     };
-    let bundle = render::render(&loaded, &components)?;
+    let bundle = render::render_plan(&plan, &loaded.short_name(), &components)?;
     match args.out {
         Some(dir) => {
             refuse_other_components(&dir, &components)?;

@@ -12,8 +12,9 @@ pub struct SetupArgs {
 pub fn run(args: SetupArgs) -> Result<u8> {
     let loaded = args.profile.load()?;
     crate::profile::check_cluster::placeholders(&loaded)?;
-    super::capacity_check(&loaded)?;
-    let script = crate::setup::script(&loaded)?;
+    let plan = crate::plan::Plan::new(&loaded.profile);
+    super::capacity_check(&loaded, &plan)?;
+    let script = crate::setup::script_of(&loaded, &plan)?;
     super::write_stdout(&script)?;
     Ok(0)
 }

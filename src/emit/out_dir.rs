@@ -244,7 +244,7 @@ fn own_entries(
         let kind = entry
             .file_type()
             .map_err(|e| io_error("read", &entry.path(), e))?;
-        if kind.is_dir() && crate::check::is_component_folder(&name) {
+        if kind.is_dir() && crate::layout::is_component_folder(&name) {
             component_folder_entries(&entry.path(), &name, &mut foreign)?;
         } else if kind.is_file() && (own.contains(&name) || hfgen_file_name(&name)) {
             removable.push(PathBuf::from(&name));
@@ -287,7 +287,7 @@ fn every_entry(dir: &Path, prefix: &Path, removable: &mut Removable) -> Result<(
 /// A file name that some hfgen output folder holds.
 pub(super) fn hfgen_file_name(name: &str) -> bool {
     name == "kustomization.yaml"
-        || name == crate::check::SETUP_SCRIPT
+        || name == crate::layout::SETUP_SCRIPT
         || crate::render::templates::TEMPLATES
             .iter()
             .any(|template| template.file == name)

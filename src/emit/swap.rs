@@ -273,7 +273,7 @@ fn only_hfgen_files(dir: &Path, depth: usize) -> bool {
             Ok(kind) if kind.is_file() => hfgen_file_name(&name),
             Ok(kind) if kind.is_dir() => {
                 depth < 3
-                    && (name == "old" || crate::check::is_component_folder(&name))
+                    && (name == "old" || crate::layout::is_component_folder(&name))
                     && only_hfgen_files(&entry.path(), depth + 1)
             }
             _ => false,

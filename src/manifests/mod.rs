@@ -5,7 +5,7 @@ pub mod objects;
 pub mod yaml;
 
 use crate::error::{Error, Result};
-use crate::render::templates::Component;
+use crate::layout::Component;
 use serde_json::Value;
 use std::collections::HashMap;
 

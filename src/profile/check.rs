@@ -52,15 +52,28 @@ pub fn run(
     root: &str,
     checks: &[Check],
 ) -> Result<Vec<Diagnostic>> {
+    run_with(profile, origins, root, |profile, findings| {
+        for check in checks {
+            check(profile, findings);
+        }
+    })
+}
+
+/// Runs `check`, which may carry what it needs beyond the profile (the capacity check's
+/// plan), like [`run`].
+pub fn run_with(
+    profile: &Profile,
+    origins: &Origins,
+    root: &str,
+    check: impl FnOnce(&Profile, &mut Findings),
+) -> Result<Vec<Diagnostic>> {
     let mut findings = Findings {
         origins,
         root,
         errors: Vec::new(),
         warnings: Vec::new(),
     };
-    for check in checks {
-        check(profile, &mut findings);
-    }
+    check(profile, &mut findings);
     crate::diag::sort_by_place(&mut findings.errors);
     crate::diag::sort_by_place(&mut findings.warnings);
     if findings.errors.is_empty() {

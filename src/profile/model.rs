@@ -334,7 +334,7 @@ pub enum DataSource {
 }
 
 /// A .tar.gz archive in S3-compatible storage, with workflow.json at its top level.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct S3Object {
     /// The storage's https:// endpoint, e.g. `https://s3.eu-west-1.amazonaws.com` or a MinIO URL.

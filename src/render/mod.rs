@@ -1,28 +1,32 @@
 //! Rendering: profile -> templates -> YAML text, parsed back to prove it is YAML.
 
-pub mod capacity;
 pub mod context;
 pub mod env;
-pub mod plan;
 pub mod stamp;
 pub mod templates;
-pub mod yaml_scalar;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::layout::Component;
 use crate::manifests::{parse_documents, Bundle, ManifestFile};
+use crate::plan::Plan;
 use crate::profile::LoadedProfile;
 use crate::validate::{self, kube_schema::KubeSchemas, kube_schema::DEFAULT_VERSION};
 use context::RenderContext;
 use minijinja::value::{Serde, Value};
 use minijinja::Environment;
-use templates::{Component, JOB_TEMPLATE, TEMPLATES};
+use templates::{JOB_TEMPLATE, TEMPLATES};
 
 /// Renders the templates of `components` for `profile`, in apply order. Every component is
 /// rendered and validated, so references across components (the post-processing Jobs use
 /// the core's claim) are checked whatever the user selects.
 pub fn render(loaded: &LoadedProfile, components: &[Component]) -> Result<Bundle> {
-    let bundle = render_unchecked(loaded)?;
+    render_plan(&Plan::new(&loaded.profile), &loaded.short_name(), components)
+}
+
+/// [`render`] of a plan made already; `profile_name` goes into every object's stamp.
+pub fn render_plan(plan: &Plan, profile_name: &str, components: &[Component]) -> Result<Bundle> {
+    let bundle = render_plan_unchecked(plan, profile_name)?;
     let schemas = KubeSchemas::load(DEFAULT_VERSION).map_err(|e| Error::msg(e.to_string()))?;
     let mut findings = validate::validate_bundle(&bundle, schemas);
     if !findings.is_empty() {
@@ -50,11 +54,12 @@ pub fn render(loaded: &LoadedProfile, components: &[Component]) -> Result<Bundle
 /// Renders every component without validating it; each object records hfgen's version and
 /// the profile's name ([`stamp`]).
 pub fn render_unchecked(loaded: &LoadedProfile) -> Result<Bundle> {
+    render_plan_unchecked(&Plan::new(&loaded.profile), &loaded.short_name())
+}
+
+fn render_plan_unchecked(plan: &Plan, profile_name: &str) -> Result<Bundle> {
     let env = env::environment().map_err(|e| template_error("(environment)", e))?;
-    let render_context = RenderContext::new(&loaded.profile);
-    let plan = render_context.plan.clone();
-    let context = Value::from(Serde(render_context));
-    let profile_name = loaded.short_name();
+    let context = Value::from(Serde(RenderContext::new(plan)));
     let job_template = render_job_template(env, &context)?;
     let context = minijinja::context! {
         job_template => Value::from_safe_string(job_template),
@@ -65,11 +70,11 @@ pub fn render_unchecked(loaded: &LoadedProfile) -> Result<Bundle> {
         ..Bundle::default()
     };
     for spec in TEMPLATES {
-        if !(spec.enabled)(&plan) {
+        if !(spec.enabled)(plan) {
             continue;
         }
         let name = spec.template_name();
-        let text = stamp::stamp(&render_template(env, &name, &context)?, &profile_name);
+        let text = stamp::stamp(&render_template(env, &name, &context)?, profile_name);
         let documents = parse_documents(&name, &text)?;
         if documents.is_empty() {
             continue;

@@ -3,7 +3,7 @@
 //! labels, i.e. the engine's, so hfgen's own version needs a key of its own). Added here, once,
 //! after templating, rather than by every template.
 
-use super::yaml_scalar::write_string;
+use crate::templating::yaml_scalar::write_string;
 
 /// Annotation naming the hfgen version that rendered the object.
 pub const VERSION_KEY: &str = "hfgen/version";

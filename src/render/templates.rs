@@ -1,43 +1,7 @@
 //! The templates, one per upstream manifest file, in apply order.
 
-use super::plan::DeploymentPlan;
-
-/// A group of objects a user renders together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Component {
-    /// Everything needed to run a workflow.
-    Core,
-    /// The log-parser and viz-trace Jobs: with the core unless `postprocess.automatic = false`.
-    Postprocess,
-    /// A pod that mounts the shared volume read-only, for `kubectl cp` of the results.
-    Results,
-}
-
-impl Component {
-    pub const ALL: [Component; 3] = [Component::Core, Component::Postprocess, Component::Results];
-
-    /// What `hfgen render` renders without `--component`: the core, and the post-processing
-    /// Jobs too when they follow the run by themselves (`postprocess.automatic`).
-    pub fn defaults(profile: &crate::profile::Profile) -> Vec<Component> {
-        if profile.postprocess.automatic {
-            vec![Component::Core, Component::Postprocess]
-        } else {
-            vec![Component::Core]
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Component::Core => "core",
-            Component::Postprocess => "postprocess",
-            Component::Results => "results",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Component> {
-        Component::ALL.into_iter().find(|c| c.name() == name)
-    }
-}
+use crate::layout::Component;
+use crate::plan::Plan;
 
 /// One template and the file it renders to.
 #[derive(Debug)]
@@ -46,7 +10,7 @@ pub struct TemplateSpec {
     pub file: &'static str,
     pub component: Component,
     /// Whether the plan deploys this file's objects at all.
-    pub enabled: fn(&DeploymentPlan) -> bool,
+    pub enabled: fn(&Plan) -> bool,
     pub source: &'static str,
 }
 
@@ -75,16 +39,16 @@ macro_rules! template {
 /// PVC, Deployments, Jobs (the engine's run, the data it waits for, the post-processing).
 pub const TEMPLATES: &[TemplateSpec] = &[
     template!("namespace.yml", Core, |plan| plan.create_namespace),
-    template!("network-policy.yml", Core, |plan| plan.network_policy),
+    template!("network-policy.yml", Core, |plan| plan.network_policy.enabled),
     template!("rbac.yml", Core),
     template!("cm.yml", Core),
-    template!("nfs-server-service.yml", Core, |plan| plan.nfs_server),
+    template!("nfs-server-service.yml", Core, |plan| plan.storage.has_own_nfs_server()),
     template!("redis-service.yml", Core),
-    template!("rabbitmq.yml", Core, |plan| plan.rabbitmq),
-    template!("pv-pvc.yml", Core, |plan| plan.renders_claim),
-    template!("nfs-server.yml", Core, |plan| plan.nfs_server),
+    template!("rabbitmq.yml", Core, |plan| plan.execution.has_rabbitmq()),
+    template!("pv-pvc.yml", Core, |plan| plan.storage.renders_claim()),
+    template!("nfs-server.yml", Core, |plan| plan.storage.has_own_nfs_server()),
     template!("redis.yml", Core),
-    template!("worker-pools.yml", Core, |plan| plan.rabbitmq),
+    template!("worker-pools.yml", Core, |plan| plan.execution.has_rabbitmq()),
     template!("pdb.yml", Core),
     template!("hyperflow-engine-job.yml", Core),
     template!("nfs-data-job.yml", Core),

@@ -4,21 +4,19 @@
 
 use crate::diag::Diagnostic;
 use crate::error::Result;
-use crate::profile::model::{Dns, Platform, Profile};
+use crate::profile::model::Platform;
 use crate::profile::LoadedProfile;
-use crate::render::plan::DeploymentPlan;
+use crate::plan::Plan;
 
 /// A GKE profile without `[cluster]` runs on a cluster that exists: its script sets up only
 /// the worker pools, and without pools there is nothing for a script to do.
-pub fn nothing_to_set_up(profile: &Profile) -> bool {
-    profile.platform == Platform::Gke
-        && profile.cluster.is_none()
-        && !DeploymentPlan::new(profile).rabbitmq
+pub fn nothing_to_set_up(plan: &Plan) -> bool {
+    plan.platform == Platform::Gke && plan.cluster.is_none() && !plan.execution.has_rabbitmq()
 }
 
 /// Refuses a profile that [`nothing_to_set_up`], saying what would give it a script.
-pub fn check(loaded: &LoadedProfile) -> Result<()> {
-    if nothing_to_set_up(&loaded.profile) {
+pub fn check(loaded: &LoadedProfile, plan: &Plan) -> Result<()> {
+    if nothing_to_set_up(plan) {
         let mut diagnostic = Diagnostic::error(format!(
             "{}: nothing to set up: platform = \"gke\" without a [cluster] section runs on an existing cluster, and with execution.mode = \"jobs\" it needs nothing installed there",
             loaded.name
@@ -29,20 +27,13 @@ pub fn check(loaded: &LoadedProfile) -> Result<()> {
     Ok(())
 }
 
-/// The `[dns]` section's defaults, for a profile that leaves it out.
-pub fn default_dns() -> Dns {
-    toml::Value::Table(toml::Table::new())
-        .try_into()
-        .expect("every field of [dns] has a default")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn dns_defaults_are_the_seed_values() {
-        let dns = default_dns();
+        let dns = crate::plan::default_dns();
         assert_eq!(dns.cluster_dns_ip, "10.96.0.10");
         assert_eq!(dns.cluster_domain, "cluster.local");
         assert_eq!(dns.upstream, "8.8.8.8");

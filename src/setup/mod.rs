@@ -2,7 +2,7 @@
 //!
 //! The script comes from a template per kind of profile (`templates/setup/*.sh.j2`), rendered
 //! with the manifests' environment, whose `.sh` auto-escape quotes every value as one shell
-//! word ([`shell_quote`]). The GKE node pools' labels are the same `nodes.master` and
+//! word ([`crate::templating::shell_quote`]). The GKE node pools' labels are the same `nodes.master` and
 //! `nodes.worker` maps that the manifests use as node selectors. A profile with worker pools
 //! also gets `templates/setup/_pools.sh.j2`: KEDA at the version of the vendored CRDs, and
 //! RabbitMQ's Secret, which no render holds, in the normal run where the script makes the
@@ -11,17 +11,13 @@
 
 pub mod check;
 mod kind;
-pub mod shell_quote;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::profile::model::{Cluster, Dns, Nfs, NfsAddress, Platform};
+use crate::plan::capacity::{HostSize, PoolCapacity};
+use crate::plan::{NfsAddressing, Plan, RABBITMQ_MANAGEMENT_PORT, RABBITMQ_SECRET, RABBITMQ_USER};
+use crate::profile::model::{Cluster, Dns, NfsAddress, Platform};
 use crate::profile::LoadedProfile;
-use crate::render::capacity::{CapacityPlan, HostSize, PoolCapacity};
-use crate::render::context::rabbitmq_host;
-use crate::render::plan::{
-    DeploymentPlan, RABBITMQ_MANAGEMENT_PORT, RABBITMQ_SECRET, RABBITMQ_USER,
-};
 use crate::validate::crd::keda_manifest_url;
 use indexmap::IndexMap;
 use minijinja::value::{Serde, Value};
@@ -58,7 +54,7 @@ const HOST: SetupTemplate = setup_template!("_host");
 struct SetupContext<'a> {
     cluster: Option<&'a Cluster>,
     dns: Dns,
-    nfs: &'a Nfs,
+    nfs: &'a NfsAddressing,
     /// `nodes.master` as `KEY=VALUE,...`: gcloud's `--node-labels` and kubectl's `--selector`.
     master_labels: String,
     worker_labels: String,
@@ -89,41 +85,44 @@ struct SetupContext<'a> {
 
 /// The setup script of `loaded`: the same profile always gives the same bytes.
 pub fn script(loaded: &LoadedProfile) -> Result<String> {
-    let profile = &loaded.profile;
-    check::check(loaded)?;
+    script_of(loaded, &Plan::new(&loaded.profile))
+}
+
+/// The setup script of `plan`, made from `loaded` (whose name and places the errors use).
+pub fn script_of(loaded: &LoadedProfile, plan: &Plan) -> Result<String> {
+    check::check(loaded, plan)?;
     // What does not fit is refused here too; `hfgen setup` prints the warnings.
-    crate::render::capacity::check(loaded)?;
-    let template = match (profile.platform, profile.nfs.address) {
-        (Platform::Gke, _) if profile.cluster.is_none() => &POOLS_ONLY,
+    crate::plan::capacity::check(loaded, &plan.capacity)?;
+    let template = match (plan.platform, plan.nfs_addressing.address) {
+        (Platform::Gke, _) if plan.cluster.is_none() => &POOLS_ONLY,
         (Platform::Gke, _) => &GKE,
         (Platform::Minikube, NfsAddress::Dns) => &MINIKUBE_DNSMASQ,
         (Platform::Minikube, NfsAddress::Ip) => &MINIKUBE_IP,
         (Platform::Kind, _) => &KIND,
     };
-    let plan = DeploymentPlan::new(profile);
-    let capacity = CapacityPlan::new(profile);
+    let capacity = &plan.capacity;
     let context = SetupContext {
-        cluster: profile.cluster.as_ref(),
-        dns: profile.dns.clone().unwrap_or_else(check::default_dns),
-        nfs: &profile.nfs,
-        master_labels: label_list(&profile.nodes.master),
-        worker_labels: label_list(&profile.nodes.worker),
-        service_cidr: match profile.nfs.address {
-            NfsAddress::Ip => profile.nfs.service_cidr.as_deref(),
-            NfsAddress::Dns => None,
+        cluster: plan.cluster.as_ref(),
+        dns: plan.dns.clone(),
+        nfs: &plan.nfs_addressing,
+        master_labels: label_list(&plan.nodes.master),
+        worker_labels: label_list(&plan.nodes.worker),
+        service_cidr: plan.nfs_addressing.pinned_service_cidr(),
+        namespace: &plan.namespace,
+        network_policy: plan.network_policy.enabled,
+        kind_config: match plan.platform {
+            Platform::Kind => Some(kind::config(plan)),
+            Platform::Gke | Platform::Minikube => None,
         },
-        namespace: &profile.namespace,
-        network_policy: profile.network_policy.enabled,
-        kind_config: (profile.platform == Platform::Kind).then(|| kind::config(profile)),
         host: capacity.host,
         master_nodes: capacity.pool("master pool").map(NodeBounds::of),
         worker_nodes: capacity.pool("worker pool").map(NodeBounds::of),
-        filestore: plan.filestore,
-        pools: plan.rabbitmq,
+        filestore: plan.storage.needs_filestore(),
+        pools: plan.execution.has_rabbitmq(),
         keda_manifest: keda_manifest_url(),
         rabbitmq_secret: RABBITMQ_SECRET,
         rabbitmq_user: RABBITMQ_USER,
-        rabbitmq_management: format!("{}:{RABBITMQ_MANAGEMENT_PORT}", rabbitmq_host(profile)),
+        rabbitmq_management: format!("{}:{RABBITMQ_MANAGEMENT_PORT}", plan.rabbitmq_host()),
     };
     render(template, &context).map_err(|error| {
         Error::new(Diagnostic::error(format!(
@@ -163,7 +162,7 @@ fn render(
     template: &SetupTemplate,
     context: &SetupContext<'_>,
 ) -> Result<String, minijinja::Error> {
-    let mut env = crate::render::env::configured();
+    let mut env = crate::templating::configured();
     env.add_template(POOLS.name, POOLS.source)?;
     env.add_template(HOST.name, HOST.source)?;
     env.add_template(template.name, template.source)?;

@@ -148,7 +148,7 @@ fn unexpected_field(message: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use crate::manifests::ManifestFile;
-    use crate::render::templates::Component;
+    use crate::layout::Component;
     use serde_json::json;
 
     /// The Jobs the engine will create from the template are held to the API server's rules:

@@ -13,7 +13,7 @@ use crate::manifests::objects::{
     host_is_service, is_workload, object_details, selects, url_host, PodTemplate,
 };
 use crate::manifests::{parse_documents, Bundle, Document};
-use crate::render::templates::Component;
+use crate::layout::Component;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 

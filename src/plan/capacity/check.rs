@@ -9,13 +9,12 @@ use crate::profile::check::Findings;
 use crate::profile::model::{Platform, Profile};
 use crate::profile::LoadedProfile;
 
-/// Runs the capacity check on `loaded`: its warnings, or every error at once.
-pub fn check(loaded: &LoadedProfile) -> Result<Vec<Diagnostic>> {
-    crate::profile::check::run(&loaded.profile, &loaded.origins, &loaded.name, &[capacity])
-}
-
-fn capacity(profile: &Profile, findings: &mut Findings) {
-    report(&CapacityPlan::new(profile), profile, findings);
+/// Runs the capacity check of `plan`, made from `loaded`: its warnings, or every error at once.
+pub fn check(loaded: &LoadedProfile, plan: &CapacityPlan) -> Result<Vec<Diagnostic>> {
+    let (profile, origins) = (&loaded.profile, &loaded.origins);
+    crate::profile::check::run_with(profile, origins, &loaded.name, |profile, findings| {
+        report(plan, profile, findings)
+    })
 }
 
 /// Reports what does not fit in `plan` (made from `profile`) to `findings`.

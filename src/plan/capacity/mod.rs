@@ -16,7 +16,7 @@ pub use check::{check, report};
 
 use crate::profile::formats::parse_quantity;
 use crate::profile::model::{NodePool, Platform, Profile};
-use crate::render::plan::DeploymentPlan;
+use crate::plan::Plan;
 use serde::Serialize;
 
 /// Above this share of a pool's CPU or memory, the check warns: one more pod, a larger
@@ -209,9 +209,9 @@ pub struct CapacityPlan {
 }
 
 impl CapacityPlan {
-    pub fn new(profile: &Profile) -> CapacityPlan {
-        let plan = DeploymentPlan::new(profile);
-        let (master, worker) = (master_pods(profile, &plan), worker_pods(profile, &plan));
+    /// The capacity facts of `profile`, whose deployment is `plan` (all but its capacity).
+    pub fn new(profile: &Profile, plan: &Plan) -> CapacityPlan {
+        let (master, worker) = (master_pods(plan), worker_pods(profile, plan));
         let system = machines::system_pods(profile.platform);
         let once = PodGroup {
             name: system_once_name(profile.platform).into(),
@@ -407,8 +407,8 @@ fn group(name: impl Into<String>, cpu: &str, memory: &str, count: u64) -> PodGro
 
 /// The pods that select `nodes.master`: the engine, the services, the data Job and, with
 /// the run, the trace visualisation.
-fn master_pods(profile: &Profile, plan: &DeploymentPlan) -> Vec<PodGroup> {
-    let resources = profile.resources.resolved();
+fn master_pods(plan: &Plan) -> Vec<PodGroup> {
+    let resources = &plan.resources;
     let mut pods = vec![
         group(
             "hyperflow-engine",
@@ -418,11 +418,11 @@ fn master_pods(profile: &Profile, plan: &DeploymentPlan) -> Vec<PodGroup> {
         ),
         group("redis", &resources.redis.cpu, &resources.redis.memory, 1),
     ];
-    if plan.nfs_server {
+    if plan.storage.has_own_nfs_server() {
         let nfs = &resources.nfs_server;
         pods.push(group("nfs-server", &nfs.cpu, &nfs.memory, 1));
     }
-    if plan.rabbitmq {
+    if plan.execution.has_rabbitmq() {
         let rabbitmq = &resources.rabbitmq;
         pods.push(group("rabbitmq", &rabbitmq.cpu, &rabbitmq.memory, 1));
     }
@@ -432,7 +432,7 @@ fn master_pods(profile: &Profile, plan: &DeploymentPlan) -> Vec<PodGroup> {
         &resources.data.memory,
         1,
     ));
-    if profile.postprocess.automatic {
+    if plan.postprocess.automatic {
         let viz = &resources.viz_trace;
         pods.push(group("viz-trace Job", &viz.cpu, &viz.memory, 1));
     }
@@ -442,21 +442,21 @@ fn master_pods(profile: &Profile, plan: &DeploymentPlan) -> Vec<PodGroup> {
 /// The pods that select `nodes.worker`: one task Job of the largest task (the profile's task
 /// requests, or jobvars' where they replace them), the log parser with the run, and every
 /// worker pool at `max_replicas`.
-fn worker_pods(profile: &Profile, plan: &DeploymentPlan) -> Vec<PodGroup> {
-    let resources = profile.resources.resolved();
+fn worker_pods(profile: &Profile, plan: &Plan) -> Vec<PodGroup> {
+    let resources = &plan.resources;
     let jobvars = &profile.workflow_config.jobvars;
     let task_cpu = jobvars
         .get("cpuRequest")
-        .unwrap_or(&profile.tasks.cpu_request);
+        .unwrap_or(&plan.tasks.cpu_request);
     let task_memory = jobvars
         .get("memRequest")
-        .unwrap_or(&profile.tasks.memory_request);
+        .unwrap_or(&plan.tasks.memory_request);
     let mut pods = vec![group("task Job", task_cpu, task_memory, 1)];
-    if profile.postprocess.automatic {
+    if plan.postprocess.automatic {
         let parser = &resources.log_parser;
         pods.push(group("log-parser Job", &parser.cpu, &parser.memory, 1));
     }
-    pods.extend(plan.pools.iter().map(|pool| {
+    pods.extend(plan.execution.pools().iter().map(|pool| {
         group(
             pool.deployment.clone(),
             &pool.cpu_request,
