@@ -11,9 +11,9 @@
 
 use hfgen::check::expected_files;
 use hfgen::emit::out_dir::folder_files;
+use hfgen::layout::Component;
 use hfgen::manifests::parse_documents;
 use hfgen::profile::{self, LoadedProfile};
-use hfgen::layout::Component;
 use hfgen::render;
 use hfgen::validate::document::Checks;
 use hfgen::validate::files::validate_text;

@@ -477,9 +477,9 @@ fn capacity_cost_grows_linearly_with_the_pools() {
         let loaded = hfgen::profile::load(&pools_profile(dir.path(), count), &[]).unwrap();
         let start = std::time::Instant::now();
         for _ in 0..20 {
-            let plan = hfgen::render::capacity::CapacityPlan::new(&loaded.profile);
-            std::hint::black_box(hfgen::render::capacity::table(&plan));
-            std::hint::black_box(hfgen::render::capacity::check(&loaded).unwrap());
+            let plan = hfgen::plan::Plan::new(&loaded.profile);
+            std::hint::black_box(hfgen::plan::capacity::table(&plan.capacity));
+            std::hint::black_box(hfgen::plan::capacity::check(&loaded, &plan.capacity).unwrap());
         }
         start.elapsed().as_secs_f64()
     };
@@ -566,7 +566,7 @@ fn the_capacity_plan_counts_every_rendered_pod_on_its_pool() {
         let render = run("render", profile, &[]);
         assert!(render.status.success(), "{}", stderr(&render));
         let pods = pods_of(&documents(&stdout(&render)));
-        let plan = hfgen::render::capacity::CapacityPlan::new(&loaded.profile);
+        let plan = hfgen::plan::Plan::new(&loaded.profile).capacity;
         for (labels, pool) in [
             (&loaded.profile.nodes.master, &plan.pools[0]),
             (&loaded.profile.nodes.worker, &plan.pools[1]),

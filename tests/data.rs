@@ -4,9 +4,9 @@
 
 mod common;
 
+use hfgen::layout::Component;
 use hfgen::manifests::Bundle;
 use hfgen::profile;
-use hfgen::layout::Component;
 use hfgen::render;
 use serde_json::Value;
 use std::io::Write;

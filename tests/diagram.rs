@@ -5,9 +5,9 @@
 mod common;
 
 use hfgen::diagram::{self, graph::Graph, Format};
+use hfgen::layout::Component;
 use hfgen::manifests::Bundle;
 use hfgen::profile::{self, builtin};
-use hfgen::layout::Component;
 use hfgen::render;
 use std::path::Path;
 

@@ -4,9 +4,9 @@
 
 mod common;
 
+use hfgen::layout::Component;
 use hfgen::manifests::Bundle;
 use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
-use hfgen::layout::Component;
 use hfgen::render;
 use proptest::prelude::*;
 use serde_json::Value;

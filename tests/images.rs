@@ -5,8 +5,8 @@
 
 mod common;
 
-use hfgen::profile::{self, builtin::BUILTIN_PROFILES, model::Workflow};
 use hfgen::layout::Component;
+use hfgen::profile::{self, builtin::BUILTIN_PROFILES, model::Workflow};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fs;

@@ -6,8 +6,8 @@ mod common;
 
 use common::sandbox::{assert_success, find_call, flag, Call, Sandbox, GCLOUD_NOTHING_EXISTS};
 
-use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
 use hfgen::layout::Component;
+use hfgen::profile::{self, builtin::BUILTIN_PROFILES};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;

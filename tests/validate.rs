@@ -7,8 +7,8 @@
 mod common;
 
 use common::*;
-use hfgen::manifests::{Bundle, Document, ManifestFile};
 use hfgen::layout::Component;
+use hfgen::manifests::{Bundle, Document, ManifestFile};
 use hfgen::validate::{cross, report};
 use std::path::{Path, PathBuf};
 

@@ -12,10 +12,10 @@ pub use compare::{compare, FileDrift};
 
 use crate::emit::out_dir::folder_files;
 use crate::error::{Error, Result};
-use crate::manifests::Bundle;
-use crate::profile::LoadedProfile;
 use crate::layout::{component_folders, Component, SETUP_SCRIPT};
+use crate::manifests::Bundle;
 use crate::plan::Plan;
+use crate::profile::LoadedProfile;
 use crate::render::render_plan;
 use crate::setup;
 use std::path::{Path, PathBuf};

@@ -7,8 +7,8 @@
 //! change with the schema.
 
 use crate::error::Result;
-use crate::profile::{builtin, schema, validate::choices};
 use crate::layout::Component;
+use crate::profile::{builtin, schema, validate::choices};
 use clap::{Args, CommandFactory};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, PathCompleter, ValueCompleter};
 use clap_complete::env::Shells;

@@ -330,3 +330,14 @@ fn admission_controller_off(profile: &Profile) -> bool {
     profile.engine.admission_controller.is_none()
         && tag_version(&profile.images.engine, "v").is_none_or(|version| version >= ENGINE_1_9)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dns_defaults_are_the_seed_values() {
+        let dns = super::default_dns();
+        assert_eq!(dns.cluster_dns_ip, "10.96.0.10");
+        assert_eq!(dns.cluster_domain, "cluster.local");
+        assert_eq!(dns.upstream, "8.8.8.8");
+    }
+}

@@ -7,10 +7,10 @@ use super::{
     rabbitmq_host, rabbitmq_memory_watermark, ResolvedImages, DEFAULT_CLAIM_SIZE, NFS_CLAIM,
     STORAGE_CLASS_CLAIM,
 };
+use crate::profile::model::StorageType;
 use crate::profile::model::{Data, DataSource, ExecutionMode, NfsAddress, NfsExport, Profile};
 use crate::profile::pools::{resolved_pools, ResolvedPool};
 use crate::profile::presets::Preset;
-use crate::profile::model::StorageType;
 use serde::Serialize;
 
 /// Where the workflow directory lives: the claim every pod mounts it from.
@@ -110,9 +110,7 @@ impl StoragePlan {
     pub fn claim(&self) -> &str {
         match self {
             StoragePlan::NfsServer(nfs) => &nfs.claim,
-            StoragePlan::StorageClass { claim, .. } | StoragePlan::ExistingClaim { claim } => {
-                claim
-            }
+            StoragePlan::StorageClass { claim, .. } | StoragePlan::ExistingClaim { claim } => claim,
         }
     }
 
@@ -209,7 +207,11 @@ impl DataPlan {
             },
             from,
             overwrite: data.overwrite,
-            staging: preset.iter().flat_map(|preset| preset.staging).copied().collect(),
+            staging: preset
+                .iter()
+                .flat_map(|preset| preset.staging)
+                .copied()
+                .collect(),
         }
     }
 }

@@ -21,7 +21,11 @@ use templates::{JOB_TEMPLATE, TEMPLATES};
 /// rendered and validated, so references across components (the post-processing Jobs use
 /// the core's claim) are checked whatever the user selects.
 pub fn render(loaded: &LoadedProfile, components: &[Component]) -> Result<Bundle> {
-    render_plan(&Plan::new(&loaded.profile), &loaded.short_name(), components)
+    render_plan(
+        &Plan::new(&loaded.profile),
+        &loaded.short_name(),
+        components,
+    )
 }
 
 /// [`render`] of a plan made already; `profile_name` goes into every object's stamp.

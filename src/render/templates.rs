@@ -39,16 +39,24 @@ macro_rules! template {
 /// PVC, Deployments, Jobs (the engine's run, the data it waits for, the post-processing).
 pub const TEMPLATES: &[TemplateSpec] = &[
     template!("namespace.yml", Core, |plan| plan.create_namespace),
-    template!("network-policy.yml", Core, |plan| plan.network_policy.enabled),
+    template!("network-policy.yml", Core, |plan| plan
+        .network_policy
+        .enabled),
     template!("rbac.yml", Core),
     template!("cm.yml", Core),
-    template!("nfs-server-service.yml", Core, |plan| plan.storage.has_own_nfs_server()),
+    template!("nfs-server-service.yml", Core, |plan| plan
+        .storage
+        .has_own_nfs_server()),
     template!("redis-service.yml", Core),
     template!("rabbitmq.yml", Core, |plan| plan.execution.has_rabbitmq()),
     template!("pv-pvc.yml", Core, |plan| plan.storage.renders_claim()),
-    template!("nfs-server.yml", Core, |plan| plan.storage.has_own_nfs_server()),
+    template!("nfs-server.yml", Core, |plan| plan
+        .storage
+        .has_own_nfs_server()),
     template!("redis.yml", Core),
-    template!("worker-pools.yml", Core, |plan| plan.execution.has_rabbitmq()),
+    template!("worker-pools.yml", Core, |plan| plan
+        .execution
+        .has_rabbitmq()),
     template!("pdb.yml", Core),
     template!("hyperflow-engine-job.yml", Core),
     template!("nfs-data-job.yml", Core),

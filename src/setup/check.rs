@@ -4,9 +4,9 @@
 
 use crate::diag::Diagnostic;
 use crate::error::Result;
+use crate::plan::Plan;
 use crate::profile::model::Platform;
 use crate::profile::LoadedProfile;
-use crate::plan::Plan;
 
 /// A GKE profile without `[cluster]` runs on a cluster that exists: its script sets up only
 /// the worker pools, and without pools there is nothing for a script to do.
@@ -25,17 +25,4 @@ pub fn check(loaded: &LoadedProfile, plan: &Plan) -> Result<()> {
         return Err(diagnostic.into());
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dns_defaults_are_the_seed_values() {
-        let dns = crate::plan::default_dns();
-        assert_eq!(dns.cluster_dns_ip, "10.96.0.10");
-        assert_eq!(dns.cluster_domain, "cluster.local");
-        assert_eq!(dns.upstream, "8.8.8.8");
-    }
 }

@@ -7,9 +7,7 @@ use serde_json::json;
 
 // Worker nodes of each label set: upstream's README starts with one `hfmaster` and two
 // `hfworker` nodes; the capacity check counts the same nodes.
-use crate::plan::capacity::{
-    KIND_MASTER_NODES as MASTER_NODES, KIND_WORKER_NODES as WORKER_NODES,
-};
+use crate::plan::capacity::{KIND_MASTER_NODES as MASTER_NODES, KIND_WORKER_NODES as WORKER_NODES};
 
 /// The kubeadm patch that turns on the kubelet's seccomp default on a joining node.
 const SECCOMP_DEFAULT_JOIN: &str = "kind: JoinConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n    seccomp-default: \"true\"\n";

@@ -147,8 +147,8 @@ fn unexpected_field(message: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifests::ManifestFile;
     use crate::layout::Component;
+    use crate::manifests::ManifestFile;
     use serde_json::json;
 
     /// The Jobs the engine will create from the template are held to the API server's rules:

@@ -5,6 +5,7 @@ use super::{
     WORKER_IMAGE_PLACEHOLDER,
 };
 use crate::error::Result;
+use crate::layout::Component;
 use crate::manifests::hyperflow::{
     execution_models, model_queue, EXECUTION_MODELS_FILE, NAMESPACE_ENV, QUEUE_NAME_ENV,
     RABBIT_HOSTNAME_ENV,
@@ -13,7 +14,6 @@ use crate::manifests::objects::{
     host_is_service, is_workload, object_details, selects, url_host, PodTemplate,
 };
 use crate::manifests::{parse_documents, Bundle, Document};
-use crate::layout::Component;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 

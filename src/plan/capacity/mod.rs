@@ -14,9 +14,9 @@ pub mod machines;
 
 pub use check::{check, report};
 
+use crate::plan::Plan;
 use crate::profile::formats::parse_quantity;
 use crate::profile::model::{NodePool, Platform, Profile};
-use crate::plan::Plan;
 use serde::Serialize;
 
 /// Above this share of a pool's CPU or memory, the check warns: one more pod, a larger
@@ -445,9 +445,7 @@ fn master_pods(plan: &Plan) -> Vec<PodGroup> {
 fn worker_pods(profile: &Profile, plan: &Plan) -> Vec<PodGroup> {
     let resources = &plan.resources;
     let jobvars = &profile.workflow_config.jobvars;
-    let task_cpu = jobvars
-        .get("cpuRequest")
-        .unwrap_or(&plan.tasks.cpu_request);
+    let task_cpu = jobvars.get("cpuRequest").unwrap_or(&plan.tasks.cpu_request);
     let task_memory = jobvars
         .get("memRequest")
         .unwrap_or(&plan.tasks.memory_request);

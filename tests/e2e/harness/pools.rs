@@ -6,7 +6,7 @@
 use super::deployment::Deployment;
 use super::kubelet::{Node, Secrets};
 use super::rabbitmq::{Queue, RabbitMq};
-use hfgen::render::plan::{
+use hfgen::plan::{
     RABBITMQ_MANAGEMENT_PORT, RABBITMQ_SECRET as SECRET, RABBITMQ_SERVICE, RABBITMQ_USER as USER,
 };
 use std::path::Path;
