@@ -9,8 +9,8 @@
 //! it needs no benchmark framework and `cargo test` never builds it. Whole-process figures
 //! (start-up included) come from `bench/run.sh`.
 
-use hfgen::check::expected_files;
 use hfgen::emit::out_dir::folder_files;
+use hfgen::golden::expected_files;
 use hfgen::layout::Component;
 use hfgen::manifests::parse_documents;
 use hfgen::profile::{self, LoadedProfile};
@@ -120,7 +120,7 @@ fn main() {
         .map(|f| (format!("{}.j2", f.file), f.text.clone()))
         .collect();
     let documents = bundle.documents().count();
-    let stream = render::render(&loaded, &[Component::Core])
+    let stream = render::render_profile(&loaded, &[Component::Core])
         .expect("gke renders")
         .to_stream();
     let schemas = KubeSchemas::load(DEFAULT_VERSION).expect("default version");
@@ -147,7 +147,7 @@ fn main() {
     table.row("emit: YAML stream", None, || bundle.to_stream());
     table.row("emit: folder files", None, || folder_files(&bundle));
     table.row("render (all stages, in process)", None, || {
-        render::render(&loaded, &[Component::Core]).unwrap()
+        render::render_profile(&loaded, &[Component::Core]).unwrap()
     });
     table.row("check: expected files of gke", None, || {
         expected_files(&loaded).unwrap()

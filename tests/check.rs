@@ -76,8 +76,8 @@ fn diff_format_cases() {
             Ok(rendered) => vec![("file.yml".into(), rendered)],
             Err(_) => Vec::new(),
         };
-        let drift = hfgen::check::compare(scratch.path(), &expected).expect("compare");
-        let diff = hfgen::check::diff::unified_diff(&format!("golden/{name}"), &drift, false);
+        let drift = hfgen::golden::compare(scratch.path(), &expected).expect("compare");
+        let diff = hfgen::golden::diff::unified_diff(&format!("golden/{name}"), &drift, false);
         let want = fs::read_to_string(case.join("expected.diff")).expect("expected.diff");
         assert_eq!(diff, want, "case {name}");
     }

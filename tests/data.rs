@@ -20,7 +20,7 @@ fn data_dir() -> PathBuf {
 
 fn render_all(profile: &str, sets: &[String]) -> Bundle {
     let loaded = profile::load(profile, sets).unwrap_or_else(|e| panic!("{profile}: {e}"));
-    render::render(&loaded, &Component::ALL).unwrap()
+    render::render_profile(&loaded, &Component::ALL).unwrap()
 }
 
 fn container<'a>(bundle: &'a Bundle, kind: &str, name: &str) -> &'a Value {

@@ -17,7 +17,7 @@ const GKE_NFS_DNS: &str = "nfs-server.hyperflow.svc.cluster.local";
 fn bundle(profile: &str, sets: &[&str]) -> Bundle {
     let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
     let loaded = profile::load(profile, &sets).expect("built-in profile loads");
-    render::render(&loaded, &[Component::Core, Component::Postprocess])
+    render::render_profile(&loaded, &[Component::Core, Component::Postprocess])
         .expect("built-in profile renders")
 }
 

@@ -33,7 +33,7 @@ fn data_lines(name: &str) -> Vec<String> {
 
 fn render_all(profile: &str, sets: &[String]) -> hfgen::Result<Bundle> {
     let loaded = profile::load(profile, sets)?;
-    render::render(&loaded, &Component::ALL)
+    render::render_profile(&loaded, &Component::ALL)
 }
 
 /// The worker Job as the engine sends it for one task (the client library drops what its
@@ -510,7 +510,7 @@ proptest! {
         // succeed: a template that produces invalid YAML is hfgen's bug, not the user's.
         match profile::load("gke", &[format!("{key}={}", toml_string(&text))]) {
             Ok(loaded) => {
-                let bundle = render::render(&loaded, &Component::ALL);
+                let bundle = render::render_profile(&loaded, &Component::ALL);
                 prop_assert!(bundle.is_ok(), "{key} = {text:?}: {}", bundle.unwrap_err());
                 prop_assert_eq!(shapes(&bundle.unwrap()), shapes(&baseline));
             }
@@ -559,7 +559,7 @@ fn every_string_key_resists_every_hostile_string() {
                     continue;
                 }
             };
-            let bundle = render::render(&loaded, &Component::ALL)
+            let bundle = render::render_profile(&loaded, &Component::ALL)
                 .unwrap_or_else(|e| panic!("{key} = {text:?} loads but does not render: {e}"));
             assert_eq!(shapes(&bundle), expected, "{key} = {text:?}");
             let reaches_manifests = !(key.starts_with("cluster.") || *key == "description");
@@ -615,7 +615,7 @@ fn profile_strings_reach_the_container_unchanged_after_the_kubelets_expansion() 
         let Ok(loaded) = profile::load(profile, &[format!("{key}={}", toml_string(&value))]) else {
             continue;
         };
-        let bundle = render::render(&loaded, &Component::ALL).unwrap();
+        let bundle = render::render_profile(&loaded, &Component::ALL).unwrap();
         // Within a longer value too: the S3 object is part of S3_URI.
         let reaches = bundle.documents().any(|doc| {
             common::as_containers_get_it(&doc.value)
@@ -656,7 +656,7 @@ proptest! {
         match profile::load("gke", &[format!("images.worker={}", toml_string(&text))]) {
             Err(error) => prop_assert_eq!(error.exit_code(), 2),
             Ok(loaded) => {
-                let bundle = render::render(&loaded, &Component::ALL).unwrap();
+                let bundle = render::render_profile(&loaded, &Component::ALL).unwrap();
                 let engine = bundle.find("Job", "hyperflow-engine").unwrap();
                 let env = engine.value.pointer("/spec/template/spec/containers/0/env").unwrap();
                 let worker = env

@@ -33,7 +33,7 @@ fn collect_images(value: &Value, images: &mut BTreeSet<String>) {
 
 fn images_of(profile: &str, sets: &[String]) -> BTreeSet<String> {
     let loaded = profile::load(profile, sets).unwrap_or_else(|e| panic!("{profile}: {e:?}"));
-    let bundle = hfgen::render::render(&loaded, &Component::ALL)
+    let bundle = hfgen::render::render_profile(&loaded, &Component::ALL)
         .unwrap_or_else(|e| panic!("{profile} {sets:?}: {e:?}"));
     let mut images = BTreeSet::new();
     for document in bundle.documents() {
@@ -116,7 +116,7 @@ const NFS_PORTS: [u64; 3] = [2049, 20048, 111];
 fn nfs_server_pod_matches_the_volume_nfs_image() {
     for builtin in BUILTIN_PROFILES {
         let loaded = profile::load(builtin.name, &[]).unwrap();
-        let bundle = hfgen::render::render(&loaded, &[Component::Core]).unwrap();
+        let bundle = hfgen::render::render_profile(&loaded, &[Component::Core]).unwrap();
         let deployment = bundle.find("Deployment", "nfs-server").unwrap();
         let container = &deployment.value["spec"]["template"]["spec"]["containers"][0];
         let command: Vec<&str> = container["command"]

@@ -130,7 +130,7 @@ fn node_selectors(value: &Value, owner: &str, found: &mut Vec<(String, BTreeMap<
 fn assert_labels_match_selectors(sets: &[String]) {
     let loaded = profile::load("gke", sets).unwrap();
     let bundle =
-        hfgen::render::render(&loaded, &[Component::Core, Component::Postprocess]).unwrap();
+        hfgen::render::render_profile(&loaded, &[Component::Core, Component::Postprocess]).unwrap();
     let mut selectors = Vec::new();
     for document in bundle.documents() {
         node_selectors(&document.value, &document.id(), &mut selectors);
@@ -991,7 +991,7 @@ fn pools_secret_names_rabbitmq_as_the_render_does() {
         .display()
         .to_string();
     let loaded = profile::load(&profile, &[]).unwrap();
-    let bundle = hfgen::render::render(&loaded, &[Component::Core]).unwrap();
+    let bundle = hfgen::render::render_profile(&loaded, &[Component::Core]).unwrap();
     let engine = bundle.find("Job", "hyperflow-engine").unwrap();
     let env = engine.value["spec"]["template"]["spec"]["containers"][0]["env"]
         .as_array()
@@ -1239,7 +1239,7 @@ fn readme_existing_cluster_pools_match_the_script_and_the_render() {
 
     // The render: the names the checks use.
     let loaded = profile::load(&profile, &[]).unwrap();
-    let bundle = hfgen::render::render(&loaded, &[Component::Core]).unwrap();
+    let bundle = hfgen::render::render_profile(&loaded, &[Component::Core]).unwrap();
     let scaled = bundle
         .find("ScaledObject", "hyperflow-pool-mproject")
         .unwrap();

@@ -4,10 +4,10 @@
 //! including a golden folder that does not exist: a check that compares with nothing must not
 //! pass.
 
-use crate::check::{self, compare::counts, diff};
 use crate::diag::Diagnostic;
 use crate::emit::out_dir::{write_folders, written_by_hfgen, Replace};
 use crate::error::{Error, Result, EXIT_BAD_INPUT};
+use crate::golden::{self, compare::counts, diff};
 use crate::profile::{self, builtin, LoadedProfile};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -73,7 +73,7 @@ fn prepare(args: &CheckArgs) -> Result<Vec<Target>> {
     let mut problems: Vec<Diagnostic> = Vec::new();
     for spec in specs {
         let prepared = profile::load(&spec, &[]).and_then(|loaded| {
-            let files = check::expected_files(&loaded)?;
+            let files = golden::expected_files(&loaded)?;
             Ok((loaded, files))
         });
         let (loaded, files) = match prepared {
@@ -86,7 +86,7 @@ fn prepare(args: &CheckArgs) -> Result<Vec<Target>> {
         for warning in &loaded.warnings {
             super::say(warning);
         }
-        let folder = match check::folder(&args.golden, &loaded) {
+        let folder = match golden::folder(&args.golden, &loaded) {
             Ok(folder) => folder,
             Err(error) => {
                 problems.extend(error.diagnostics);
@@ -132,7 +132,7 @@ fn compare(target: &Target, args: &CheckArgs, colour: bool) -> Result<u8> {
         ));
     }
     require_folder(target)?;
-    let drift = check::compare(&target.folder, &target.files)?;
+    let drift = golden::compare(&target.folder, &target.files)?;
     if drift.is_empty() {
         super::say(format_args!(
             "{}: {} is up to date ({} files)",
@@ -155,7 +155,7 @@ fn compare(target: &Target, args: &CheckArgs, colour: bool) -> Result<u8> {
 enum Update {
     Create,
     UpToDate,
-    Replace(Vec<check::FileDrift>),
+    Replace(Vec<golden::FileDrift>),
 }
 
 /// Rewrites every drifting golden folder, all or nothing: each folder is compared and checked
@@ -198,8 +198,8 @@ fn update_all(targets: &[Target]) -> Result<u8> {
                 );
                 let extra: Vec<String> = drift
                     .iter()
-                    .filter(|file| matches!(file, check::FileDrift::Extra { .. }))
-                    .map(|file| crate::validate::report::printable(file.path()))
+                    .filter(|file| matches!(file, golden::FileDrift::Extra { .. }))
+                    .map(|file| crate::text::printable(file.path()))
                     .collect();
                 if !extra.is_empty() {
                     line.push_str(&format!(" ({})", extra.join(", ")));
@@ -217,7 +217,7 @@ fn plan_update(target: &Target) -> Result<Update> {
         return Ok(Update::Create);
     }
     require_folder(target)?;
-    let drift = check::compare(&target.folder, &target.files)?;
+    let drift = golden::compare(&target.folder, &target.files)?;
     if drift.is_empty() {
         return Ok(Update::UpToDate);
     }

@@ -8,7 +8,7 @@
 
 use crate::error::Result;
 use crate::layout::Component;
-use crate::profile::{builtin, schema, validate::choices};
+use crate::profile::{builtin, schema, schema_check::choices};
 use clap::{Args, CommandFactory};
 use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter, PathCompleter, ValueCompleter};
 use clap_complete::env::Shells;

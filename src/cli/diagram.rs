@@ -19,7 +19,7 @@ pub fn run(args: DiagramArgs) -> Result<u8> {
     let loaded = args.profile.load()?;
     // The picture shows everything a profile deploys for a run, post-processing included
     // (not the pod that copies results out afterwards).
-    let bundle = render::render(&loaded, &[Component::Core, Component::Postprocess])?;
+    let bundle = render::render_profile(&loaded, &[Component::Core, Component::Postprocess])?;
     super::write_stdout(&diagram::draw(&bundle, args.format)?)?;
     Ok(0)
 }

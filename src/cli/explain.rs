@@ -2,7 +2,7 @@
 
 use crate::diag::Diagnostic;
 use crate::error::Result;
-use crate::profile::{explain, layer, schema, suggest, validate::dotted};
+use crate::profile::{explain, layer, schema, schema_check::dotted, suggest};
 use clap::{Args, ValueEnum};
 
 #[derive(Debug, Args)]

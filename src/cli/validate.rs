@@ -74,7 +74,7 @@ pub fn run(args: ValidateArgs) -> Result<u8> {
     if !errors.is_empty() {
         return Err(errors.into());
     }
-    super::write_stdout(&report::render(&reports, args.output))?;
+    super::write_stdout(&report::format_reports(&reports, args.output))?;
     if empty_stdin {
         super::report(&Error::new(Diagnostic::error(format!(
             "{}: no YAML documents (the input is empty), so nothing was validated",

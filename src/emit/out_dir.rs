@@ -216,7 +216,7 @@ fn check_replaceable(
     }
     let shown: Vec<String> = foreign
         .iter()
-        .map(|path| crate::validate::report::printable(&dir.join(path).to_string_lossy()))
+        .map(|path| crate::text::printable(&dir.join(path).to_string_lossy()))
         .collect();
     Err(Error::new(
         crate::diag::Diagnostic::error(format!(

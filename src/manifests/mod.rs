@@ -1,6 +1,5 @@
 //! Rendered manifests: the text of each file and its documents parsed back into values.
 
-pub mod hyperflow;
 pub mod objects;
 pub mod yaml;
 

@@ -304,7 +304,7 @@ fn workflow_config_files(
                 .map(|pool| serde_json::json!({ "name": pool.task }))
                 .collect();
             files.insert(
-                crate::manifests::hyperflow::EXECUTION_MODELS_FILE.to_string(),
+                crate::hyperflow::EXECUTION_MODELS_FILE.to_string(),
                 json(serde_json::Value::from(models)),
             );
         }

@@ -6,7 +6,7 @@
 
 use super::formats::{self, ImageProblem, Placement};
 use super::layer::{Origins, Site};
-use super::model::{NfsAddress, NfsExport, Platform, Profile, RbacMode, StorageType};
+use super::model::{NfsAddress, NfsExport, Platform, Profile, RbacMode};
 use crate::diag::Diagnostic;
 use crate::error::Result;
 use std::net::Ipv4Addr;
@@ -184,7 +184,7 @@ fn images(profile: &Profile, findings: &mut Findings) {
                     key,
                     format!(
                         "{key} `{}` is not an image reference: it {why}",
-                        crate::validate::report::printable(reference)
+                        crate::text::printable(reference)
                     ),
                 );
             }
@@ -425,9 +425,8 @@ fn platform_sections(profile: &Profile, findings: &mut Findings) {
             );
         }
     }
-    let own_nfs_server = profile.storage.kind == StorageType::NfsServer;
     if profile.platform == Platform::Kind
-        && own_nfs_server
+        && profile.storage.kind.has_own_nfs_server()
         && profile.nfs.address == NfsAddress::Dns
     {
         findings

@@ -79,10 +79,7 @@ pub fn cluster(profile: &Profile, findings: &mut Findings) {
         } else if !valid {
             findings.error(
                 key,
-                format!(
-                    "{key} `{}` is not {what}",
-                    crate::validate::report::printable(value)
-                ),
+                format!("{key} `{}` is not {what}", crate::text::printable(value)),
             );
         }
     };

@@ -57,7 +57,7 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
                 &task_path,
                 format!(
                     "execution.pools.{index}.task `{}` {problem}",
-                    crate::validate::report::printable(&pool.task)
+                    crate::text::printable(&pool.task)
                 ),
             );
         } else if resolved.queue.len() > MAX_QUEUE_BYTES {
@@ -90,7 +90,7 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
                     &key("image"),
                     format!(
                         "execution.pools.{index}.image `{}` is not an image reference: it {why}",
-                        crate::validate::report::printable(image)
+                        crate::text::printable(image)
                     ),
                 );
             }
@@ -113,7 +113,7 @@ fn pool_name(
     let task_path = ["execution", "pools", index, "task"];
     let name_problem = formats::dns_label_problem(&resolved.name)
         .or((resolved.deployment.len() > 63).then_some("is longer than 48 characters"));
-    let shown = crate::validate::report::printable(&resolved.name);
+    let shown = crate::text::printable(&resolved.name);
     if let Some(problem) = name_problem {
         if pool.name.is_some() {
             findings.error(

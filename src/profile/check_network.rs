@@ -95,7 +95,7 @@ fn service_cidr(findings: &mut Findings, cidr_text: &str) -> Option<(Ipv4Addr, u
                 "nfs.service_cidr",
                 format!(
                     "nfs.service_cidr `{}` is not an IPv4 CIDR like 10.96.0.0/12",
-                    crate::validate::report::printable(cidr_text)
+                    crate::text::printable(cidr_text)
                 ),
             );
             None

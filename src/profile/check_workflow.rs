@@ -161,7 +161,7 @@ fn s3_object(s3: &S3Object, findings: &mut Findings) {
             "data.s3.region",
             format!(
                 "data.s3.region {} is not a region name (1 to 64 characters without control characters, e.g. us-east-1)",
-                crate::validate::report::printable(&format!("`{}`", s3.region))
+                crate::text::printable(&format!("`{}`", s3.region))
             ),
         );
     }

@@ -6,7 +6,7 @@ use super::layer::KeyPath;
 use super::load::LoadedProfile;
 use super::model::DataSource;
 use super::presets::preset;
-use super::validate::dotted;
+use super::schema_check::dotted;
 use serde::Serialize;
 use toml::{Table, Value};
 

@@ -4,7 +4,7 @@
 use super::layer::{Layer, Origins};
 use super::model::Profile;
 use super::source::{self, ProfileSource};
-use super::{check, schema, validate};
+use super::{check, schema, schema_check};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use toml::Value;
@@ -61,7 +61,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
     errors.extend(nul_characters(&layer));
     let typed = Value::Table(layer.table.clone()).try_into::<Profile>();
     if typed.is_err() || !errors.is_empty() || has_datetime(&layer.table) {
-        errors.extend(validate::validate(&layer, &root.name));
+        errors.extend(schema_check::violations(&layer, &root.name));
     }
     if !errors.is_empty() {
         return Err(in_set_order(errors, sets).into());

@@ -22,9 +22,9 @@ pub mod pools;
 pub mod presets;
 pub mod resources;
 pub mod schema;
+pub mod schema_check;
 pub mod source;
 pub mod suggest;
-pub mod validate;
 
 pub use load::{load, ChainLink, LoadedProfile};
 pub use model::Profile;

@@ -184,6 +184,17 @@ pub enum StorageType {
     ExistingClaim,
 }
 
+impl StorageType {
+    /// hfgen runs its own NFS server for this storage type (the plan's
+    /// `StoragePlan::has_own_nfs_server` says the same of a checked profile).
+    pub fn has_own_nfs_server(self) -> bool {
+        match self {
+            StorageType::NfsServer => true,
+            StorageType::StorageClass | StorageType::ExistingClaim => false,
+        }
+    }
+}
+
 /// A known workflow whose images hfgen knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Workflow {

@@ -46,7 +46,7 @@ fn resolve(profile: &Profile, pool: &WorkerPool) -> ResolvedPool {
         .unwrap_or_else(|| default_pool_name(&pool.task));
     ResolvedPool {
         deployment: format!("hyperflow-pool-{name}"),
-        queue: crate::manifests::hyperflow::default_queue(&profile.namespace, &pool.task),
+        queue: crate::hyperflow::default_queue(&profile.namespace, &pool.task),
         task: pool.task.clone(),
         image: pool
             .image

@@ -20,7 +20,7 @@ use templates::{JOB_TEMPLATE, TEMPLATES};
 /// Renders the templates of `components` for `profile`, in apply order. Every component is
 /// rendered and validated, so references across components (the post-processing Jobs use
 /// the core's claim) are checked whatever the user selects.
-pub fn render(loaded: &LoadedProfile, components: &[Component]) -> Result<Bundle> {
+pub fn render_profile(loaded: &LoadedProfile, components: &[Component]) -> Result<Bundle> {
     render_plan(
         &Plan::new(&loaded.profile),
         &loaded.short_name(),
@@ -28,7 +28,7 @@ pub fn render(loaded: &LoadedProfile, components: &[Component]) -> Result<Bundle
     )
 }
 
-/// [`render`] of a plan made already; `profile_name` goes into every object's stamp.
+/// [`render_profile`] of a plan made already; `profile_name` goes into every object's stamp.
 pub fn render_plan(plan: &Plan, profile_name: &str, components: &[Component]) -> Result<Bundle> {
     let bundle = render_plan_unchecked(plan, profile_name)?;
     let schemas = KubeSchemas::load(DEFAULT_VERSION).map_err(|e| Error::msg(e.to_string()))?;

@@ -9,8 +9,8 @@
 //! cluster and in its `pools` subcommand for a cluster that exists. A GKE profile without
 //! `[cluster]` describes a cluster that exists: its script (`pools.sh.j2`) does only that part.
 
-pub mod check;
 mod kind;
+pub mod prerequisites;
 
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
@@ -90,7 +90,7 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
 
 /// The setup script of `plan`, made from `loaded` (whose name and places the errors use).
 pub fn script_of(loaded: &LoadedProfile, plan: &Plan) -> Result<String> {
-    check::check(loaded, plan)?;
+    prerequisites::check(loaded, plan)?;
     // What does not fit is refused here too; `hfgen setup` prints the warnings.
     crate::plan::capacity::check(loaded, &plan.capacity)?;
     let template = match (plan.platform, plan.nfs_addressing.address) {
@@ -124,7 +124,7 @@ pub fn script_of(loaded: &LoadedProfile, plan: &Plan) -> Result<String> {
         rabbitmq_user: RABBITMQ_USER,
         rabbitmq_management: format!("{}:{RABBITMQ_MANAGEMENT_PORT}", plan.rabbitmq_host()),
     };
-    render(template, &context).map_err(|error| {
+    render_script(template, &context).map_err(|error| {
         Error::new(Diagnostic::error(format!(
             "{}: cannot write the setup script: {error}",
             loaded.name
@@ -158,7 +158,7 @@ fn label_list(labels: &IndexMap<String, String>) -> String {
         .join(",")
 }
 
-fn render(
+fn render_script(
     template: &SetupTemplate,
     context: &SetupContext<'_>,
 ) -> Result<String, minijinja::Error> {

@@ -65,7 +65,7 @@ impl CustomResources {
             let added = file.and_then(|file| {
                 // Shown escaped, read by its own bytes: a name that is not UTF-8 is still the
                 // file it names (issue 27, item 10).
-                let shown = super::report::printable(&file.to_string_lossy());
+                let shown = crate::text::printable(&file.to_string_lossy());
                 let text = input::read_text(&file, MAX_CRD_BYTES, input::Kind::AnyStream)
                     .map_err(|why| Error::msg(format!("--crd: cannot read {shown}: {why}")))?;
                 resources.add_text(&shown, &text)

@@ -29,7 +29,7 @@ pub fn read_input(path: &str) -> Result<String> {
 pub fn shown(path: &str) -> String {
     match path {
         "-" => "stdin".to_string(),
-        path => super::report::printable(path),
+        path => crate::text::printable(path),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Findings as text, JSON or JUnit XML, the three formats CI systems read.
 
 use super::Finding;
+use crate::text::printable;
 use serde_json::json;
 
 /// Output format of `hfgen validate`.
@@ -21,7 +22,7 @@ pub struct FileReport {
     pub skipped: usize,
 }
 
-pub fn render(reports: &[FileReport], format: Format) -> String {
+pub fn format_reports(reports: &[FileReport], format: Format) -> String {
     match format {
         Format::Text => text(reports),
         Format::Json => json(reports),
@@ -71,24 +72,6 @@ pub fn text_line(finding: &Finding) -> String {
         printable(path),
         printable(&finding.message)
     )
-}
-
-/// `text` with every control character (C0, DEL, C1) written as Rust writes it in a string
-/// literal (`\n`, `\u{1b}`), so the line stays one line and
-/// reads the same on any terminal.
-pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 struct Totals {

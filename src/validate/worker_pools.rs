@@ -3,7 +3,7 @@
 //! are HyperFlow's rules, checked on hfgen's own render only.
 
 use super::Finding;
-use crate::manifests::hyperflow::{
+use crate::hyperflow::{
     execution_models, model_queue, EXECUTION_MODELS_FILE as EXECUTION_MODELS, QUEUE_NAME_ENV,
     RABBIT_HOSTNAME_ENV,
 };

@@ -5,11 +5,11 @@ use super::{
     WORKER_IMAGE_PLACEHOLDER,
 };
 use crate::error::Result;
-use crate::layout::Component;
-use crate::manifests::hyperflow::{
+use crate::hyperflow::{
     execution_models, model_queue, EXECUTION_MODELS_FILE, NAMESPACE_ENV, QUEUE_NAME_ENV,
     RABBIT_HOSTNAME_ENV,
 };
+use crate::layout::Component;
 use crate::manifests::objects::{
     host_is_service, is_workload, object_details, selects, url_host, PodTemplate,
 };

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::input;
-use crate::validate::report::printable;
+use crate::text::printable;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

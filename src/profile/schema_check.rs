@@ -24,7 +24,7 @@ fn validator() -> &'static Validator {
 }
 
 /// Every schema violation of `layer`; `root` names the profile for errors without a place.
-pub fn validate(layer: &Layer, root: &str) -> Vec<Diagnostic> {
+pub fn violations(layer: &Layer, root: &str) -> Vec<Diagnostic> {
     let instance = serde_json::to_value(&layer.table).expect("TOML values convert to JSON");
     let mut diagnostics = Vec::new();
     for error in validator().iter_errors(&instance) {

@@ -51,7 +51,7 @@ pub fn expected_files(loaded: &LoadedProfile) -> Result<Vec<(String, String)>> {
     }
     // A GKE profile with neither [cluster] nor worker pools renders fine but has nothing
     // to set up.
-    if !setup::check::nothing_to_set_up(&plan) {
+    if !setup::prerequisites::nothing_to_set_up(&plan) {
         files.push((SETUP_SCRIPT.into(), setup::script_of(loaded, &plan)?));
     }
     Ok(files)
@@ -74,7 +74,7 @@ pub fn folder(golden_dir: &Path, loaded: &LoadedProfile) -> Result<PathBuf> {
     if !plain {
         return Err(Error::msg(format!(
             "{}: the golden folder would be named {:?}, which is not a folder name of its own; rename the profile file",
-            crate::validate::report::printable(&loaded.name),
+            crate::text::printable(&loaded.name),
             name
         )));
     }
