@@ -141,7 +141,8 @@ impl Plan {
         let preset = preset(profile.workflow);
         let images = resolved_images(profile, preset.as_ref());
         let storage = StoragePlan::new(profile, &domain);
-        let execution = ExecutionPlan::new(profile, &domain);
+        let resources = profile.resources.resolved();
+        let execution = ExecutionPlan::new(profile, &domain, &resources);
         let nfs_server = storage.has_own_nfs_server();
         let rabbitmq = execution.has_rabbitmq();
         let mut plan = Plan {
@@ -161,7 +162,7 @@ impl Plan {
             tasks: profile.tasks.clone(),
             postprocess: profile.postprocess.clone(),
             network_policy: profile.network_policy.clone(),
-            resources: profile.resources.resolved(),
+            resources,
             // The NFS server pod is privileged; without it, root pods (engine, data, post-
             // processing, workers) still pass baseline, not restricted.
             pod_security_enforce: if nfs_server { "privileged" } else { "baseline" },
@@ -314,9 +315,9 @@ fn workflow_config_files(
 
 /// RabbitMQ's absolute memory watermark: [`RABBITMQ_WATERMARK_SHARE`] of its memory limit,
 /// in whole MiB (the profile checks made sure the limit is a memory quantity).
-fn rabbitmq_memory_watermark(profile: &Profile) -> u64 {
-    let limit = profile.resources.resolved().rabbitmq.memory_limit;
-    let bytes = crate::profile::formats::parse_quantity(&limit).unwrap_or_default();
+fn rabbitmq_memory_watermark(resources: &ResolvedResources) -> u64 {
+    let limit = &resources.rabbitmq.memory_limit;
+    let bytes = crate::profile::formats::parse_quantity(limit).unwrap_or_default();
     let mib = (bytes * RABBITMQ_WATERMARK_SHARE / 1_048_576.0).floor() as u64;
     mib * 1_048_576
 }

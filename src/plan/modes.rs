@@ -11,6 +11,7 @@ use crate::profile::model::StorageType;
 use crate::profile::model::{Data, DataSource, ExecutionMode, NfsAddress, NfsExport, Profile};
 use crate::profile::pools::{resolved_pools, ResolvedPool};
 use crate::profile::presets::Preset;
+use crate::profile::resources::ResolvedResources;
 use serde::Serialize;
 
 /// Where the workflow directory lives: the claim every pod mounts it from.
@@ -237,7 +238,7 @@ pub enum ExecutionPlan {
 }
 
 impl ExecutionPlan {
-    pub fn new(profile: &Profile, domain: &str) -> ExecutionPlan {
+    pub fn new(profile: &Profile, domain: &str, resources: &ResolvedResources) -> ExecutionPlan {
         match profile.execution.mode {
             ExecutionMode::Jobs => ExecutionPlan::Jobs,
             ExecutionMode::Pools => ExecutionPlan::Pools {
@@ -246,7 +247,7 @@ impl ExecutionPlan {
                     "$(RABBITMQ_USERNAME):$(RABBITMQ_PASSWORD)@{}:5672",
                     rabbitmq_host(&profile.namespace, domain)
                 ),
-                memory_watermark: rabbitmq_memory_watermark(profile),
+                memory_watermark: rabbitmq_memory_watermark(resources),
             },
         }
     }
