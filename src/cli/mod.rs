@@ -10,6 +10,7 @@ mod schema;
 mod setup;
 mod validate;
 
+use crate::diag::Code;
 use crate::error::{Error, Result};
 use crate::profile::LoadedProfile;
 use clap::{Args, Parser, Subcommand};
@@ -145,7 +146,10 @@ pub fn say(message: impl std::fmt::Display) {
 pub fn write_stdout(text: &str) -> Result<(), Error> {
     // `hfgen render >&-` must not exit 0 having written nothing.
     if crate::input::stdio_was_closed(1) {
-        return Err(Error::msg("cannot write to stdout: it is closed"));
+        return Err(Error::msg(
+            Code::WriteFailed,
+            "cannot write to stdout: it is closed",
+        ));
     }
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -154,6 +158,9 @@ pub fn write_stdout(text: &str) -> Result<(), Error> {
     {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::msg(format!("cannot write to stdout: {e}"))),
+        Err(e) => Err(Error::msg(
+            Code::WriteFailed,
+            format!("cannot write to stdout: {e}"),
+        )),
     }
 }

@@ -4,6 +4,7 @@ pub mod hyperflow;
 pub mod objects;
 pub mod yaml;
 
+use crate::diag::Code;
 use crate::error::{Error, Result};
 use crate::render::templates::Component;
 use serde_json::Value;
@@ -141,9 +142,10 @@ impl Bundle {
 /// Parses rendered YAML back into documents; invalid YAML is an error naming the template.
 pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>> {
     let values = yaml::from_multiple(text).map_err(|e| {
-        Error::msg(format!(
-            "template {template} produced invalid YAML (a bug in hfgen's templates): {e}"
-        ))
+        Error::msg(
+            Code::RenderedNotYaml,
+            format!("template {template} produced invalid YAML (a bug in hfgen's templates): {e}"),
+        )
     })?;
     values
         .into_iter()
@@ -152,9 +154,12 @@ pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>> {
             if value.is_object() {
                 Ok(Document { value })
             } else {
-                Err(Error::msg(format!(
+                Err(Error::msg(
+                    Code::RenderedNotYaml,
+                    format!(
                     "template {template} produced a YAML document that is not a mapping: {value}"
-                )))
+                ),
+                ))
             }
         })
         .collect()

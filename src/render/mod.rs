@@ -8,7 +8,7 @@ pub mod stamp;
 pub mod templates;
 pub mod yaml_scalar;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::manifests::{parse_documents, Bundle, ManifestFile};
 use crate::profile::LoadedProfile;
@@ -23,7 +23,8 @@ use templates::{Component, JOB_TEMPLATE, TEMPLATES};
 /// the core's claim) are checked whatever the user selects.
 pub fn render(loaded: &LoadedProfile, components: &[Component]) -> Result<Bundle> {
     let bundle = render_unchecked(loaded)?;
-    let schemas = KubeSchemas::load(DEFAULT_VERSION).map_err(|e| Error::msg(e.to_string()))?;
+    let schemas = KubeSchemas::load(DEFAULT_VERSION)
+        .map_err(|e| Error::msg(Code::BundledSchema, e.to_string()))?;
     let mut findings = validate::validate_bundle(&bundle, schemas);
     if !findings.is_empty() {
         for file in &bundle.files {
@@ -32,11 +33,9 @@ pub fn render(loaded: &LoadedProfile, components: &[Component]) -> Result<Bundle
         let diagnostics = findings
             .iter()
             .map(|finding| {
-                Diagnostic::error(format!(
-                    "rendered manifest is invalid: {}",
-                    validate::report::text_line(finding)
-                ))
-                .with_help(format!(
+                let mut diagnostic = Diagnostic::from(finding);
+                diagnostic.message = format!("rendered manifest is invalid: {}", diagnostic.message);
+                diagnostic.with_help(format!(
                     "template {}.j2 produced it; a profile value Kubernetes rejects, or a bug in hfgen",
                     finding.file
                 ))
@@ -99,7 +98,8 @@ fn render_template(env: &Environment<'_>, name: &str, context: &Value) -> Result
 }
 
 fn template_error(name: &str, error: &minijinja::Error) -> Error {
-    Error::new(Diagnostic::error(format!(
-        "template {name} failed (a bug in hfgen's templates): {error:#}"
-    )))
+    Error::new(Diagnostic::error(
+        Code::TemplateFailed,
+        format!("template {name} failed (a bug in hfgen's templates): {error:#}"),
+    ))
 }

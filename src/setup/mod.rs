@@ -13,7 +13,7 @@ pub mod check;
 mod kind;
 pub mod shell_quote;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::profile::model::{Cluster, Dns, Nfs, NfsAddress, Platform};
 use crate::profile::LoadedProfile;
@@ -126,10 +126,10 @@ pub fn script(loaded: &LoadedProfile) -> Result<String> {
         rabbitmq_management: format!("{}:{RABBITMQ_MANAGEMENT_PORT}", rabbitmq_host(profile)),
     };
     render(template, &context).map_err(|error| {
-        Error::new(Diagnostic::error(format!(
-            "{}: cannot write the setup script: {error}",
-            loaded.name
-        )))
+        Error::new(Diagnostic::error(
+            Code::TemplateFailed,
+            format!("{}: cannot write the setup script: {error}", loaded.name),
+        ))
     })
 }
 

@@ -1,6 +1,7 @@
 //! Findings as text, JSON or JUnit XML, the three formats CI systems read.
 
 use super::Finding;
+use crate::diag::Diagnostic;
 use serde_json::json;
 
 /// Output format of `hfgen validate`.
@@ -73,6 +74,14 @@ pub fn text_line(finding: &Finding) -> String {
     )
 }
 
+/// A finding told as a diagnostic (hfgen's own render): its code, and its text line, which
+/// names the rendered file, line and column.
+impl From<&Finding> for Diagnostic {
+    fn from(finding: &Finding) -> Self {
+        Diagnostic::error(finding.code, text_line(finding))
+    }
+}
+
 /// `text` with every control character (C0, DEL, C1) written as Rust writes it in a string
 /// literal (`\n`, `\u{1b}`), so the line stays one line and
 /// reads the same on any terminal.
@@ -126,6 +135,7 @@ fn json(reports: &[FileReport]) -> String {
         .flat_map(|r| &r.findings)
         .map(|f| {
             json!({
+                "code": f.code.id(),
                 "file": f.file,
                 "line": f.line,
                 "column": f.column,
@@ -181,8 +191,9 @@ fn junit(reports: &[FileReport]) -> String {
             out.push_str(&format!("    <testcase name=\"{name}\">\n"));
             for finding in findings {
                 out.push_str(&format!(
-                    "      <failure message=\"{}\">{}</failure>\n",
+                    "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
                     crate::xml::escape(&finding.message),
+                    finding.code.id(),
                     crate::xml::escape(&text_line(finding))
                 ));
             }
