@@ -107,3 +107,27 @@ fn diagnostics_show_their_code_in_the_header() {
         "{stderr}"
     );
 }
+
+/// `validate`'s findings carry their rule family's code in JSON (`code`) and JUnit (`type`);
+/// the text report keeps its format.
+#[test]
+fn validate_reports_carry_the_code_of_each_finding() {
+    let stream = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n---\n\
+                  apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\ndata: 5\n---\n\
+                  apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n";
+    let output = common::hfgen_with_stdin(&["validate", "--output", "json", "-"], stream);
+    assert_eq!(output.status.code(), Some(1), "{}", common::stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&common::stdout(&output)).unwrap();
+    let codes: Vec<(u64, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["document"].as_u64().unwrap(), f["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(codes, [(1, "HF3003"), (2, "HF3002"), (3, "HF3004")]);
+    let output = common::hfgen_with_stdin(&["validate", "--output", "junit", "-"], stream);
+    let junit = common::stdout(&output);
+    for code in ["HF3003", "HF3002", "HF3004"] {
+        assert!(junit.contains(&format!("type=\"{code}\">")), "{junit}");
+    }
+}

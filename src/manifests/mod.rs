@@ -164,3 +164,23 @@ pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::error::EXIT_INTERNAL;
+
+    /// Only hfgen's own templates are parsed here: text that is not a YAML mapping is a bug in
+    /// hfgen, not bad input.
+    #[test]
+    fn a_render_that_is_not_a_yaml_mapping_is_an_internal_error() {
+        for text in ["a: [", "- a list\n- not a mapping\n"] {
+            let error = super::parse_documents("x.yml.j2", text).unwrap_err();
+            assert_eq!(error.exit_code(), EXIT_INTERNAL, "{error}");
+            let shown = error.to_string();
+            assert!(
+                shown.starts_with("internal error[HF9002]: template x.yml.j2 produced"),
+                "{shown}"
+            );
+        }
+    }
+}

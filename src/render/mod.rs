@@ -103,3 +103,22 @@ fn template_error(name: &str, error: &minijinja::Error) -> Error {
         format!("template {name} failed (a bug in hfgen's templates): {error:#}"),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A template that cannot be rendered is a bug in hfgen: exit 70, not 2.
+    #[test]
+    fn a_template_that_fails_is_an_internal_error() {
+        let env = env::environment().unwrap();
+        let error = render_template(env, "no-such-template.yml.j2", &Value::UNDEFINED).unwrap_err();
+        assert_eq!(error.exit_code(), crate::error::EXIT_INTERNAL, "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("internal error[HF9001]: template no-such-template.yml.j2 failed"),
+            "{error}"
+        );
+    }
+}

@@ -204,3 +204,29 @@ fn junit(reports: &[FileReport]) -> String {
     out.push_str("</testsuites>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Code;
+
+    #[test]
+    fn a_finding_becomes_a_diagnostic_with_its_code_and_place() {
+        let finding = Finding {
+            code: Code::ApiRule,
+            file: "rbac.yml".into(),
+            document: 1,
+            object: "Role/x".into(),
+            path: "/metadata/name".into(),
+            message: "Invalid value".into(),
+            line: Some(7),
+            column: Some(3),
+        };
+        let diagnostic = Diagnostic::from(&finding);
+        assert_eq!(diagnostic.code, Code::ApiRule);
+        assert_eq!(
+            diagnostic.render(),
+            "error[HF3003]: rbac.yml:7:3: document 2 Role/x: /metadata/name: Invalid value"
+        );
+    }
+}
