@@ -131,3 +131,16 @@ fn validate_reports_carry_the_code_of_each_finding() {
         assert!(junit.contains(&format!("type=\"{code}\">")), "{junit}");
     }
 }
+
+/// A command line clap refuses is bad input with a code too.
+#[test]
+fn usage_errors_carry_a_code() {
+    let output = common::hfgen(&["render", "--profile", "gke", "--no-such-option"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = common::stderr(&output);
+    assert!(
+        stderr.starts_with("error[HF0013]: unexpected argument '--no-such-option' found"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Usage: hfgen render"), "{stderr}");
+}

@@ -103,8 +103,8 @@ pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if error.use_stderr() => {
-            let _ = error.print();
-            return 2;
+            say(usage_error(&error));
+            return crate::error::EXIT_BAD_INPUT;
         }
         // `--help` and `--version` are the product here: a closed or full stdout is an error,
         // as for every other command (issue 27, item 11).
@@ -127,6 +127,17 @@ pub fn main() -> u8 {
             report(&error);
             error.exit_code()
         }
+    }
+}
+
+/// clap's message for a command line that does not parse, its header carrying the code as
+/// every diagnostic's does (plain, as hfgen's diagnostics are).
+fn usage_error(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let text = text.trim_end();
+    match text.strip_prefix("error:") {
+        Some(rest) => format!("error[{}]:{rest}", Code::Usage.id()),
+        None => text.to_string(),
     }
 }
 

@@ -77,6 +77,7 @@ codes! {
     Unset = "HF0010", Input, "an `unset` entry is malformed, names a key the extended profile does not set, or the profile has no `extends`";
     SetNotAllowed = "HF0011", Input, "`--set` names a table or `extends`, which it cannot change";
     NotBuiltIn = "HF0012", Input, "`profiles show` names a file; it prints built-in profiles only";
+    Usage = "HF0013", Input, "the command line does not parse: an unknown subcommand or option, a missing or invalid argument";
 
     // The profile checks: values the schema admits that do not work together or in a cluster.
     InvalidName = "HF1001", Input, "a name Kubernetes, S3, RabbitMQ or HyperFlow refuses (namespace, object, label, pool, queue, variable)";
