@@ -1,5 +1,9 @@
 //! Diagnostics: what hfgen tells a person about bad input, with the file, line and column
-//! and a caret under the offending text when it knows them.
+//! and a caret under the offending text when it knows them, and the code of its kind.
+
+pub mod codes;
+
+pub use codes::{Class, Code};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::fmt;
@@ -35,6 +39,7 @@ impl Origin {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub code: Code,
     pub message: String,
     pub origin: Option<Origin>,
     /// Short label under the caret.
@@ -44,9 +49,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code,
             message: message.into(),
             origin: None,
             label: None,
@@ -54,10 +60,10 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(message)
+            ..Diagnostic::error(code, message)
         }
     }
 
@@ -82,11 +88,21 @@ impl Diagnostic {
         Some(line_column(&origin.source, origin.span.start))
     }
 
-    /// The diagnostic as plain text: `error: file:line:col: message` and a caret snippet.
+    /// The diagnostic as plain text: `error[HF0005]: file:line:col: message` and a caret
+    /// snippet; a bug in hfgen is an `internal error` and says so.
     pub fn render(&self) -> String {
-        let level = match self.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
+        let text = self.render_report();
+        match self.code.class() {
+            Class::Internal => format!("{text}\nnote: {INTERNAL_NOTE}"),
+            _ => text,
+        }
+    }
+
+    fn render_report(&self) -> String {
+        let level = match (self.severity, self.code.class()) {
+            (Severity::Error, Class::Internal) => Level::ERROR.with_name("internal error"),
+            (Severity::Error, _) => Level::ERROR,
+            (Severity::Warning, _) => Level::WARNING,
         };
         let title = match (&self.origin, self.line_column()) {
             (Some(origin), _) if origin.is_argument() => {
@@ -97,7 +113,7 @@ impl Diagnostic {
             }
             _ => self.message.clone(),
         };
-        let mut group = Group::with_title(level.primary_title(title.as_str()));
+        let mut group = Group::with_title(level.primary_title(title.as_str()).id(self.code.id()));
         if let Some(origin) = &self.origin {
             let span = clamp_span(&origin.source, origin.span.clone());
             let mut annotation = AnnotationKind::Primary.span(span);
@@ -125,6 +141,10 @@ impl Diagnostic {
         Renderer::plain().render(&report).to_string()
     }
 }
+
+/// What an internal error adds: the user did nothing wrong.
+pub const INTERNAL_NOTE: &str =
+    "this is a bug in hfgen; please report it, with the command that caused it";
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -176,7 +196,7 @@ mod tests {
     #[test]
     fn renders_file_line_column_and_caret() {
         let source: Arc<str> = Arc::from("a = 1\nnamspace = \"x\"\n");
-        let text = Diagnostic::error("unknown key `namspace`")
+        let text = Diagnostic::error(Code::UnknownKey, "unknown key `namspace`")
             .at(Origin {
                 name: "my.toml".into(),
                 source,
@@ -185,7 +205,7 @@ mod tests {
             .with_help("did you mean `namespace`?")
             .render();
         assert!(
-            text.contains("my.toml:2:1: unknown key `namspace`"),
+            text.starts_with("error[HF0005]: my.toml:2:1: unknown key `namspace`"),
             "{text}"
         );
         assert!(text.contains("^^^^^^^^"), "{text}");
@@ -194,7 +214,7 @@ mod tests {
 
     #[test]
     fn arguments_are_named_by_their_text_and_help_stands_alone() {
-        let text = Diagnostic::error("unknown key `nfs.adress`")
+        let text = Diagnostic::error(Code::UnknownKey, "unknown key `nfs.adress`")
             .at(Origin {
                 name: "--set".into(),
                 source: Arc::from("nfs.adress=ip"),
@@ -202,16 +222,28 @@ mod tests {
             })
             .render();
         assert!(
-            text.starts_with("error: --set nfs.adress=ip: unknown key"),
+            text.starts_with("error[HF0005]: --set nfs.adress=ip: unknown key"),
             "{text}"
         );
         assert!(!text.contains("-->"), "{text}");
-        let text = Diagnostic::error("unknown profile `gkee`")
+        let text = Diagnostic::error(Code::UnknownProfile, "unknown profile `gkee`")
             .with_help("did you mean `gke`?")
             .render();
         assert_eq!(
             text,
-            "error: unknown profile `gkee`\nhelp: did you mean `gke`?"
+            "error[HF0001]: unknown profile `gkee`\nhelp: did you mean `gke`?"
+        );
+    }
+
+    #[test]
+    fn warnings_carry_their_code_and_internal_errors_say_they_are_a_bug() {
+        let text =
+            Diagnostic::warning(Code::UnpinnedImage, "images.worker `x` has no tag").render();
+        assert_eq!(text, "warning[HF1016]: images.worker `x` has no tag");
+        let text = Diagnostic::error(Code::TemplateFailed, "template a.yml.j2 failed").render();
+        assert_eq!(
+            text,
+            format!("internal error[HF9001]: template a.yml.j2 failed\nnote: {INTERNAL_NOTE}")
         );
     }
 

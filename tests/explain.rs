@@ -210,7 +210,7 @@ fn unknown_keys_are_refused_with_a_suggestion() {
     assert!(output.stdout.is_empty());
     assert_eq!(
         stderr(&output),
-        "error: unknown key `nfs.sise`\nhelp: did you mean `nfs.size`?\n"
+        "error[HF0005]: unknown key `nfs.sise`\nhelp: did you mean `nfs.size`?\n"
     );
 }
 

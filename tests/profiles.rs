@@ -212,7 +212,7 @@ fn huge_profiles_are_refused_before_reading() {
     assert!(output.stdout.is_empty());
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        "error: cannot read profile huge.toml: it is larger than 1048576 bytes, the most a profile may be\n"
+        "error[HF0002]: cannot read profile huge.toml: it is larger than 1048576 bytes, the most a profile may be\n"
     );
 }
 

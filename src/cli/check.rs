@@ -4,7 +4,7 @@
 //! including a golden folder that does not exist: a check that compares with nothing must not
 //! pass.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::emit::out_dir::{write_folders, written_by_hfgen, Replace};
 use crate::error::{Error, Result, EXIT_BAD_INPUT};
 use crate::golden::{self, compare::counts, diff};
@@ -94,7 +94,7 @@ fn prepare(args: &CheckArgs) -> Result<Vec<Target>> {
             }
         };
         if let Some(other) = targets.iter().find(|t| t.folder == folder) {
-            problems.push(Diagnostic::error(format!(
+            problems.push(Diagnostic::error(Code::GoldenName, format!(
                 "profiles `{}` and `{spec}` would share the golden folder {}",
                 other.spec,
                 folder.display()
@@ -124,10 +124,13 @@ fn compare(target: &Target, args: &CheckArgs, colour: bool) -> Result<u8> {
             create.push_str(&format!(" --golden {}", args.golden.display()));
         }
         return Err(Error::new(
-            Diagnostic::error(format!(
-                "{}: golden folder {} does not exist",
-                target.loaded.name, target.shown
-            ))
+            Diagnostic::error(
+                Code::GoldenMissing,
+                format!(
+                    "{}: golden folder {} does not exist",
+                    target.loaded.name, target.shown
+                ),
+            )
             .with_help(format!("create it with `{create} --update`")),
         ));
     }
@@ -172,6 +175,7 @@ fn update_all(targets: &[Target]) -> Result<u8> {
     if !problems.is_empty() {
         let mut error = Error::from(problems);
         error.diagnostics.push(Diagnostic::error(
+            Code::UpdateRefused,
             "no golden folder was changed: --update rewrites all of them or none",
         ));
         return Err(error);
@@ -182,7 +186,7 @@ fn update_all(targets: &[Target]) -> Result<u8> {
         .map(|(target, _)| (target.folder.clone(), target.files.clone()))
         .collect();
     for note in write_folders(&writes, Replace::ReviewedFolder)? {
-        super::say(format_args!("warning: {note}"));
+        super::say(Diagnostic::warning(Code::FileKeptAside, note));
     }
     for (target, plan) in &plans {
         let (name, shown, count) = (&target.loaded.name, &target.shown, target.files.len());
@@ -223,7 +227,7 @@ fn plan_update(target: &Target) -> Result<Update> {
     }
     if !written_by_hfgen(&target.folder) {
         return Err(Error::new(
-            Diagnostic::error(format!(
+            Diagnostic::error(Code::ForeignFolder, format!(
                 "{}: {} has no kustomization.yaml written by hfgen; refusing to replace a folder hfgen did not write",
                 target.loaded.name, target.shown
             ))
@@ -237,9 +241,12 @@ fn require_folder(target: &Target) -> Result<()> {
     if target.folder.is_dir() {
         Ok(())
     } else {
-        Err(Error::msg(format!(
-            "{}: golden folder {} exists and is not a folder",
-            target.loaded.name, target.shown
-        )))
+        Err(Error::msg(
+            Code::ForeignFolder,
+            format!(
+                "{}: golden folder {} exists and is not a folder",
+                target.loaded.name, target.shown
+            ),
+        ))
     }
 }

@@ -1,6 +1,6 @@
 //! `hfgen explain`: the merged profile and where each value came from.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::Result;
 use crate::profile::{explain, layer, schema, schema_check::dotted, suggest};
 use clap::{Args, ValueEnum};
@@ -78,13 +78,17 @@ fn capacity(loaded: &crate::profile::LoadedProfile, format: ExplainFormat) -> Re
 /// The KEY argument as a path of the profile schema; an unknown key gets a "did you mean".
 fn key_path(text: &str) -> Result<Vec<String>> {
     let path = layer::parse_key(text).ok_or_else(|| {
-        Diagnostic::error(format!("`{text}` is not a dotted key like `nfs.size`"))
+        Diagnostic::error(
+            Code::SetSyntax,
+            format!("`{text}` is not a dotted key like `nfs.size`"),
+        )
     })?;
     if schema::schema_at(&path).is_some() {
         return Ok(path);
     }
     let keys: Vec<String> = schema::all_keys().into_iter().map(|doc| doc.path).collect();
-    let mut diagnostic = Diagnostic::error(format!("unknown key `{}`", dotted(&path)));
+    let mut diagnostic =
+        Diagnostic::error(Code::UnknownKey, format!("unknown key `{}`", dotted(&path)));
     if let Some(guess) = suggest::nearest(text, keys.iter().map(String::as_str)) {
         diagnostic = diagnostic.with_help(format!("did you mean `{guess}`?"));
     }

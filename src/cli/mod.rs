@@ -10,6 +10,7 @@ mod schema;
 mod setup;
 mod validate;
 
+use crate::diag::Code;
 use crate::error::{Error, Result};
 use crate::profile::LoadedProfile;
 use clap::{Args, Parser, Subcommand};
@@ -103,8 +104,8 @@ pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if error.use_stderr() => {
-            let _ = error.print();
-            return 2;
+            say(usage_error(&error));
+            return crate::error::EXIT_BAD_INPUT;
         }
         // `--help` and `--version` are the product here: a closed or full stdout is an error,
         // as for every other command (issue 27, item 11).
@@ -130,6 +131,17 @@ pub fn main() -> u8 {
     }
 }
 
+/// clap's message for a command line that does not parse, its header carrying the code as
+/// every diagnostic's does (plain, as hfgen's diagnostics are).
+fn usage_error(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let text = text.trim_end();
+    match text.strip_prefix("error:") {
+        Some(rest) => format!("error[{}]:{rest}", Code::Usage.id()),
+        None => text.to_string(),
+    }
+}
+
 /// Prints every diagnostic of `error` on stderr.
 pub fn report(error: &Error) {
     say(error);
@@ -146,7 +158,10 @@ pub fn say(message: impl std::fmt::Display) {
 pub fn write_stdout(text: &str) -> Result<(), Error> {
     // `hfgen render >&-` must not exit 0 having written nothing.
     if crate::input::stdio_was_closed(1) {
-        return Err(Error::msg("cannot write to stdout: it is closed"));
+        return Err(Error::msg(
+            Code::WriteFailed,
+            "cannot write to stdout: it is closed",
+        ));
     }
     let mut stdout = std::io::stdout().lock();
     match stdout
@@ -155,6 +170,9 @@ pub fn write_stdout(text: &str) -> Result<(), Error> {
     {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::msg(format!("cannot write to stdout: {e}"))),
+        Err(e) => Err(Error::msg(
+            Code::WriteFailed,
+            format!("cannot write to stdout: {e}"),
+        )),
     }
 }

@@ -1,5 +1,6 @@
 //! `hfgen profiles` and `hfgen profiles show NAME`.
 
+use crate::diag::Code;
 use crate::error::Result;
 use crate::profile::{builtin::BUILTIN_PROFILES, load, source};
 use clap::{Args, Subcommand};
@@ -27,9 +28,12 @@ pub fn run(args: ProfilesArgs) -> Result<u8> {
         Some(ProfilesAction::Show { name }) => {
             if source::looks_like_path(&name) {
                 // Not "a file needs a path with `/` or `.toml`": this one has it (issue 27).
-                return Err(crate::diag::Diagnostic::error(format!(
-                    "`profiles show` prints the built-in profiles only; `{name}` is a file"
-                ))
+                return Err(crate::diag::Diagnostic::error(
+                    Code::NotBuiltIn,
+                    format!(
+                        "`profiles show` prints the built-in profiles only; `{name}` is a file"
+                    ),
+                )
                 .with_help(format!(
                     "`hfgen explain --profile {name}` shows its values and where each comes from"
                 ))

@@ -1,6 +1,6 @@
 //! `hfgen render`.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::emit;
 use crate::error::{Error, Result};
 use crate::layout::Component;
@@ -47,7 +47,7 @@ pub fn run(args: RenderArgs) -> Result<u8> {
         Some(dir) => {
             refuse_other_components(&dir, &components)?;
             for note in emit::write_out_dir(&bundle, &dir)? {
-                super::say(format_args!("warning: {note}"));
+                super::say(Diagnostic::warning(Code::FileKeptAside, note));
             }
             super::say(format_args!(
                 "wrote {} files and kustomization.yaml to {}",
@@ -77,7 +77,7 @@ fn refuse_other_components(dir: &Path, selected: &[Component]) -> Result<()> {
     };
     let files: Vec<&str> = found.iter().map(|spec| spec.file).collect();
     let rendering: Vec<&str> = selected.iter().map(|c| c.name()).collect();
-    Err(Diagnostic::error(format!(
+    Err(Diagnostic::error(Code::ForeignFolder, format!(
         "{} holds the render of component {} ({}); rendering only {} there would replace it",
         dir.display(),
         first.component.name(),
@@ -94,6 +94,6 @@ fn refuse_other_components(dir: &Path, selected: &[Component]) -> Result<()> {
 
 impl From<std::io::Error> for Error {
     fn from(error: std::io::Error) -> Self {
-        Error::msg(error.to_string())
+        Error::msg(Code::WriteFailed, error.to_string())
     }
 }

@@ -1,6 +1,6 @@
 //! `hfgen validate`.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::validate::api_rules;
 use crate::validate::crd::CustomResources;
@@ -37,8 +37,8 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: ValidateArgs) -> Result<u8> {
-    let (version, kube) =
-        KubeSchemas::nearest(&args.kubernetes_version).map_err(|e| Error::msg(e.to_string()))?;
+    let (version, kube) = KubeSchemas::nearest(&args.kubernetes_version)
+        .map_err(|e| Error::msg(Code::UnknownKubernetesVersion, e.to_string()))?;
     if kube.version() != version {
         // On stderr, so that JSON and JUnit reports stay what their readers parse.
         super::say(format!(
@@ -76,10 +76,13 @@ pub fn run(args: ValidateArgs) -> Result<u8> {
     }
     super::write_stdout(&report::format_reports(&reports, args.output))?;
     if empty_stdin {
-        super::report(&Error::new(Diagnostic::error(format!(
-            "{}: no YAML documents (the input is empty), so nothing was validated",
-            shown("-")
-        ))));
+        super::report(&Error::new(Diagnostic::error(
+            Code::EmptyInput,
+            format!(
+                "{}: no YAML documents (the input is empty), so nothing was validated",
+                shown("-")
+            ),
+        )));
     }
     let valid = !empty_stdin && reports.iter().all(|r| r.findings.is_empty());
     Ok(if valid { 0 } else { 1 })

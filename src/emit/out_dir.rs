@@ -6,6 +6,7 @@
 
 use super::signals;
 use super::swap::{Staged, Swapped};
+use crate::diag::Code;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::manifests::Bundle;
@@ -147,7 +148,10 @@ pub fn write_out_dir(bundle: &Bundle, dir: &Path) -> Result<Vec<String>> {
 }
 
 pub(super) fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
-    Error::msg(format!("cannot {what} {}: {e}", path.display()))
+    Error::msg(
+        Code::WriteFailed,
+        format!("cannot {what} {}: {e}", path.display()),
+    )
 }
 
 /// The folder `dir` is in. `dir` must end in a name: `.`, `..` or `/` cannot be swapped.
@@ -159,10 +163,13 @@ pub(super) fn parent_of(dir: &Path) -> Result<PathBuf> {
         .next()
         .unwrap_or_default();
     if matches!(last, "" | "." | "..") {
-        return Err(Error::msg(format!(
-            "cannot write {}: name a folder of its own (e.g. out/), which hfgen replaces whole",
-            dir.display()
-        )));
+        return Err(Error::msg(
+            Code::ForeignFolder,
+            format!(
+                "cannot write {}: name a folder of its own (e.g. out/), which hfgen replaces whole",
+                dir.display()
+            ),
+        ));
     }
     Ok(match dir.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -188,19 +195,22 @@ fn check_replaceable(
         Replace::ReviewedFolder => dir.display().to_string(),
     };
     if metadata.is_symlink() {
-        return Err(Error::msg(format!(
+        return Err(Error::msg(Code::ForeignFolder, format!(
             "{named}: is a symbolic link; hfgen replaces only a folder of its own and does not follow links"
         )));
     }
     if !metadata.is_dir() {
-        return Err(Error::msg(format!("{named}: exists and is not a folder")));
+        return Err(Error::msg(
+            Code::ForeignFolder,
+            format!("{named}: exists and is not a folder"),
+        ));
     }
     let mut entries = fs::read_dir(dir).map_err(|e| io_error("read", dir, e))?;
     if entries.next().is_none() {
         return Ok(Removable::new());
     }
     if !written_by_hfgen(dir) {
-        return Err(Error::msg(format!(
+        return Err(Error::msg(Code::ForeignFolder, format!(
             "{named}: the folder has files that hfgen did not write; refusing to replace it (use an empty or new folder)"
         )));
     }
@@ -219,7 +229,7 @@ fn check_replaceable(
         .map(|path| crate::text::printable(&dir.join(path).to_string_lossy()))
         .collect();
     Err(Error::new(
-        crate::diag::Diagnostic::error(format!(
+        crate::diag::Diagnostic::error(Code::ForeignFolder, format!(
             "{named}: hfgen did not write {}; refusing to replace the folder, which would delete them",
             shown.join(", ")
         ))

@@ -1,5 +1,6 @@
 //! Comparing a golden folder on disk with the files a render expects there.
 
+use crate::diag::Code;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::text::printable;
@@ -85,7 +86,7 @@ pub fn compare(folder: &Path, expected: &[(String, String)]) -> Result<Vec<FileD
 fn list_files(folder: &Path) -> Result<BTreeMap<String, PathBuf>> {
     // The folder itself too: a linked golden folder is not "up to date" (issue 27, item 12).
     if fs::symlink_metadata(folder).is_ok_and(|meta| meta.is_symlink()) {
-        return Err(Error::msg(format!(
+        return Err(Error::msg(Code::ForeignFolder, format!(
             "{} is a symbolic link; a golden folder is a folder of its own, so hfgen does not follow it",
             printable(&folder.to_string_lossy())
         )));
@@ -93,15 +94,26 @@ fn list_files(folder: &Path) -> Result<BTreeMap<String, PathBuf>> {
     let mut files = BTreeMap::new();
     let mut pending = vec![(folder.to_path_buf(), String::new())];
     while let Some((dir, prefix)) = pending.pop() {
-        let entries = fs::read_dir(&dir)
-            .map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
+        let entries = fs::read_dir(&dir).map_err(|e| {
+            Error::msg(
+                Code::Unreadable,
+                format!("cannot read {}: {e}", dir.display()),
+            )
+        })?;
         for entry in entries {
-            let entry =
-                entry.map_err(|e| Error::msg(format!("cannot read {}: {e}", dir.display())))?;
+            let entry = entry.map_err(|e| {
+                Error::msg(
+                    Code::Unreadable,
+                    format!("cannot read {}: {e}", dir.display()),
+                )
+            })?;
             let relative = format!("{prefix}{}", entry.file_name().to_string_lossy());
-            let kind = entry
-                .file_type()
-                .map_err(|e| Error::msg(format!("cannot read {}: {e}", entry.path().display())))?;
+            let kind = entry.file_type().map_err(|e| {
+                Error::msg(
+                    Code::Unreadable,
+                    format!("cannot read {}: {e}", entry.path().display()),
+                )
+            })?;
             if kind.is_dir() {
                 pending.push((entry.path(), format!("{relative}/")));
             } else if kind.is_file() {
@@ -111,7 +123,7 @@ fn list_files(folder: &Path) -> Result<BTreeMap<String, PathBuf>> {
                     true => "a symbolic link",
                     false => "not a regular file (a FIFO, socket or device)",
                 };
-                return Err(Error::msg(format!(
+                return Err(Error::msg(Code::ForeignFolder, format!(
                     "{} is {what}; a golden folder holds only the files hfgen writes, so hfgen does not follow or read it",
                     printable(&entry.path().to_string_lossy())
                 )));
@@ -126,9 +138,9 @@ pub const MAX_GOLDEN_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 fn read(path: &Path) -> Result<Vec<u8>> {
     input::read_bytes(path, MAX_GOLDEN_FILE_BYTES, input::Kind::RegularOnly).map_err(|e| {
-        Error::msg(format!(
-            "cannot read {}: {e}",
-            printable(&path.to_string_lossy())
-        ))
+        Error::msg(
+            Code::Unreadable,
+            format!("cannot read {}: {e}", printable(&path.to_string_lossy())),
+        )
     })
 }

@@ -10,6 +10,7 @@ pub mod diff;
 
 pub use compare::{compare, FileDrift};
 
+use crate::diag::Code;
 use crate::emit::out_dir::folder_files;
 use crate::error::{Error, Result};
 use crate::layout::{component_folders, Component, SETUP_SCRIPT};
@@ -72,7 +73,7 @@ pub fn folder(golden_dir: &Path, loaded: &LoadedProfile) -> Result<PathBuf> {
         && !name.contains(['/', '\\'])
         && !name.chars().any(char::is_control);
     if !plain {
-        return Err(Error::msg(format!(
+        return Err(Error::msg(Code::GoldenName, format!(
             "{}: the golden folder would be named {:?}, which is not a folder name of its own; rename the profile file",
             crate::text::printable(&loaded.name),
             name

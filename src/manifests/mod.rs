@@ -3,6 +3,7 @@
 pub mod objects;
 pub mod yaml;
 
+use crate::diag::Code;
 use crate::error::{Error, Result};
 use crate::layout::Component;
 use serde_json::Value;
@@ -140,9 +141,10 @@ impl Bundle {
 /// Parses rendered YAML back into documents; invalid YAML is an error naming the template.
 pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>> {
     let values = yaml::from_multiple(text).map_err(|e| {
-        Error::msg(format!(
-            "template {template} produced invalid YAML (a bug in hfgen's templates): {e}"
-        ))
+        Error::msg(
+            Code::RenderedNotYaml,
+            format!("template {template} produced invalid YAML (a bug in hfgen's templates): {e}"),
+        )
     })?;
     values
         .into_iter()
@@ -151,10 +153,33 @@ pub fn parse_documents(template: &str, text: &str) -> Result<Vec<Document>> {
             if value.is_object() {
                 Ok(Document { value })
             } else {
-                Err(Error::msg(format!(
+                Err(Error::msg(
+                    Code::RenderedNotYaml,
+                    format!(
                     "template {template} produced a YAML document that is not a mapping: {value}"
-                )))
+                ),
+                ))
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::EXIT_INTERNAL;
+
+    /// Only hfgen's own templates are parsed here: text that is not a YAML mapping is a bug in
+    /// hfgen, not bad input.
+    #[test]
+    fn a_render_that_is_not_a_yaml_mapping_is_an_internal_error() {
+        for text in ["a: [", "- a list\n- not a mapping\n"] {
+            let error = super::parse_documents("x.yml.j2", text).unwrap_err();
+            assert_eq!(error.exit_code(), EXIT_INTERNAL, "{error}");
+            let shown = error.to_string();
+            assert!(
+                shown.starts_with("internal error[HF9002]: template x.yml.j2 produced"),
+                "{shown}"
+            );
+        }
+    }
 }

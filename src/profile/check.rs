@@ -7,7 +7,7 @@
 use super::formats::{self, ImageProblem, Placement};
 use super::layer::{Origins, Site};
 use super::model::{NfsAddress, NfsExport, Platform, Profile, RbacMode};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::Result;
 use std::net::Ipv4Addr;
 
@@ -93,33 +93,52 @@ pub struct Findings<'a> {
 
 impl Findings<'_> {
     /// An error about the value of `key` (dotted, e.g. `nfs.ip`).
-    pub fn error(&mut self, key: &str, message: impl Into<String>) -> &mut Diagnostic {
-        let diagnostic = self.place(&split(key), Diagnostic::error(message), Site::value_origin);
+    pub fn error(&mut self, code: Code, key: &str, message: impl Into<String>) -> &mut Diagnostic {
+        let diagnostic = self.place(
+            &split(key),
+            Diagnostic::error(code, message),
+            Site::value_origin,
+        );
         self.errors.push(diagnostic);
         self.errors.last_mut().expect("just pushed")
     }
 
     /// An error about a key itself; `path` may hold keys with dots (node selector labels).
-    pub fn key_error(&mut self, path: &[&str], message: impl Into<String>) -> &mut Diagnostic {
+    pub fn key_error(
+        &mut self,
+        code: Code,
+        path: &[&str],
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let path: Vec<String> = path.iter().map(|key| key.to_string()).collect();
-        let diagnostic = self.place(&path, Diagnostic::error(message), Site::key_origin);
+        let diagnostic = self.place(&path, Diagnostic::error(code, message), Site::key_origin);
         self.errors.push(diagnostic);
         self.errors.last_mut().expect("just pushed")
     }
 
     /// An error about the value at `path` (keys may hold dots).
-    pub fn value_error(&mut self, path: &[&str], message: impl Into<String>) -> &mut Diagnostic {
+    pub fn value_error(
+        &mut self,
+        code: Code,
+        path: &[&str],
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let path: Vec<String> = path.iter().map(|key| key.to_string()).collect();
-        let diagnostic = self.place(&path, Diagnostic::error(message), Site::value_origin);
+        let diagnostic = self.place(&path, Diagnostic::error(code, message), Site::value_origin);
         self.errors.push(diagnostic);
         self.errors.last_mut().expect("just pushed")
     }
 
     /// A warning about the value of `key`.
-    pub fn warning(&mut self, key: &str, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn warning(
+        &mut self,
+        code: Code,
+        key: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let diagnostic = self.place(
             &split(key),
-            Diagnostic::warning(message),
+            Diagnostic::warning(code, message),
             Site::value_origin,
         );
         self.warnings.push(diagnostic);
@@ -154,6 +173,7 @@ fn split(key: &str) -> Vec<String> {
 fn namespace(profile: &Profile, findings: &mut Findings) {
     if let Some(problem) = formats::dns_label_problem(&profile.namespace) {
         findings.error(
+            Code::InvalidName,
             "namespace",
             format!(
                 "namespace `{}` is not a DNS-1123 label: it {problem}",
@@ -181,6 +201,7 @@ fn images(profile: &Profile, findings: &mut Findings) {
         match formats::image_problem(reference) {
             Some(ImageProblem::Malformed(why)) => {
                 findings.error(
+                    Code::InvalidImage,
                     key,
                     format!(
                         "{key} `{}` is not an image reference: it {why}",
@@ -191,6 +212,7 @@ fn images(profile: &Profile, findings: &mut Findings) {
             Some(ImageProblem::NoTag) => {
                 findings
                     .warning(
+                        Code::UnpinnedImage,
                         key,
                         format!("{key} `{reference}` has no tag, so it pulls whatever `latest` is"),
                     )
@@ -200,6 +222,7 @@ fn images(profile: &Profile, findings: &mut Findings) {
                 let name = reference.trim_end_matches(":latest");
                 findings
                     .warning(
+                        Code::UnpinnedImage,
                         key,
                         format!("{key} `{reference}` pulls whatever `latest` is"),
                     )
@@ -224,6 +247,7 @@ pub(super) fn positive_quantity(
     match formats::parse_quantity(text) {
         Some(value) if !value.is_finite() || value.abs() > MAX_QUANTITY => {
             findings.error(
+                Code::InvalidQuantity,
                 key,
                 format!("{key} `{text}` is too large for a Kubernetes quantity"),
             );
@@ -231,14 +255,22 @@ pub(super) fn positive_quantity(
         }
         None => {
             findings
-                .error(key, format!("{key} `{text}` is not a Kubernetes quantity"))
+                .error(
+                    Code::InvalidQuantity,
+                    key,
+                    format!("{key} `{text}` is not a Kubernetes quantity"),
+                )
                 .help = Some(format!(
                 "write a number with an optional suffix, e.g. `{example}`"
             ));
             None
         }
         Some(value) if value <= 0.0 => {
-            findings.error(key, format!("{key} `{text}` must be greater than zero"));
+            findings.error(
+                Code::InvalidQuantity,
+                key,
+                format!("{key} `{text}` must be greater than zero"),
+            );
             None
         }
         Some(value) => Some(value),
@@ -300,12 +332,14 @@ fn requests_and_limit(
     if let (Some(request), Some(limit)) = (request, limit) {
         if limit < request && limit_written {
             findings.error(
+                Code::RequestAboveLimit,
                 limit_key,
                 format!("{limit_key} `{limit_text}` is below {request_key} `{request_text}`"),
             );
         } else if limit < request {
             findings
                 .error(
+                    Code::RequestAboveLimit,
                     request_key,
                     format!("{request_key} `{request_text}` is above the default {limit_key}, `{limit_text}`"),
                 )
@@ -348,6 +382,7 @@ fn at_least_a_mebibyte(findings: &mut Findings, key: &str, text: &str, bytes: Op
     if bytes.is_some_and(|bytes| bytes < MIN_BYTES) {
         findings
             .error(
+                Code::InvalidQuantity,
                 key,
                 format!("{key} `{text}` is less than 1Mi: did you leave out the unit?"),
             )
@@ -376,6 +411,7 @@ fn int32_fields(profile: &Profile, findings: &mut Findings) {
     ] {
         if i32::try_from(value).is_err() {
             findings.error(
+                Code::OutOfRange,
                 key,
                 format!(
                     "{key} {value} does not fit the int32 field it fills (at most {})",
@@ -393,12 +429,14 @@ fn storage_class(profile: &Profile, findings: &mut Findings) {
     if profile.nfs.export != NfsExport::Claim {
         findings
             .error(
+                Code::UnusedSetting,
                 "nfs.storage_class",
                 "nfs.storage_class is only used with nfs.export = \"claim\"",
             )
             .help = Some("remove nfs.storage_class, or set nfs.export = \"claim\"".into());
     } else if !formats::is_dns_subdomain(class) {
         findings.error(
+            Code::InvalidName,
             "nfs.storage_class",
             format!("nfs.storage_class `{class}` is not a StorageClass name (lowercase DNS-1123 subdomain)"),
         );
@@ -408,6 +446,7 @@ fn storage_class(profile: &Profile, findings: &mut Findings) {
 fn platform_sections(profile: &Profile, findings: &mut Findings) {
     if profile.platform != Platform::Gke && profile.cluster.is_some() {
         findings.error(
+            Code::PlatformMismatch,
             "cluster",
             "[cluster] describes a GKE cluster; it needs platform = \"gke\"",
         );
@@ -415,11 +454,13 @@ fn platform_sections(profile: &Profile, findings: &mut Findings) {
     if profile.dns.is_some() {
         if profile.platform != Platform::Minikube {
             findings.error(
+                Code::PlatformMismatch,
                 "dns",
                 "[dns] sets up a minikube host; it needs platform = \"minikube\"",
             );
         } else if profile.nfs.address != NfsAddress::Dns {
             findings.error(
+                Code::UnusedSetting,
                 "dns",
                 "[dns] makes the NFS Service name resolvable; it needs nfs.address = \"dns\"",
             );
@@ -431,6 +472,7 @@ fn platform_sections(profile: &Profile, findings: &mut Findings) {
     {
         findings
             .error(
+                Code::PlatformMismatch,
                 "nfs.address",
                 "platform = \"kind\" with nfs.address = \"dns\": the kubelet in a kind node cannot resolve cluster DNS names, so no pod could mount the share",
             )
@@ -443,6 +485,7 @@ fn dns(profile: &Profile, findings: &mut Findings) {
     let cluster_ip = dns.cluster_dns_ip.parse::<Ipv4Addr>();
     if cluster_ip.is_err() {
         findings.error(
+            Code::InvalidFormat,
             "dns.cluster_dns_ip",
             format!(
                 "dns.cluster_dns_ip `{}` is not an IPv4 address",
@@ -452,12 +495,14 @@ fn dns(profile: &Profile, findings: &mut Findings) {
     }
     if dns.upstream.parse::<Ipv4Addr>().is_err() {
         findings.error(
+            Code::InvalidFormat,
             "dns.upstream",
             format!("dns.upstream `{}` is not an IPv4 address", dns.upstream),
         );
     }
     if !formats::is_dns_subdomain(&dns.cluster_domain) {
         findings.error(
+            Code::InvalidFormat,
             "dns.cluster_domain",
             format!(
                 "dns.cluster_domain `{}` is not a DNS name like cluster.local",
@@ -473,6 +518,7 @@ fn dns(profile: &Profile, findings: &mut Findings) {
     if let (Ok(ip), Some((network, prefix))) = (cluster_ip, range) {
         if formats::placement(ip, network, prefix) != Placement::Usable {
             findings.error(
+                Code::InvalidFormat,
                 "dns.cluster_dns_ip",
                 format!(
                     "dns.cluster_dns_ip {ip} is not a usable address of nfs.service_cidr {}",
@@ -491,12 +537,14 @@ fn node_selectors(profile: &Profile, findings: &mut Findings) {
         for (key, value) in labels {
             if let Some(problem) = formats::label_key_problem(key) {
                 findings.key_error(
+                    Code::InvalidName,
                     &["nodes", group, key],
                     format!("nodes.{group}: label key `{key}` {problem}"),
                 );
             }
             if let Some(problem) = formats::label_value_problem(value) {
                 findings.value_error(
+                    Code::InvalidName,
                     &["nodes", group, key],
                     format!("nodes.{group}: label value `{value}` {problem}"),
                 );
@@ -508,6 +556,7 @@ fn node_selectors(profile: &Profile, findings: &mut Findings) {
 fn rbac(profile: &Profile, findings: &mut Findings) {
     if profile.rbac.mode == RbacMode::ClusterAdmin {
         findings.warning(
+            Code::ClusterAdmin,
             "rbac.mode",
             "rbac.mode = \"cluster-admin\" makes every ServiceAccount of the cluster cluster-admin; the engine only needs \"namespaced\"",
         );

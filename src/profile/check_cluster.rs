@@ -6,7 +6,7 @@
 use super::check::Findings;
 use super::model::{Platform, Profile};
 use super::LoadedProfile;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 
 /// Cloud identifiers only the user can know. The built-in `gke` profile holds a placeholder
@@ -33,7 +33,7 @@ pub fn placeholders(loaded: &LoadedProfile) -> Result<()> {
     if PLACEHOLDER_PROJECTS.contains(&cluster.project.as_str())
         && !project_site.is_some_and(|site| site.builtin)
     {
-        let mut error = Diagnostic::error(format!(
+        let mut error = Diagnostic::error(Code::Placeholder, format!(
             "cluster.project `{}` is a placeholder from hfgen's examples: set it to your Google Cloud project id",
             cluster.project
         ))
@@ -51,10 +51,13 @@ pub fn placeholders(loaded: &LoadedProfile) -> Result<()> {
         let key = path.join(".");
         let (table, name) = (&path[..path.len() - 1].join("."), &path[path.len() - 1]);
         errors.push(
-            Diagnostic::error(format!(
-                "{key} is the built-in profile's placeholder `{}`: set it to {what}",
-                &site.source[site.value.clone()].trim_matches('"')
-            ))
+            Diagnostic::error(
+                Code::Placeholder,
+                format!(
+                    "{key} is the built-in profile's placeholder `{}`: set it to {what}",
+                    &site.source[site.value.clone()].trim_matches('"')
+                ),
+            )
             .at(site.value_origin())
             .with_help(format!(
                 "write `{name} = \"...\"` under [{table}] in your profile, or add --set {key}=..."
@@ -75,9 +78,14 @@ pub fn cluster(profile: &Profile, findings: &mut Findings) {
     };
     let mut expect = |key: &str, value: &str, valid: bool, what: &str| {
         if value.trim().is_empty() {
-            findings.error(key, format!("{key} is empty: set it to {what}"));
+            findings.error(
+                Code::InvalidFormat,
+                key,
+                format!("{key} is empty: set it to {what}"),
+            );
         } else if !valid {
             findings.error(
+                Code::InvalidFormat,
                 key,
                 format!("{key} `{}` is not {what}", crate::text::printable(value)),
             );
@@ -136,10 +144,11 @@ pub fn node_sizes(profile: &Profile, findings: &mut Findings) {
     if let Some(host) = &profile.host {
         if profile.platform == Platform::Gke {
             findings
-                .error("host", "[host] sizes a minikube or kind cluster; a GKE cluster's nodes are [cluster.master_pool] and [cluster.worker_pool]");
+                .error(Code::PlatformMismatch, "host", "[host] sizes a minikube or kind cluster; a GKE cluster's nodes are [cluster.master_pool] and [cluster.worker_pool]");
         }
         if host.cpus == Some(0) {
             findings.error(
+                Code::OutOfRange,
                 "host.cpus",
                 "host.cpus is 0: set it to the CPUs the cluster gets",
             );
@@ -174,12 +183,14 @@ pub fn node_sizes(profile: &Profile, findings: &mut Findings) {
             .is_some_and(|max| max < min.max(pool.node_count))
         {
             findings.error(
+                Code::OutOfRange,
                 &format!("{key}.max_nodes"),
                 format!("{key}.max_nodes is below min_nodes or node_count"),
             );
         }
         if pool.min_nodes.is_some_and(|min| min > pool.node_count) {
             findings.error(
+                Code::OutOfRange,
                 &format!("{key}.min_nodes"),
                 format!("{key}.min_nodes is above node_count, the nodes the pool starts with"),
             );

@@ -3,6 +3,7 @@
 
 use super::check::Findings;
 use super::model::{CompletionTransport, Profile};
+use crate::diag::Code;
 
 /// `engine.stop_on_failure` and `engine.backoff_limit`: the engine handles a failed task
 /// correctly only when it stops the run and does not resubmit
@@ -12,6 +13,7 @@ pub fn failure_handling(profile: &Profile, findings: &mut Findings) {
     if !engine.stop_on_failure {
         findings
             .error(
+                Code::RunWouldFail,
                 "engine.stop_on_failure",
                 "engine.stop_on_failure = false: the engine never reports a task that failed, so the run waits forever",
             )
@@ -22,6 +24,7 @@ pub fn failure_handling(profile: &Profile, findings: &mut Findings) {
     if engine.backoff_limit > 0 {
         findings
             .error(
+                Code::RunWouldFail,
                 "engine.backoff_limit",
                 format!(
                     "engine.backoff_limit = {}: the engine submits the failed task again and then exits at once (with stop_on_failure) or waits forever (without)",
@@ -40,6 +43,7 @@ pub fn deadline(profile: &Profile, findings: &mut Findings) {
     if profile.engine.deadline_seconds == 0 {
         findings
             .error(
+                Code::RunWouldFail,
                 "engine.deadline_seconds",
                 "engine.deadline_seconds = 0: the engine Job's activeDeadlineSeconds would end the run as soon as it starts",
             )
@@ -55,6 +59,7 @@ pub fn task_memory_limit(profile: &Profile, findings: &mut Findings) {
     if profile.tasks.memory_limit.is_some() {
         findings
             .key_error(
+                Code::NotUserSetting,
                 &["tasks", "memory_limit"],
                 "tasks.memory_limit is no longer supported: a workflow task whose executor.memRequest is above it gets a Job the API server refuses, and the engine then stops",
             )
@@ -86,6 +91,7 @@ pub fn engine_versions(profile: &Profile, findings: &mut Findings) {
         if !engine_ok {
             findings
                 .error(
+                    Code::VersionTooOld,
                     "engine.completion_transport",
                     format!("engine.completion_transport = \"stream\" needs engine v1.9.0 or later; images.engine `{}` is {engine_shown}", profile.images.engine),
                 )
@@ -96,6 +102,7 @@ pub fn engine_versions(profile: &Profile, findings: &mut Findings) {
         if executor.is_none_or(|version| version < EXECUTOR_1_4) {
             findings
                 .error(
+                    Code::VersionTooOld,
                     "engine.completion_transport",
                     format!(
                         "engine.completion_transport = \"stream\" needs job executor 1.4.0 or later in the worker image; `{}` shows {}: an older executor never reports a task, and the run waits forever",
@@ -109,6 +116,7 @@ pub fn engine_versions(profile: &Profile, findings: &mut Findings) {
     if engine.admission_controller.is_some() && !engine_ok {
         findings
             .error(
+                Code::VersionTooOld,
                 "engine.admission_controller",
                 format!("engine.admission_controller needs engine v1.9.0 or later; images.engine `{}` is {engine_shown}", profile.images.engine),
             )

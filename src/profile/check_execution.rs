@@ -5,6 +5,7 @@ use super::check_engine::{show, tag_version};
 use super::formats;
 use super::model::{ExecutionMode, Profile};
 use super::pools::resolved_pools;
+use crate::diag::Code;
 use std::collections::HashMap;
 
 /// The first engine that reads `RABBIT_HOSTNAME` and routes tasks to queues (1c006ea and
@@ -21,6 +22,7 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
             if !execution.pools.is_empty() {
                 findings
                     .error(
+                        Code::UnusedSetting,
                         "execution.pools",
                         "execution.pools are declared, but execution.mode is \"jobs\": every task would run as a Job and the pools would never be deployed",
                     )
@@ -33,6 +35,7 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
     if execution.pools.is_empty() {
         findings
             .error(
+                Code::MissingSetting,
                 "execution.mode",
                 "execution.mode = \"pools\" needs at least one [[execution.pools]]",
             )
@@ -54,6 +57,7 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
         let task_problem = task_problem(&pool.task);
         if let Some(problem) = task_problem {
             findings.value_error(
+                Code::InvalidName,
                 &task_path,
                 format!(
                     "execution.pools.{index}.task `{}` {problem}",
@@ -62,6 +66,7 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
             );
         } else if resolved.queue.len() > MAX_QUEUE_BYTES {
             findings.value_error(
+                Code::InvalidName,
                 &task_path,
                 format!("execution.pools.{index}.task: the queue name `{}` is longer than RabbitMQ's {MAX_QUEUE_BYTES} bytes", resolved.queue),
             );
@@ -73,6 +78,7 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
         if let Some(first) = &first_with_task {
             findings
                 .value_error(
+                    Code::Duplicate,
                     &task_path,
                     format!("execution.pools.{index}.task `{}` has a pool already (execution.pools.{first}): the engine sends a task type to one queue", pool.task),
                 );
@@ -87,6 +93,7 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
         if let Some(image) = &pool.image {
             if let Some(formats::ImageProblem::Malformed(why)) = formats::image_problem(image) {
                 findings.error(
+                    Code::InvalidImage,
                     &key("image"),
                     format!(
                         "execution.pools.{index}.image `{}` is not an image reference: it {why}",
@@ -117,12 +124,13 @@ fn pool_name(
     if let Some(problem) = name_problem {
         if pool.name.is_some() {
             findings.error(
+                Code::InvalidName,
                 &format!("execution.pools.{index}.name"),
                 format!("execution.pools.{index}.name `{shown}` {problem}"),
             );
         } else {
             findings
-                .value_error(&task_path, format!("execution.pools.{index}: the pool name made from the task, `{shown}`, {problem}"))
+                .value_error(Code::InvalidName, &task_path, format!("execution.pools.{index}: the pool name made from the task, `{shown}`, {problem}"))
                 .help = Some("give the pool a name: execution.pools.N.name = \"a-dns-label\"".into());
         }
     } else if let Some(first) = names.get(&resolved.name) {
@@ -130,9 +138,13 @@ fn pool_name(
             "execution.pools.{index}: the pool name `{shown}` is taken by execution.pools.{first}"
         );
         if pool.name.is_some() {
-            findings.error(&format!("execution.pools.{index}.name"), message);
+            findings.error(
+                Code::Duplicate,
+                &format!("execution.pools.{index}.name"),
+                message,
+            );
         } else {
-            findings.value_error(&task_path, message);
+            findings.value_error(Code::Duplicate, &task_path, message);
         }
     } else {
         names.insert(resolved.name.clone(), index.to_string());
@@ -148,6 +160,7 @@ fn engine_routes_to_queues(profile: &Profile, findings: &mut Findings) {
     if version.is_none_or(|version| version < ENGINE_1_6) {
         findings
             .error(
+                Code::VersionTooOld,
                 "execution.mode",
                 format!(
                     "execution.mode = \"pools\" needs engine v1.6.0 or later (RABBIT_HOSTNAME, executionModels); images.engine `{}` is {}",
@@ -190,6 +203,7 @@ fn quantities(findings: &mut Findings, index: &str, pool: &super::pools::Resolve
     if let (Some(request), Some(limit)) = (request, limit) {
         if limit < request {
             findings.error(
+                Code::RequestAboveLimit,
                 &key("memory_limit"),
                 format!(
                     "execution.pools.{index}.memory_limit `{limit_text}` is below the memory request `{}`",
@@ -217,6 +231,7 @@ fn queue_outlives_idle(
     if pool.min_replicas == 0 && deadline > QUEUE_EXPIRES_SECONDS {
         findings
             .error(
+                Code::RunWouldFail,
                 &format!("execution.pools.{index}.min_replicas"),
                 format!(
                     "execution.pools.{index}.min_replicas = 0 with engine.deadline_seconds = {deadline}: RabbitMQ deletes a queue that has had no consumer for {QUEUE_EXPIRES_SECONDS} s (the engine declares it with x-expires), and the tasks the engine sends to it later are lost while the run waits for them"
@@ -238,6 +253,7 @@ fn replicas(findings: &mut Findings, index: &str, pool: &super::model::WorkerPoo
     ] {
         if i32::try_from(value).is_err() {
             findings.error(
+                Code::OutOfRange,
                 &key(field),
                 format!(
                     "execution.pools.{index}.{field} {value} does not fit the int32 field it fills"
@@ -247,11 +263,13 @@ fn replicas(findings: &mut Findings, index: &str, pool: &super::model::WorkerPoo
     }
     if pool.max_replicas < 1 {
         findings.error(
+            Code::OutOfRange,
             &key("max_replicas"),
             format!("execution.pools.{index}.max_replicas must be at least 1: a pool of no worker never runs its tasks"),
         );
     } else if pool.min_replicas > pool.max_replicas {
         findings.error(
+            Code::OutOfRange,
             &key("min_replicas"),
             format!(
                 "execution.pools.{index}.min_replicas ({}) is above max_replicas ({})",
@@ -261,6 +279,7 @@ fn replicas(findings: &mut Findings, index: &str, pool: &super::model::WorkerPoo
     }
     if pool.messages_per_replica < 1 {
         findings.error(
+            Code::OutOfRange,
             &key("messages_per_replica"),
             format!("execution.pools.{index}.messages_per_replica must be at least 1"),
         );

@@ -5,6 +5,7 @@
 use super::check::Findings;
 use super::formats::{self, Placement};
 use super::model::{NfsAddress, Profile};
+use crate::diag::Code;
 use std::net::{IpAddr, Ipv4Addr};
 
 pub fn nfs_address(profile: &Profile, findings: &mut Findings) {
@@ -13,7 +14,11 @@ pub fn nfs_address(profile: &Profile, findings: &mut Findings) {
         NfsAddress::Dns => {
             if nfs.ip.is_some() {
                 findings
-                    .error("nfs.ip", "nfs.ip is only used with nfs.address = \"ip\"")
+                    .error(
+                        Code::UnusedSetting,
+                        "nfs.ip",
+                        "nfs.ip is only used with nfs.address = \"ip\"",
+                    )
                     .help = Some("remove nfs.ip, or set nfs.address = \"ip\"".into());
             }
         }
@@ -25,6 +30,7 @@ fn pinned_ip(profile: &Profile, findings: &mut Findings) {
     let nfs = &profile.nfs;
     let Some(ip_text) = &nfs.ip else {
         findings.error(
+            Code::MissingSetting,
             "nfs.address",
             "nfs.address = \"ip\" needs nfs.ip, the ClusterIP to pin on the nfs-server Service",
         );
@@ -32,6 +38,7 @@ fn pinned_ip(profile: &Profile, findings: &mut Findings) {
     };
     let Ok(ip) = ip_text.parse::<Ipv4Addr>() else {
         findings.error(
+            Code::InvalidFormat,
             "nfs.ip",
             format!("nfs.ip `{ip_text}` is not an IPv4 address"),
         );
@@ -40,6 +47,7 @@ fn pinned_ip(profile: &Profile, findings: &mut Findings) {
     let Some(cidr_text) = &nfs.service_cidr else {
         findings
             .error(
+                Code::MissingSetting,
                 "nfs.address",
                 "nfs.address = \"ip\" needs nfs.service_cidr, the cluster's service range",
             )
@@ -53,12 +61,14 @@ fn pinned_ip(profile: &Profile, findings: &mut Findings) {
         Placement::Usable => reserved_ip(findings, ip, network, prefix, cidr_text),
         Placement::Outside => {
             findings.error(
+                Code::InvalidFormat,
                 "nfs.ip",
                 format!("nfs.ip {ip} is outside nfs.service_cidr {cidr_text}"),
             );
         }
         Placement::NetworkOrBroadcast => {
             findings.error(
+                Code::InvalidFormat,
                 "nfs.ip",
                 format!("nfs.ip {ip} is the network or broadcast address of {cidr_text}"),
             );
@@ -77,6 +87,7 @@ fn reserved_ip(findings: &mut Findings, ip: Ipv4Addr, network: Ipv4Addr, prefix:
     };
     findings
         .error(
+            Code::InvalidFormat,
             "nfs.ip",
             format!("nfs.ip {ip} is the address of {cidr} that {taken_by} gets"),
         )
@@ -92,6 +103,7 @@ fn service_cidr(findings: &mut Findings, cidr_text: &str) -> Option<(Ipv4Addr, u
     match parsed {
         None => {
             findings.error(
+                Code::InvalidFormat,
                 "nfs.service_cidr",
                 format!(
                     "nfs.service_cidr `{}` is not an IPv4 CIDR like 10.96.0.0/12",
@@ -102,6 +114,7 @@ fn service_cidr(findings: &mut Findings, cidr_text: &str) -> Option<(Ipv4Addr, u
         }
         Some((_, prefix)) if !SERVICE_PREFIXES.contains(&prefix) => {
             findings.error(
+                Code::InvalidFormat,
                 "nfs.service_cidr",
                 format!(
                     "nfs.service_cidr {cidr_text}: the prefix length must be {} to {} for a service range",
@@ -120,6 +133,7 @@ pub fn nfs_node_cidrs(profile: &Profile, findings: &mut Findings) {
     for cidr in &profile.network_policy.nfs_node_cidrs {
         if !is_cidr(cidr) {
             findings.error(
+                Code::InvalidFormat,
                 "network_policy.nfs_node_cidrs",
                 format!("network_policy.nfs_node_cidrs: `{cidr}` is not a CIDR like 10.128.0.0/9 or fd00::/8"),
             );

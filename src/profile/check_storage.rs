@@ -4,6 +4,7 @@
 use super::check::Findings;
 use super::formats;
 use super::model::{Platform, Profile, StorageType};
+use crate::diag::Code;
 
 /// GKE's Filestore StorageClasses: the smallest instance each makes. They all need the
 /// Filestore CSI driver, which is off on Standard clusters (`--addons=GcpFilestoreCsiDriver`)
@@ -38,6 +39,7 @@ fn class_size(profile: &Profile, findings: &mut Findings) {
     match &profile.storage.size {
         None => {
             findings.warning(
+                Code::StorageSizeUnset,
                 "storage.class",
                 format!("storage.size is unset: the claim on `{class}` asks for {minimum}, the smallest Filestore instance of that class makes"),
             );
@@ -45,6 +47,7 @@ fn class_size(profile: &Profile, findings: &mut Findings) {
         Some(size) if bytes(size) < bytes(minimum) => {
             findings
                 .error(
+                    Code::StorageTooSmall,
                     "storage.size",
                     format!("storage.size {size} is below {minimum}, the smallest Filestore instance that `{class}` makes: the claim would be refused or billed as {minimum}"),
                 )
@@ -94,6 +97,7 @@ pub fn storage(profile: &Profile, findings: &mut Findings) {
             None => {
                 findings
                     .error(
+                        Code::MissingSetting,
                         "storage.type",
                         format!("storage.type = \"{type_name}\" needs storage.{key}"),
                     )
@@ -101,6 +105,7 @@ pub fn storage(profile: &Profile, findings: &mut Findings) {
             }
             Some(name) if !formats::is_dns_subdomain(name) => {
                 findings.error(
+                    Code::InvalidName,
                     &format!("storage.{key}"),
                     format!("storage.{key} `{name}` is not a Kubernetes object name (lowercase letters, digits, '-' and '.')"),
                 );
@@ -111,6 +116,7 @@ pub fn storage(profile: &Profile, findings: &mut Findings) {
     for (key, value) in keys {
         if value.is_some() && !used.contains(&key) {
             findings.error(
+                Code::UnusedSetting,
                 &format!("storage.{key}"),
                 format!("storage.{key} is not used with storage.type = \"{type_name}\""),
             );
@@ -129,6 +135,7 @@ fn kind_local_path(profile: &Profile, findings: &mut Findings) {
     {
         findings
             .error(
+                Code::PlatformMismatch,
                 "storage.class",
                 "storage.class = \"standard\" on kind is rancher's local-path provisioner, which offers ReadWriteOnce only: the workflow's ReadWriteMany claim would stay Pending",
             )

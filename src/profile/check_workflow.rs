@@ -3,6 +3,7 @@
 
 use super::check::Findings;
 use super::model::{DataSource, Profile, S3Object, Workflow};
+use crate::diag::Code;
 
 /// Variables the engine Deployment sets itself; `engine.env` may not replace them.
 pub const ENGINE_VARIABLES: &[&str] = &[
@@ -33,12 +34,14 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
             match &data.url {
                 None => {
                     findings.error(
+                        Code::MissingSetting,
                         "data.source",
                         "data.source = \"url\" needs data.url, the http(s) URL of a .tar.gz archive with workflow.json at its top level",
                     );
                 }
                 Some(url) if !is_http_url(url) => {
                     findings.error(
+                        Code::InvalidFormat,
                         "data.url",
                         format!("data.url `{url}` is not an http:// or https:// URL"),
                     );
@@ -48,12 +51,14 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
             archive_checksum("url", data.sha256.as_deref(), findings);
             if data.image.is_some() {
                 findings.error(
+                    Code::UnusedSetting,
                     "data.image",
                     "data.image is set but data.source = \"url\"; remove data.image or set data.source = \"image\"",
                 );
             }
             if data.s3.is_some() {
                 findings.error(
+                    Code::UnusedSetting,
                     "data.s3",
                     "[data.s3] is set but data.source = \"url\"; remove it or set data.source = \"s3\"",
                 );
@@ -63,6 +68,7 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
             match &data.s3 {
                 None => {
                     findings.error(
+                        Code::MissingSetting,
                         "data.source",
                         "data.source = \"s3\" needs [data.s3]: endpoint, bucket, object and secret (a Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
                     );
@@ -76,6 +82,7 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
             ] {
                 if set {
                     findings.error(
+                        Code::UnusedSetting,
                         key,
                         format!("{key} is set but data.source = \"s3\"; remove {key}"),
                     );
@@ -90,6 +97,7 @@ pub fn data_source(profile: &Profile, findings: &mut Findings) {
             ] {
                 if set {
                     findings.error(
+                        Code::UnusedSetting,
                         key,
                         format!("{key} is set but data.source = \"image\"; set data.source = \"url\" to download the data, or remove {key}"),
                     );
@@ -104,12 +112,14 @@ fn archive_checksum(source: &str, sha256: Option<&str>, findings: &mut Findings)
     match sha256 {
         None => {
             findings.error(
+                Code::MissingSetting,
                 "data.source",
                 format!("data.source = \"{source}\" needs data.sha256, the SHA-256 of the archive (64 hex digits, as sha256sum prints it)"),
             );
         }
         Some(sum) if !is_sha256(sum) => {
             findings.error(
+                Code::InvalidFormat,
                 "data.sha256",
                 format!("data.sha256 `{sum}` is not a SHA-256 checksum (64 hex digits)"),
             );
@@ -126,6 +136,7 @@ fn archive_checksum(source: &str, sha256: Option<&str>, findings: &mut Findings)
 fn s3_object(s3: &S3Object, findings: &mut Findings) {
     if !is_http_url(&s3.endpoint) {
         findings.error(
+            Code::InvalidFormat,
             "data.s3.endpoint",
             format!(
                 "data.s3.endpoint `{}` is not an http:// or https:// URL",
@@ -142,12 +153,14 @@ fn s3_object(s3: &S3Object, findings: &mut Findings) {
         && s3.bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
     if !bucket_ok {
         findings.error(
+            Code::InvalidName,
             "data.s3.bucket",
             format!("data.s3.bucket `{}` is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-')", s3.bucket),
         );
     }
     if s3.object.is_empty() || s3.object.len() > 1024 || s3.object.chars().any(char::is_control) {
         findings.error(
+            Code::InvalidName,
             "data.s3.object",
             "data.s3.object must be an object key of 1 to 1024 characters without control characters",
         );
@@ -158,6 +171,7 @@ fn s3_object(s3: &S3Object, findings: &mut Findings) {
     // container as data.
     if s3.region.is_empty() || s3.region.len() > 64 || s3.region.chars().any(char::is_control) {
         findings.error(
+            Code::InvalidFormat,
             "data.s3.region",
             format!(
                 "data.s3.region {} is not a region name (1 to 64 characters without control characters, e.g. us-east-1)",
@@ -167,6 +181,7 @@ fn s3_object(s3: &S3Object, findings: &mut Findings) {
     }
     if !super::formats::is_dns_subdomain(&s3.secret) {
         findings.error(
+            Code::InvalidName,
             "data.s3.secret",
             format!("data.s3.secret `{}` is not a Secret name", s3.secret),
         );
@@ -181,6 +196,7 @@ pub fn custom_workflow(profile: &Profile, findings: &mut Findings) {
     if profile.images.worker.is_none() {
         findings
             .error(
+                Code::MissingSetting,
                 "workflow",
                 "workflow = \"custom\" needs images.worker, the image your tasks run in (with the HyperFlow job executor)",
             )
@@ -189,6 +205,7 @@ pub fn custom_workflow(profile: &Profile, findings: &mut Findings) {
     if profile.data.source == DataSource::Image && profile.data.image.is_none() {
         findings
             .error(
+                Code::MissingSetting,
                 "workflow",
                 "workflow = \"custom\" with data.source = \"image\" needs data.image, the image whose /data holds workflow.json and its inputs",
             )
@@ -201,11 +218,13 @@ pub fn engine_env(profile: &Profile, findings: &mut Findings) {
     for name in profile.engine.env.keys() {
         if !is_hf_var_name(name) {
             findings.key_error(
+                Code::InvalidName,
                 &["engine", "env", name],
                 format!("engine.env: `{name}` is not a HyperFlow variable name (HF_VAR_ followed by letters, digits and '_')"),
             );
         } else if ENGINE_VARIABLES.contains(&name.as_str()) {
             findings.key_error(
+                Code::NotUserSetting,
                 &["engine", "env", name],
                 format!("engine.env: `{name}` is set by hfgen itself; use the profile key that controls it (engine.*, tasks.*, images.worker)"),
             );

@@ -4,6 +4,7 @@
 use super::check::{bytes_quantity, positive_quantity, Findings};
 use super::formats;
 use super::model::Profile;
+use crate::diag::Code;
 
 /// The job template placeholders that jobvars may fill. The engine replaces `${name}` in the
 /// template text with these values before it parses the YAML, so each is checked for what it
@@ -36,6 +37,7 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
             _ => {
                 findings
                     .key_error(
+                        Code::NotUserSetting,
                         &key,
                         format!("workflow_config.jobvars: `{name}` is not a placeholder that hfgen's job template takes from jobvars"),
                     )
@@ -44,7 +46,11 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
             }
         };
         if let Some(problem) = problem {
-            findings.value_error(&key, format!("workflow_config.jobvars.{name}: {problem}"));
+            findings.value_error(
+                Code::InvalidImage,
+                &key,
+                format!("workflow_config.jobvars.{name}: {problem}"),
+            );
         }
     }
     // Each problem at the value that has it (issue 27).
@@ -61,6 +67,7 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
         let empty_name = group.match_task.iter().any(|task| task.trim().is_empty());
         if group.match_task.is_empty() || empty_name {
             findings.value_error(
+                Code::MissingSetting,
                 &key("match_task"),
                 "workflow_config.job_agglomerations: match_task must list the task names of workflow.json to group, none empty",
             );
@@ -68,6 +75,7 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
         for (name, value) in [("size", group.size), ("timeout_ms", group.timeout_ms)] {
             if value < 1 {
                 findings.value_error(
+                    Code::OutOfRange,
                     &key(name),
                     format!(
                         "workflow_config.job_agglomerations: {name} ({value}) must be at least 1"
@@ -78,6 +86,7 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
         if group.timeout_ms > AGGLOMERATION_WAIT_MS {
             findings
                 .warning(
+                    Code::SlowSetting,
                     &format!("workflow_config.job_agglomerations.{index}.timeout_ms"),
                     format!(
                         "workflow_config.job_agglomerations.{index}.timeout_ms = {} holds a group that is not full for that long after its last task, at the end of every stage; engine 1.7 hands out ready tasks at its {} ms completion poll, so waiting longer mostly idles (bench/workflow, Montage DAG, groups of 10: 35-39 s at 5000 ms, 29-30 s at 1000 ms)",
@@ -90,6 +99,7 @@ pub fn workflow_config(profile: &Profile, findings: &mut Findings) {
     if !config.execution_models.is_empty() {
         findings
             .error(
+                Code::NotUserSetting,
                 "workflow_config.execution_models",
                 "workflow_config.execution_models is written by hfgen from the worker pools: a task sent to a queue that no pool consumes never runs",
             )

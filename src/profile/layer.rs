@@ -3,6 +3,7 @@
 //! merged profile still points at the file, line and column (or the `--set`) it came from.
 
 use super::source::ProfileSource;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Origin};
 use crate::error::Error;
 use serde::Deserialize;
@@ -122,7 +123,7 @@ impl Layer {
             value,
         };
         let Some(equals) = arg.find('=') else {
-            return Err(Diagnostic::error("expected KEY=VALUE")
+            return Err(Diagnostic::error(Code::SetSyntax, "expected KEY=VALUE")
                 .at(site(0..arg.len(), 0..arg.len()).key_origin())
                 .into());
         };
@@ -130,7 +131,7 @@ impl Layer {
         let key_span = trimmed(arg, 0..equals);
         let value_span = trimmed(arg, equals + 1..arg.len());
         let path = parse_key(key_text).ok_or_else(|| {
-            Diagnostic::error(format!(
+            Diagnostic::error(Code::SetSyntax, format!(
                 "`{}` is not a dotted key like `nfs.size`",
                 key_text.trim()
             ))
@@ -140,19 +141,24 @@ impl Layer {
         })?;
         let raw = &arg[value_span.clone()];
         if !is_string_key(&path) && parse_value(raw).is_none() && looks_like_integer(raw) {
-            return Err(Diagnostic::error(format!("`{raw}` {OUT_OF_RANGE}"))
-                .at(site(key_span.clone(), value_span.clone()).value_origin())
-                .into());
+            return Err(
+                Diagnostic::error(Code::SetSyntax, format!("`{raw}` {OUT_OF_RANGE}"))
+                    .at(site(key_span.clone(), value_span.clone()).value_origin())
+                    .into(),
+            );
         }
         // An array or inline table that TOML refuses is not meant as text: its own error is
         // the cause, not "must be an array, not a string" (issue 27, item 13).
         if !is_string_key(&path) && raw.starts_with(['[', '{']) {
             if let Err(error) = toml::from_str::<Table>(&format!("value = {raw}")) {
-                return Err(Diagnostic::error(format!(
-                    "`{}` is not a TOML value: {}",
-                    key_text.trim(),
-                    error.message()
-                ))
+                return Err(Diagnostic::error(
+                    Code::SetSyntax,
+                    format!(
+                        "`{}` is not a TOML value: {}",
+                        key_text.trim(),
+                        error.message()
+                    ),
+                )
                 .at(site(key_span.clone(), value_span.clone()).value_origin())
                 .into());
             }
@@ -369,8 +375,8 @@ fn syntax_error(source: &ProfileSource, error: &toml::de::Error) -> Error {
         .span()
         .or_else(|| first_failing_line(&source.text, error.message()));
     Error::new(match span {
-        Some(span) => Diagnostic::error(message).at(source.origin(span)),
-        None => Diagnostic::error(format!("{}: {message}", source.name)),
+        Some(span) => Diagnostic::error(Code::TomlSyntax, message).at(source.origin(span)),
+        None => Diagnostic::error(Code::TomlSyntax, format!("{}: {message}", source.name)),
     })
 }
 

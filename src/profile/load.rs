@@ -5,7 +5,7 @@ use super::layer::{Layer, Origins};
 use super::model::Profile;
 use super::source::{self, ProfileSource};
 use super::{check, schema, schema_check};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use toml::Value;
 
@@ -66,8 +66,12 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
     if !errors.is_empty() {
         return Err(in_set_order(errors, sets).into());
     }
-    let profile =
-        typed.map_err(|e| Error::msg(format!("{}: {}", root.name, e.message().trim())))?;
+    let profile = typed.map_err(|e| {
+        Error::msg(
+            Code::ProfileSchema,
+            format!("{}: {}", root.name, e.message().trim()),
+        )
+    })?;
     let warnings = check::check(&profile, &layer.origins, &root.name)
         .map_err(|error| Error::from(in_set_order(error.diagnostics, sets)))?;
     Ok(LoadedProfile {
@@ -118,9 +122,10 @@ fn set_layer(set: &str) -> Result<Layer> {
     // dropped without a word.
     if let Some((path, site)) = scalar_for_table(&layer) {
         let key = path.join(".");
-        return Err(Diagnostic::error(format!(
-            "`{key}` is a table; --set changes one of its keys"
-        ))
+        return Err(Diagnostic::error(
+            Code::SetNotAllowed,
+            format!("`{key}` is a table; --set changes one of its keys"),
+        )
         .at(site.value_origin())
         .with_help(format!("e.g. --set {key}.KEY=VALUE"))
         .into());
@@ -130,10 +135,13 @@ fn set_layer(set: &str) -> Result<Layer> {
             .origins
             .get(&["extends".to_string()])
             .expect("recorded");
-        return Err(Diagnostic::error("`extends` cannot be changed with --set")
-            .at(site.key_origin())
-            .with_help("name the profile to start from with --profile")
-            .into());
+        return Err(Diagnostic::error(
+            Code::SetNotAllowed,
+            "`extends` cannot be changed with --set",
+        )
+        .at(site.key_origin())
+        .with_help("name the profile to start from with --profile")
+        .into());
     }
     Ok(layer)
 }
@@ -173,7 +181,7 @@ fn nul_characters(layer: &Layer) -> Vec<Diagnostic> {
                 .map(|(i, v)| (i.to_string(), v))
                 .collect(),
             Value::String(text) if text.contains('\0') => {
-                let mut diagnostic = Diagnostic::error(format!(
+                let mut diagnostic = Diagnostic::error(Code::NulCharacter, format!(
                     "`{}` holds a NUL character, which no Kubernetes object or command argument can carry",
                     path.join(".")
                 ));
@@ -218,15 +226,17 @@ fn load_chain(
         .value_origin();
     let Value::String(parent_spec) = extends else {
         return Err(Diagnostic::error(
+            Code::Extends,
             "`extends` must be a string: a built-in profile name or a path",
         )
         .at(site)
         .into());
     };
     if chain.len() >= MAX_EXTENDS_DEPTH {
-        return Err(Diagnostic::error(format!(
-            "`extends` goes deeper than {MAX_EXTENDS_DEPTH} profiles; hfgen stops here"
-        ))
+        return Err(Diagnostic::error(
+            Code::Extends,
+            format!("`extends` goes deeper than {MAX_EXTENDS_DEPTH} profiles; hfgen stops here"),
+        )
         .at(site)
         .with_help("extend a built-in profile, or a profile that does, directly")
         .into());
@@ -247,11 +257,12 @@ fn load_chain(
     if chain.iter().any(|(known, _)| *known == parent_identity) {
         let mut names: Vec<&str> = chain.iter().map(|(_, name)| name.as_str()).collect();
         names.push(&parent.name);
-        return Err(
-            Diagnostic::error(format!("`extends` forms a cycle: {}", names.join(" -> ")))
-                .at(site)
-                .into(),
-        );
+        return Err(Diagnostic::error(
+            Code::Extends,
+            format!("`extends` forms a cycle: {}", names.join(" -> ")),
+        )
+        .at(site)
+        .into());
     }
     let mut base = load_chain(&parent, parent_identity, chain)?;
     unset_inherited(&mut base, &layer)?;
@@ -273,7 +284,7 @@ fn unset_inherited(base: &mut Layer, layer: &Layer) -> Result<()> {
         .expect("a parsed key has a site")
         .value_origin();
     let Value::Array(items) = unset else {
-        return Err(Diagnostic::error(UNSET_FORM).at(site).into());
+        return Err(Diagnostic::error(Code::Unset, UNSET_FORM).at(site).into());
     };
     let mut diagnostics = Vec::new();
     for (index, item) in items.iter().enumerate() {
@@ -283,13 +294,13 @@ fn unset_inherited(base: &mut Layer, layer: &Layer) -> Result<()> {
             .get(&["unset".to_string(), index.to_string()])
             .map_or_else(|| site.clone(), |element| element.value_origin());
         let Some(key) = item.as_str() else {
-            diagnostics.push(Diagnostic::error(UNSET_FORM).at(at));
+            diagnostics.push(Diagnostic::error(Code::Unset, UNSET_FORM).at(at));
             continue;
         };
         // Dotted as `--set` takes it: a part that holds dots (a label key) is quoted.
         let Some(path) = super::layer::parse_key(key) else {
             diagnostics.push(
-                Diagnostic::error(format!("`unset` entry `{key}` is not a dotted key"))
+                Diagnostic::error(Code::Unset, format!("`unset` entry `{key}` is not a dotted key"))
                     .at(at)
                     .with_help(
                         "quote the parts that hold dots, as --set takes them: 'nodes.worker.\"cloud.google.com/gke-nodepool\"'",
@@ -299,7 +310,7 @@ fn unset_inherited(base: &mut Layer, layer: &Layer) -> Result<()> {
         };
         if !base.remove(&path) {
             diagnostics.push(
-                Diagnostic::error(format!(
+                Diagnostic::error(Code::Unset, format!(
                     "`unset` names `{key}`, which the extended profile does not set"
                 ))
                 .at(at)
@@ -320,6 +331,7 @@ fn no_unset_without_extends(layer: Layer) -> Result<Layer> {
         return Ok(layer);
     };
     Err(Diagnostic::error(
+        Code::Unset,
         "`unset` removes keys of the extended profile, but this profile has no `extends`",
     )
     .at(site.key_origin())

@@ -5,7 +5,7 @@
 use super::layer::{KeyPath, Layer, Site};
 use super::schema::{keys_at, profile_schema, schema_at};
 use super::suggest::nearest;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::paths::LocationSegment;
 use jsonschema::{ValidationError, Validator};
@@ -82,8 +82,8 @@ fn describe(
             full.push(name.to_string());
             let message = format!("missing key `{}`", dotted(&full));
             let mut diagnostic = match site {
-                Some(site) => Diagnostic::error(message).at(site.key_origin()),
-                None => Diagnostic::error(format!("{root}: {message}")),
+                Some(site) => Diagnostic::error(Code::MissingKey, message).at(site.key_origin()),
+                None => Diagnostic::error(Code::MissingKey, format!("{root}: {message}")),
             };
             if let Some(about) = description(&full) {
                 diagnostic = diagnostic.with_help(format!("`{}`: {about}", dotted(&full)));
@@ -163,8 +163,8 @@ fn unknown_key(parent: &[String], key: &str, layer: &Layer, root: &str) -> Diagn
     path.push(key.to_string());
     let message = format!("unknown key `{}`", dotted(&path));
     let diagnostic = match layer.origins.nearest(&path) {
-        Some(site) => Diagnostic::error(message).at(site.key_origin()),
-        None => Diagnostic::error(format!("{root}: {message}")),
+        Some(site) => Diagnostic::error(Code::UnknownKey, message).at(site.key_origin()),
+        None => Diagnostic::error(Code::UnknownKey, format!("{root}: {message}")),
     };
     let siblings = keys_at(parent);
     if let Some(guess) = nearest(key, siblings.iter().copied()) {
@@ -194,8 +194,8 @@ fn unknown_key(parent: &[String], key: &str, layer: &Layer, root: &str) -> Diagn
 
 fn at_value(site: Option<&Site>, root: &str, message: String) -> Diagnostic {
     match site {
-        Some(site) => Diagnostic::error(message).at(site.value_origin()),
-        None => Diagnostic::error(format!("{root}: {message}")),
+        Some(site) => Diagnostic::error(Code::ProfileSchema, message).at(site.value_origin()),
+        None => Diagnostic::error(Code::ProfileSchema, format!("{root}: {message}")),
     }
 }
 

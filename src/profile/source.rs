@@ -1,6 +1,7 @@
 //! Reading profile text: a built-in name or a file, with the limits that keep bad input cheap.
 
 use super::builtin;
+use crate::diag::Code;
 use crate::diag::{Diagnostic, Origin};
 use crate::error::{Error, Result};
 use crate::input;
@@ -65,7 +66,8 @@ pub fn resolve_builtin(name: &str) -> Result<ProfileSource> {
         ),
     };
     Err(Error::new(
-        Diagnostic::error(format!("unknown profile `{name}`")).with_help(help),
+        Diagnostic::error(Code::UnknownProfile, format!("unknown profile `{name}`"))
+            .with_help(help),
     ))
 }
 
@@ -84,7 +86,10 @@ pub fn read_file(path: &Path, kind: input::Kind) -> Result<ProfileSource> {
             }
             other => other.to_string(),
         };
-        Error::msg(format!("cannot read profile {name}: {why}"))
+        Error::msg(
+            Code::Unreadable,
+            format!("cannot read profile {name}: {why}"),
+        )
     })?;
     Ok(ProfileSource {
         name,

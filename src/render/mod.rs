@@ -5,7 +5,7 @@ pub mod env;
 pub mod stamp;
 pub mod templates;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::layout::Component;
 use crate::manifests::{parse_documents, Bundle, ManifestFile};
@@ -31,7 +31,8 @@ pub fn render_profile(loaded: &LoadedProfile, components: &[Component]) -> Resul
 /// [`render_profile`] of a plan made already; `profile_name` goes into every object's stamp.
 pub fn render_plan(plan: &Plan, profile_name: &str, components: &[Component]) -> Result<Bundle> {
     let bundle = render_plan_unchecked(plan, profile_name)?;
-    let schemas = KubeSchemas::load(DEFAULT_VERSION).map_err(|e| Error::msg(e.to_string()))?;
+    let schemas = KubeSchemas::load(DEFAULT_VERSION)
+        .map_err(|e| Error::msg(Code::BundledSchema, e.to_string()))?;
     let mut findings = validate::validate_bundle(&bundle, schemas);
     if !findings.is_empty() {
         for file in &bundle.files {
@@ -40,11 +41,9 @@ pub fn render_plan(plan: &Plan, profile_name: &str, components: &[Component]) ->
         let diagnostics = findings
             .iter()
             .map(|finding| {
-                Diagnostic::error(format!(
-                    "rendered manifest is invalid: {}",
-                    validate::report::text_line(finding)
-                ))
-                .with_help(format!(
+                let mut diagnostic = Diagnostic::from(finding);
+                diagnostic.message = format!("rendered manifest is invalid: {}", diagnostic.message);
+                diagnostic.with_help(format!(
                     "template {}.j2 produced it; a profile value Kubernetes rejects, or a bug in hfgen",
                     finding.file
                 ))
@@ -108,7 +107,27 @@ fn render_template(env: &Environment<'_>, name: &str, context: &Value) -> Result
 }
 
 fn template_error(name: &str, error: &minijinja::Error) -> Error {
-    Error::new(Diagnostic::error(format!(
-        "template {name} failed (a bug in hfgen's templates): {error:#}"
-    )))
+    Error::new(Diagnostic::error(
+        Code::TemplateFailed,
+        format!("template {name} failed (a bug in hfgen's templates): {error:#}"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A template that cannot be rendered is a bug in hfgen: exit 70, not 2.
+    #[test]
+    fn a_template_that_fails_is_an_internal_error() {
+        let env = env::environment().unwrap();
+        let error = render_template(env, "no-such-template.yml.j2", &Value::UNDEFINED).unwrap_err();
+        assert_eq!(error.exit_code(), crate::error::EXIT_INTERNAL, "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("internal error[HF9001]: template no-such-template.yml.j2 failed"),
+            "{error}"
+        );
+    }
 }

@@ -12,7 +12,7 @@
 mod kind;
 pub mod prerequisites;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::plan::capacity::{HostSize, PoolCapacity};
 use crate::plan::{NfsAddressing, Plan, RABBITMQ_MANAGEMENT_PORT, RABBITMQ_SECRET, RABBITMQ_USER};
@@ -125,10 +125,10 @@ pub fn script_of(loaded: &LoadedProfile, plan: &Plan) -> Result<String> {
         rabbitmq_management: format!("{}:{RABBITMQ_MANAGEMENT_PORT}", plan.rabbitmq_host()),
     };
     render_script(template, &context).map_err(|error| {
-        Error::new(Diagnostic::error(format!(
-            "{}: cannot write the setup script: {error}",
-            loaded.name
-        )))
+        Error::new(Diagnostic::error(
+            Code::TemplateFailed,
+            format!("{}: cannot write the setup script: {error}", loaded.name),
+        ))
     })
 }
 

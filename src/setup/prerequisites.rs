@@ -2,7 +2,7 @@
 //! labels and the `[dns]` values (each one address or name, so none can add a line to
 //! /etc/dnsmasq.conf) are checked when the profile loads.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::Result;
 use crate::plan::Plan;
 use crate::profile::model::Platform;
@@ -17,7 +17,7 @@ pub fn nothing_to_set_up(plan: &Plan) -> bool {
 /// Refuses a profile that [`nothing_to_set_up`], saying what would give it a script.
 pub fn check(loaded: &LoadedProfile, plan: &Plan) -> Result<()> {
     if nothing_to_set_up(plan) {
-        let mut diagnostic = Diagnostic::error(format!(
+        let mut diagnostic = Diagnostic::error(Code::NothingToSetUp, format!(
             "{}: nothing to set up: platform = \"gke\" without a [cluster] section runs on an existing cluster, and with execution.mode = \"jobs\" it needs nothing installed there",
             loaded.name
         ));

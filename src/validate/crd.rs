@@ -18,6 +18,7 @@
 
 use super::files::yaml_error_message;
 use super::kube_schema::{violations, SchemaViolation};
+use crate::diag::Code;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::manifests::yaml;
@@ -66,8 +67,14 @@ impl CustomResources {
                 // Shown escaped, read by its own bytes: a name that is not UTF-8 is still the
                 // file it names (issue 27, item 10).
                 let shown = crate::text::printable(&file.to_string_lossy());
-                let text = input::read_text(&file, MAX_CRD_BYTES, input::Kind::AnyStream)
-                    .map_err(|why| Error::msg(format!("--crd: cannot read {shown}: {why}")))?;
+                let text = input::read_text(&file, MAX_CRD_BYTES, input::Kind::AnyStream).map_err(
+                    |why| {
+                        Error::msg(
+                            Code::Unreadable,
+                            format!("--crd: cannot read {shown}: {why}"),
+                        )
+                    },
+                )?;
                 resources.add_text(&shown, &text)
             });
             if let Err(error) = added {
@@ -88,20 +95,26 @@ impl CustomResources {
     pub fn add_text(&mut self, origin: &str, text: &str) -> Result<()> {
         for served in served_schemas(origin, text)? {
             if let Some(earlier) = self.find(&served.api_version, &served.kind) {
-                return Err(Error::msg(format!(
-                    "{}: {} {} is defined twice (first in {})",
-                    served.place, served.api_version, served.kind, earlier.origin
-                )));
+                return Err(Error::msg(
+                    Code::BadCrd,
+                    format!(
+                        "{}: {} {} is defined twice (first in {})",
+                        served.place, served.api_version, served.kind, earlier.origin
+                    ),
+                ));
             }
             let validator = jsonschema::options()
                 .with_draft(Draft::Draft4)
                 .should_validate_formats(false)
                 .build(&served.schema)
                 .map_err(|e| {
-                    Error::msg(format!(
-                        "{}: the schema of {} {} is not valid: {e}",
-                        served.place, served.api_version, served.kind
-                    ))
+                    Error::msg(
+                        Code::BadCrd,
+                        format!(
+                            "{}: the schema of {} {} is not valid: {e}",
+                            served.place, served.api_version, served.kind
+                        ),
+                    )
                 })?;
             self.kinds.push(CustomKind {
                 api_version: served.api_version,
@@ -178,10 +191,13 @@ pub fn served_schemas(origin: &str, text: &str) -> Result<Vec<ServedSchema>> {
             .location()
             .map(|l| format!(":{}", l.line()))
             .unwrap_or_default();
-        Error::msg(format!(
-            "--crd {origin}{line}: not valid YAML: {}",
-            yaml_error_message(&e)
-        ))
+        Error::msg(
+            Code::BadCrd,
+            format!(
+                "--crd {origin}{line}: not valid YAML: {}",
+                yaml_error_message(&e)
+            ),
+        )
     })?;
     let mut crds = Vec::new();
     for (index, document) in documents.into_iter().enumerate() {
@@ -210,32 +226,45 @@ pub fn served_schemas(origin: &str, text: &str) -> Result<Vec<ServedSchema>> {
 fn crd_schemas(place: &str, crd: &Value) -> Result<Vec<ServedSchema>> {
     let field = |pointer: &str| crd.pointer(pointer).and_then(Value::as_str);
     if field("/kind") != Some("CustomResourceDefinition") {
-        return Err(Error::msg(format!(
-            "{place} is not a CustomResourceDefinition (kind {:?})",
-            field("/kind").unwrap_or_default()
-        )));
+        return Err(Error::msg(
+            Code::BadCrd,
+            format!(
+                "{place} is not a CustomResourceDefinition (kind {:?})",
+                field("/kind").unwrap_or_default()
+            ),
+        ));
     }
     if field("/apiVersion") != Some(CRD_API_VERSION) {
-        return Err(Error::msg(format!(
-            "{place}: a CustomResourceDefinition must be {CRD_API_VERSION}, not {:?}",
-            field("/apiVersion").unwrap_or_default()
-        )));
+        return Err(Error::msg(
+            Code::BadCrd,
+            format!(
+                "{place}: a CustomResourceDefinition must be {CRD_API_VERSION}, not {:?}",
+                field("/apiVersion").unwrap_or_default()
+            ),
+        ));
     }
     let (Some(group), Some(kind)) = (field("/spec/group"), field("/spec/names/kind")) else {
-        return Err(Error::msg(format!(
-            "{place}: spec.group and spec.names.kind must be strings"
-        )));
+        return Err(Error::msg(
+            Code::BadCrd,
+            format!("{place}: spec.group and spec.names.kind must be strings"),
+        ));
     };
     let versions = crd
         .pointer("/spec/versions")
         .and_then(Value::as_array)
-        .ok_or_else(|| Error::msg(format!("{place}: spec.versions must be a list")))?;
+        .ok_or_else(|| {
+            Error::msg(
+                Code::BadCrd,
+                format!("{place}: spec.versions must be a list"),
+            )
+        })?;
     let mut schemas = Vec::new();
     for version in versions {
         let Some(name) = version.get("name").and_then(Value::as_str) else {
-            return Err(Error::msg(format!(
-                "{place}: a version of {kind} has no name"
-            )));
+            return Err(Error::msg(
+                Code::BadCrd,
+                format!("{place}: a version of {kind} has no name"),
+            ));
         };
         // The API server refuses objects of a version it does not serve.
         if version.get("served").and_then(Value::as_bool) == Some(false) {
@@ -245,12 +274,13 @@ fn crd_schemas(place: &str, crd: &Value) -> Result<Vec<ServedSchema>> {
             .pointer("/schema/openAPIV3Schema")
             .filter(|schema| schema.is_object())
             .ok_or_else(|| {
-                Error::msg(format!(
-                    "{place}: version {name} of {kind} has no schema.openAPIV3Schema"
-                ))
+                Error::msg(
+                    Code::BadCrd,
+                    format!("{place}: version {name} of {kind} has no schema.openAPIV3Schema"),
+                )
             })?;
         if let Some(at) = reference_in(schema, "") {
-            return Err(Error::msg(format!(
+            return Err(Error::msg(Code::BadCrd, format!(
                 "{place}: version {name} of {kind} has `$ref` at openAPIV3Schema{at}: the API server refuses $ref in a CustomResourceDefinition (its schema inlines every type)"
             )));
         }
@@ -290,7 +320,12 @@ fn reference_in(schema: &Value, at: &str) -> Option<String> {
 
 /// The files one `--crd` names: itself, or a folder's YAML and JSON files in name order.
 fn crd_files(path: &str) -> Vec<Result<PathBuf>> {
-    let unreadable = |why: std::io::Error| Error::msg(format!("--crd: cannot read {path}: {why}"));
+    let unreadable = |why: std::io::Error| {
+        Error::msg(
+            Code::Unreadable,
+            format!("--crd: cannot read {path}: {why}"),
+        )
+    };
     if !Path::new(path).is_dir() {
         return vec![Ok(PathBuf::from(path))];
     }
@@ -309,9 +344,10 @@ fn crd_files(path: &str) -> Vec<Result<PathBuf>> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return vec![Err(Error::msg(format!(
-            "--crd {path}: the folder has no .yaml, .yml or .json file"
-        )))];
+        return vec![Err(Error::msg(
+            Code::BadCrd,
+            format!("--crd {path}: the folder has no .yaml, .yml or .json file"),
+        ))];
     }
     files.into_iter().map(Ok).collect()
 }

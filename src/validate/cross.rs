@@ -2,6 +2,7 @@
 //! pod, a claim that binds to nothing, an engine that may not create Jobs.
 
 use super::Finding;
+use crate::diag::Code;
 use crate::manifests::{Bundle, Document, Objects};
 use serde_json::Value;
 
@@ -36,7 +37,14 @@ pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
         .collect();
     for (file, index, doc) in &documents {
         let mut finding = |path: &str, message: String| {
-            findings.push(Finding::new(file, *index, doc, path, message));
+            findings.push(Finding::new(
+                Code::BrokenReference,
+                file,
+                *index,
+                doc,
+                path,
+                message,
+            ));
         };
         match doc.kind() {
             "Service" => check_service(doc, &pods, &mut finding),
@@ -66,6 +74,7 @@ pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
     for (file, document, object, prefix, spec) in referencing {
         for (path, message) in pod_references(spec, &objects) {
             findings.push(Finding {
+                code: Code::BrokenReference,
                 file: file.to_string(),
                 document,
                 object: object.clone(),
@@ -82,6 +91,7 @@ pub fn check(bundle: &Bundle, extra_pods: &[ExtraPod<'_>]) -> Vec<Finding> {
             .find(|(_, _, doc)| doc.kind() == "Job" && doc.name() == ENGINE);
         if let Some((file, index, doc)) = engine {
             findings.push(Finding::new(
+                Code::BrokenReference,
                 file,
                 *index,
                 doc,

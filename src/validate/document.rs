@@ -6,6 +6,7 @@ use super::api_rules;
 use super::crd::CustomResources;
 use super::kube_schema::{KubeSchemas, SchemaLookupError, SchemaViolation};
 use super::Finding;
+use crate::diag::Code;
 use crate::manifests::Document;
 use serde_json::Value;
 use std::sync::Arc;
@@ -45,7 +46,8 @@ pub struct Outcome {
 /// Checks document number `index` of `file`.
 pub fn check(checks: &Checks, file: &str, index: usize, doc: &Document) -> Outcome {
     let mut outcome = Outcome::default();
-    let finding = |object: String, path: String, message: String| Finding {
+    let finding = |object: String, (code, path, message): Problem| Finding {
+        code,
         file: file.to_string(),
         document: index,
         object,
@@ -56,22 +58,20 @@ pub fn check(checks: &Checks, file: &str, index: usize, doc: &Document) -> Outco
     };
     match object_findings(checks, &doc.value) {
         Checked::Skipped => outcome.skipped = true,
-        Checked::Findings(found) => outcome.findings.extend(
-            found
-                .into_iter()
-                .map(|(path, message)| finding(doc.id(), path, message)),
-        ),
+        Checked::Findings(found) => outcome
+            .findings
+            .extend(found.into_iter().map(|problem| finding(doc.id(), problem))),
     }
     let mut items = Vec::new();
     list_items(checks, &doc.value, "", "", &mut items);
-    for (object, path, message) in items {
+    for (object, problem) in items {
         // A typed List's schema checks its items too: say each problem once.
         if !outcome
             .findings
             .iter()
-            .any(|f| f.path == path && f.message == message)
+            .any(|f| f.path == problem.1 && f.message == problem.2)
         {
-            outcome.findings.push(finding(object, path, message));
+            outcome.findings.push(finding(object, problem));
         }
     }
     outcome
@@ -84,7 +84,7 @@ fn list_items(
     value: &Value,
     pointer: &str,
     label: &str,
-    out: &mut Vec<(String, String, String)>,
+    out: &mut Vec<(String, Problem)>,
 ) {
     let Some(item_kind) = list_item_kind(value) else {
         return;
@@ -97,11 +97,9 @@ fn list_items(
         // An item of a kind without a schema is passed over; the List is still checked.
         if let Checked::Findings(found) = object_findings(checks, &item) {
             let object = format!("{label} {}", id_of(&item));
-            out.extend(
-                found
-                    .into_iter()
-                    .map(|(path, message)| (object.clone(), format!("{pointer}{path}"), message)),
-            );
+            out.extend(found.into_iter().map(|(code, path, message)| {
+                (object.clone(), (code, format!("{pointer}{path}"), message))
+            }));
         }
         list_items(checks, &item, &pointer, &format!("{label}."), out);
     }
@@ -141,16 +139,19 @@ fn id_of(value: &Value) -> String {
     format!("{}/{}", field("/kind"), field("/metadata/name"))
 }
 
+/// `(code, JSON pointer, message)`.
+type Problem = (Code, String, String);
+
 enum Checked {
     Skipped,
-    /// `(JSON pointer, message)`.
-    Findings(Vec<(String, String)>),
+    Findings(Vec<Problem>),
 }
 
 /// One object alone (a List's own fields, not its items).
 fn object_findings(checks: &Checks, value: &Value) -> Checked {
     if !value.is_object() {
         return Checked::Findings(vec![(
+            Code::ApiSchema,
             String::new(),
             "the document is not a mapping".into(),
         )]);
@@ -159,7 +160,7 @@ fn object_findings(checks: &Checks, value: &Value) -> Checked {
         Checked::Findings(
             violations
                 .into_iter()
-                .map(|v| (v.instance_path, v.message))
+                .map(|v| (Code::ApiSchema, v.instance_path, v.message))
                 .collect(),
         )
     };
@@ -167,7 +168,8 @@ fn object_findings(checks: &Checks, value: &Value) -> Checked {
         Ok(violations) => {
             let mut found = as_findings(violations);
             if let (Checked::Findings(found), Some(version)) = (&mut found, checks.rules) {
-                found.extend(api_rules::check(version, value));
+                let rules = api_rules::check(version, value);
+                found.extend(rules.into_iter().map(|(p, m)| (Code::ApiRule, p, m)));
             }
             found
         }
@@ -196,10 +198,11 @@ fn object_findings(checks: &Checks, value: &Value) -> Checked {
                         " (a custom resource: give its CustomResourceDefinition with --crd)",
                     );
                 }
-                Checked::Findings(vec![(String::new(), message)])
+                Checked::Findings(vec![(Code::UnknownKind, String::new(), message)])
             }
         }
         Err(error) => Checked::Findings(vec![(
+            Code::UnknownKind,
             String::new(),
             error.describe_in(checks.kube.version()),
         )]),

@@ -3,6 +3,7 @@
 use super::document::{self, Checks};
 use super::report::FileReport;
 use super::{locate, split, Finding};
+use crate::diag::Code;
 use crate::error::{Error, Result};
 use crate::input;
 use crate::manifests::{yaml, Document};
@@ -22,7 +23,12 @@ pub fn read_input(path: &str) -> Result<String> {
     } else {
         input::read_text(Path::new(path), MAX_INPUT_BYTES, input::Kind::AnyStream)
     };
-    result.map_err(|why| Error::msg(format!("cannot read {}: {why}", shown(path))))
+    result.map_err(|why| {
+        Error::msg(
+            Code::Unreadable,
+            format!("cannot read {}: {why}", shown(path)),
+        )
+    })
 }
 
 /// An input's name in messages: `-` as `stdin`, control characters escaped.
@@ -181,6 +187,7 @@ fn unparsable(name: &str, text: &str, error: &serde_saphyr::Error) -> FileReport
         file: name.to_string(),
         documents: (0..=document).map(|_| "-/-".to_string()).collect(),
         findings: vec![Finding {
+            code: Code::NotYaml,
             file: name.to_string(),
             document,
             object: "-/-".into(),

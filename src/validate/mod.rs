@@ -15,12 +15,15 @@ pub mod split;
 pub mod vendored_crds;
 pub mod worker_pools;
 
+use crate::diag::Code;
 use crate::manifests::{Bundle, Document};
 use kube_schema::KubeSchemas;
 
 /// One problem of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    /// The kind of problem: schema, API rule, reference, ...
+    pub code: Code,
     /// The template's output file (render) or the input file (`hfgen validate`).
     pub file: String,
     /// 0-based index of the document in its file.
@@ -37,8 +40,16 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(file: &str, document: usize, doc: &Document, path: &str, message: String) -> Self {
+    pub fn new(
+        code: Code,
+        file: &str,
+        document: usize,
+        doc: &Document,
+        path: &str,
+        message: String,
+    ) -> Self {
         Finding {
+            code,
             file: file.to_string(),
             document,
             object: doc.id(),
@@ -70,10 +81,11 @@ pub fn validate_bundle(bundle: &Bundle, schemas: &'static KubeSchemas) -> Vec<Fi
                 let rules = api_rules::check(api_rules::Version::of(schemas.version()), job);
                 let problems = schema
                     .into_iter()
-                    .map(|v| (v.instance_path, v.message))
-                    .chain(rules);
-                for (path, message) in problems {
+                    .map(|v| (Code::ApiSchema, v.instance_path, v.message))
+                    .chain(rules.into_iter().map(|(p, m)| (Code::ApiRule, p, m)));
+                for (code, path, message) in problems {
                     findings.push(Finding {
+                        code,
                         file: file.to_string(),
                         document: *index,
                         object: label.clone(),
@@ -93,6 +105,7 @@ pub fn validate_bundle(bundle: &Bundle, schemas: &'static KubeSchemas) -> Vec<Fi
                 }
             }
             Err(message) => findings.push(Finding::new(
+                Code::JobTemplate,
                 file,
                 *index,
                 config_map,

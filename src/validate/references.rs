@@ -10,6 +10,7 @@
 //! these names, so `hfgen validate` still reads a long stream in flat memory.
 
 use super::Finding;
+use crate::diag::Code;
 use crate::manifests::objects::url_host;
 use crate::manifests::Document;
 use serde_json::Value;
@@ -195,6 +196,7 @@ impl Collector {
                 continue;
             }
             findings.push(Finding {
+                code: Code::BrokenReference,
                 file: file.to_string(),
                 document: reference.document,
                 object: reference.object,

@@ -1,6 +1,7 @@
 //! Findings as text, JSON or JUnit XML, the three formats CI systems read.
 
 use super::Finding;
+use crate::diag::Diagnostic;
 use crate::text::printable;
 use serde_json::json;
 
@@ -74,6 +75,14 @@ pub fn text_line(finding: &Finding) -> String {
     )
 }
 
+/// A finding told as a diagnostic (hfgen's own render): its code, and its text line, which
+/// names the rendered file, line and column.
+impl From<&Finding> for Diagnostic {
+    fn from(finding: &Finding) -> Self {
+        Diagnostic::error(finding.code, text_line(finding))
+    }
+}
+
 struct Totals {
     documents: usize,
     invalid: usize,
@@ -109,6 +118,7 @@ fn json(reports: &[FileReport]) -> String {
         .flat_map(|r| &r.findings)
         .map(|f| {
             json!({
+                "code": f.code.id(),
                 "file": f.file,
                 "line": f.line,
                 "column": f.column,
@@ -164,8 +174,9 @@ fn junit(reports: &[FileReport]) -> String {
             out.push_str(&format!("    <testcase name=\"{name}\">\n"));
             for finding in findings {
                 out.push_str(&format!(
-                    "      <failure message=\"{}\">{}</failure>\n",
+                    "      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
                     crate::xml::escape(&finding.message),
+                    finding.code.id(),
                     crate::xml::escape(&text_line(finding))
                 ));
             }
@@ -175,4 +186,30 @@ fn junit(reports: &[FileReport]) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Code;
+
+    #[test]
+    fn a_finding_becomes_a_diagnostic_with_its_code_and_place() {
+        let finding = Finding {
+            code: Code::ApiRule,
+            file: "rbac.yml".into(),
+            document: 1,
+            object: "Role/x".into(),
+            path: "/metadata/name".into(),
+            message: "Invalid value".into(),
+            line: Some(7),
+            column: Some(3),
+        };
+        let diagnostic = Diagnostic::from(&finding);
+        assert_eq!(diagnostic.code, Code::ApiRule);
+        assert_eq!(
+            diagnostic.render(),
+            "error[HF3003]: rbac.yml:7:3: document 2 Role/x: /metadata/name: Invalid value"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! are HyperFlow's rules, checked on hfgen's own render only.
 
 use super::Finding;
+use crate::diag::Code;
 use crate::hyperflow::{
     execution_models, model_queue, EXECUTION_MODELS_FILE as EXECUTION_MODELS, QUEUE_NAME_ENV,
     RABBIT_HOSTNAME_ENV,
@@ -20,7 +21,14 @@ pub fn check(bundle: &Bundle) -> Vec<Finding> {
     let pools = Pools::of(bundle);
     for (file, index, doc) in bundle.located_documents() {
         let mut finding = |path: &str, message: String| {
-            findings.push(Finding::new(file, index, doc, path, message));
+            findings.push(Finding::new(
+                Code::WorkerPools,
+                file,
+                index,
+                doc,
+                path,
+                message,
+            ));
         };
         match doc.kind() {
             "ConfigMap" => check_execution_models(doc, &objects, &pools, &mut finding),

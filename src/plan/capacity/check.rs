@@ -3,7 +3,7 @@
 //! pool and what to change; nearly full is a warning.
 
 use super::{machines, Amount, CapacityPlan, PoolCapacity, NEARLY_FULL};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::error::Result;
 use crate::profile::check::Findings;
 use crate::profile::model::{Platform, Profile};
@@ -29,6 +29,7 @@ fn report_pool(pool: &PoolCapacity, profile: &Profile, findings: &mut Findings) 
     let Some(free) = pool.free_per_node() else {
         findings
             .error(
+                Code::UnknownMachineType,
                 &key,
                 format!(
                     "{}.machine_type `{}` is not in hfgen's table of machine types (data/node-capacity.toml), so hfgen cannot tell whether the pods of the {} fit",
@@ -46,6 +47,7 @@ fn report_pool(pool: &PoolCapacity, profile: &Profile, findings: &mut Findings) 
     for pod in &too_large {
         findings
             .error(
+                Code::PodTooLarge,
                 &key,
                 format!(
                     "{} requests {} per pod, but one node of the {} ({}) offers {} to pods: {} ({}), less {} for the cluster's own pods on every node; it would stay Pending",
@@ -74,6 +76,7 @@ fn report_pool(pool: &PoolCapacity, profile: &Profile, findings: &mut Findings) 
         };
         findings
             .error(
+                Code::PoolTooSmall,
                 &key,
                 format!(
                     "the {} ({} x {}) cannot hold its pods: needed {} on {needed} nodes, available {} on {} ({} allocatable per node, from {}, less {} for the cluster's own pods on every node); pods: {}",
@@ -96,6 +99,7 @@ fn report_pool(pool: &PoolCapacity, profile: &Profile, findings: &mut Findings) 
     if !pool.sized_by_hfgen && fullness > NEARLY_FULL {
         findings
             .warning(
+                Code::PoolNearlyFull,
                 &key,
                 format!(
                     "the {} ({} x {}) is {:.0} % full: needed {}, available {}; a larger system pod after an upgrade, and a pod stays Pending",
