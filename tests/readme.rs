@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{documents, hfgen_ok};
+use common::{documents, hfgen_ok, repo_root};
 use serde_json::Value;
 
 /// The values of `hfgen explain --format json`, keyed by dotted key.
@@ -67,4 +67,36 @@ fn explain_shows_the_effective_values_of_defaulted_tables() {
         resources["limits"]["memory"].as_str(),
         Some(value_of("resources.nfs_server.memory_limit").as_str())
     );
+}
+
+/// `hfgen profiles show NAME`, saved alone in a folder of the user's, is a profile that loads
+/// there and names no schema file relative to hfgen's repository (taplo stops at a
+/// `#:schema` path that does not exist); its lines are where `explain` says they are.
+#[test]
+fn a_shown_profile_works_where_the_user_saves_it() {
+    for name in common::builtin_profiles() {
+        let shown = hfgen_ok(&["profiles", "show", name]);
+        let relative: Vec<&str> = shown
+            .lines()
+            .filter(|line| line.starts_with("#:schema") && !line.contains("://"))
+            .collect();
+        assert!(relative.is_empty(), "{name}: {relative:?}");
+        let builtin = std::fs::read_to_string(repo_root().join(format!("profiles/{name}.toml")))
+            .expect("the built-in profile's file");
+        assert_eq!(shown.lines().count(), builtin.lines().count(), "{name}");
+        for (number, (printed, source)) in shown.lines().zip(builtin.lines()).enumerate() {
+            if !source.starts_with("#:schema") {
+                assert_eq!(printed, source, "{name}, line {}", number + 1);
+            }
+        }
+        let folder = tempfile::tempdir().expect("a temp dir");
+        let saved = common::write_file(folder.path(), "mine.toml", &shown);
+        let from_file = hfgen_ok(&["render", "--profile", &saved]);
+        let from_builtin = hfgen_ok(&["render", "--profile", name]);
+        assert_eq!(
+            common::without_profile_annotation(from_file.as_bytes()),
+            common::without_profile_annotation(from_builtin.as_bytes()),
+            "{name}"
+        );
+    }
 }
