@@ -7,7 +7,9 @@
 
 mod common;
 
-use common::{documents, hfgen_ok, repo_root};
+use clap::CommandFactory;
+use clap_complete::engine::ArgValueCandidates;
+use common::{blessing, documents, hfgen_ok, repo_root};
 use serde_json::Value;
 
 /// The values of `hfgen explain --format json`, keyed by dotted key.
@@ -99,4 +101,207 @@ fn a_shown_profile_works_where_the_user_saves_it() {
             "{name}"
         );
     }
+}
+
+const COMMANDS_START: &str =
+    "<!-- commands:start (command column generated from the CLI: HFGEN_BLESS=1 cargo test --test readme) -->\n";
+const COMMANDS_END: &str = "<!-- commands:end -->\n";
+
+/// Every command a user runs (`hfgen profiles` and `hfgen profiles show` both), with its
+/// synopsis as the README's table writes it, from clap's command tree.
+fn synopses() -> Vec<(Vec<String>, String)> {
+    let mut cli = hfgen::cli::Cli::command();
+    cli.build();
+    let mut out = Vec::new();
+    for command in cli.get_subcommands() {
+        walk(command, &mut vec![command.get_name().to_string()], &mut out);
+    }
+    out
+}
+
+fn walk(command: &clap::Command, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
+    if command.get_name() == "help" || command.is_hide_set() {
+        return;
+    }
+    if !command.is_subcommand_required_set() {
+        out.push((path.clone(), synopsis(command, path)));
+    }
+    for sub in command.get_subcommands() {
+        path.push(sub.get_name().to_string());
+        walk(sub, path, out);
+        path.pop();
+    }
+}
+
+/// `hfgen PATH`, then the options in their order, then the positional arguments, as clap's
+/// usage line orders them.
+fn synopsis(command: &clap::Command, path: &[String]) -> String {
+    let shown: Vec<&clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| !arg.is_hide_set() && !matches!(arg.get_id().as_str(), "help" | "version"))
+        .collect();
+    let options = shown.iter().filter(|arg| !arg.is_positional());
+    let positionals = shown.iter().filter(|arg| arg.is_positional());
+    let mut words = vec![format!("hfgen {}", path.join(" "))];
+    words.extend(options.chain(positionals).map(|arg| usage(arg)));
+    words.join(" ")
+}
+
+fn usage(arg: &clap::Arg) -> String {
+    let value = values(arg);
+    let mut text = match (arg.get_long(), value) {
+        (Some(long), Some(value)) => format!("--{long} {value}"),
+        (Some(long), None) => format!("--{long}"),
+        (None, value) => value.expect("a positional argument takes a value"),
+    };
+    if !arg.is_required_set() {
+        text = format!("[{text}]");
+    }
+    let repeated = matches!(arg.get_action(), clap::ArgAction::Append)
+        || arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+    if repeated {
+        text.push_str("...");
+    }
+    text
+}
+
+/// What an argument takes: an option's choices (clap's possible values, or the fixed names
+/// its completion offers, such as the components) or else its value name.
+fn values(arg: &clap::Arg) -> Option<String> {
+    if !arg.get_action().takes_values() {
+        return None;
+    }
+    let mut choices: Vec<String> = arg
+        .get_possible_values()
+        .iter()
+        .filter(|value| !value.is_hide_set())
+        .map(|value| value.get_name().to_string())
+        .collect();
+    if choices.is_empty() {
+        if let Some(candidates) = arg.get::<ArgValueCandidates>() {
+            choices = candidates
+                .candidates()
+                .iter()
+                .map(|candidate| candidate.get_value().to_string_lossy().into_owned())
+                .collect();
+        }
+    }
+    if arg.get_long().is_some() && !choices.is_empty() {
+        return Some(choices.join("|"));
+    }
+    let names = arg
+        .get_value_names()
+        .expect("every argument names its value");
+    Some(
+        names
+            .iter()
+            .map(|name| name.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// The commands table of the README: each row's command path and its first cell.
+struct CommandRow {
+    path: Vec<String>,
+    line: String,
+    cell: String,
+}
+
+/// The README's commands table rows, each matched to the longest command path it starts with.
+fn command_rows(table: &str, paths: &[Vec<String>]) -> Vec<Result<CommandRow, String>> {
+    table
+        .lines()
+        .filter(|line| line.starts_with("| `hfgen "))
+        .map(|line| {
+            let cell = line[2..]
+                .split(" | ")
+                .next()
+                .expect("a first cell")
+                .to_string();
+            let words: Vec<&str> = cell.trim_matches('`').split(' ').skip(1).collect();
+            paths
+                .iter()
+                .filter(|path| {
+                    words.starts_with(&path.iter().map(String::as_str).collect::<Vec<_>>())
+                })
+                .max_by_key(|path| path.len())
+                .map(|path| CommandRow {
+                    path: path.clone(),
+                    line: line.to_string(),
+                    cell: cell.clone(),
+                })
+                .ok_or_else(|| format!("a row for no command of hfgen: {line}"))
+        })
+        .collect()
+}
+
+/// A synopsis as a markdown table cell.
+fn cell_of(synopsis: &str) -> String {
+    format!("`{}`", synopsis.replace('|', "\\|"))
+}
+
+/// The README's commands table has one row per command, and its command column is the
+/// synopsis clap's command tree gives: every subcommand, option, flag and choice.
+#[test]
+fn readme_commands_table_matches_the_cli() {
+    let path = repo_root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(COMMANDS_START)
+        .expect("README has the commands table markers")
+        + COMMANDS_START.len();
+    let end = readme[start..]
+        .find(COMMANDS_END)
+        .expect("README has the commands table's end marker")
+        + start;
+    let commands = synopses();
+    let paths: Vec<Vec<String>> = commands.iter().map(|(path, _)| path.clone()).collect();
+    let mut failures = Vec::new();
+    let mut table = readme[start..end].to_string();
+    let mut seen = Vec::new();
+    for row in command_rows(&readme[start..end], &paths) {
+        let row = match row {
+            Ok(row) => row,
+            Err(message) => {
+                failures.push(message);
+                continue;
+            }
+        };
+        if seen.contains(&row.path) {
+            failures.push(format!("two rows for `hfgen {}`", row.path.join(" ")));
+        }
+        seen.push(row.path.clone());
+        let (_, synopsis) = commands.iter().find(|(path, _)| *path == row.path).unwrap();
+        let expected = cell_of(synopsis);
+        if row.cell != expected {
+            failures.push(format!("README: {}\nCLI:    {expected}", row.cell));
+            table = table.replace(&row.line, &row.line.replacen(&row.cell, &expected, 1));
+        }
+    }
+    for (path, synopsis) in &commands {
+        if !seen.contains(path) {
+            failures.push(format!(
+                "no row for `hfgen {}`; add `| {} | ... | ... |`",
+                path.join(" "),
+                cell_of(synopsis)
+            ));
+        }
+    }
+    if failures.is_empty() {
+        return;
+    }
+    let only_cells = failures
+        .iter()
+        .all(|failure| failure.starts_with("README: "));
+    assert!(
+        blessing() && only_cells,
+        "the README's commands table differs from the CLI (HFGEN_BLESS=1 cargo test --test readme rewrites the command column; rows are added and removed by hand):\n{}",
+        failures.join("\n")
+    );
+    std::fs::write(
+        &path,
+        format!("{}{table}{}", &readme[..start], &readme[end..]),
+    )
+    .unwrap();
 }
