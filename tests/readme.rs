@@ -305,3 +305,72 @@ fn readme_commands_table_matches_the_cli() {
     )
     .unwrap();
 }
+
+/// The built-in profiles as `hfgen profiles` lists them.
+fn builtin_names() -> Vec<String> {
+    let mut names: Vec<String> = hfgen_ok(&["profiles"])
+        .lines()
+        .map(|line| line.split_whitespace().next().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The words written in backticks in `text`.
+fn quoted(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect()
+}
+
+/// The first column of each README table whose header starts `| profile |`.
+fn readme_profile_tables(readme: &str) -> Vec<Vec<String>> {
+    let mut tables = Vec::new();
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        if !line.starts_with("| profile |") {
+            continue;
+        }
+        let rows = lines
+            .by_ref()
+            .skip(1)
+            .take_while(|row| row.starts_with('|'));
+        let mut names: Vec<String> = rows
+            .map(|row| quoted(row.split(" | ").next().unwrap())[0].clone())
+            .collect();
+        names.sort();
+        tables.push(names);
+    }
+    tables
+}
+
+/// The README's tables of built-in profiles (what each is for, what its setup script does)
+/// have a row for each built-in profile and no other.
+#[test]
+fn readme_lists_every_builtin_profile() {
+    let builtins = builtin_names();
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let tables = readme_profile_tables(&readme);
+    assert_eq!(tables.len(), 2, "the built-in profiles and the setup table");
+    for names in tables {
+        assert_eq!(names, builtins);
+    }
+}
+
+/// `extends`'s description in the profile schema (what an editor shows) names every
+/// built-in profile, and nothing else as one.
+#[test]
+fn the_schema_names_every_builtin_profile_for_extends() {
+    let schema: Value = serde_json::from_str(&hfgen_ok(&["schema"])).unwrap();
+    let description = schema["properties"]["extends"]["description"]
+        .as_str()
+        .expect("extends has a description");
+    let mut named: Vec<String> = quoted(description)
+        .into_iter()
+        .filter(|word| !word.contains(char::is_whitespace))
+        .collect();
+    named.sort();
+    assert_eq!(named, builtin_names(), "{description}");
+}
