@@ -374,3 +374,279 @@ fn the_schema_names_every_builtin_profile_for_extends() {
     named.sort();
     assert_eq!(named, builtin_names(), "{description}");
 }
+
+/// The profiles whose renders the README describes: the built-in ones, the variants in
+/// `tests/data/` (storage types, data sources, worker pools...) and `rbac.mode = "cluster-admin"`.
+fn described_profiles() -> Vec<Vec<String>> {
+    let mut profiles: Vec<Vec<String>> = builtin_names()
+        .into_iter()
+        .map(|name| vec!["--profile".to_string(), name])
+        .collect();
+    let mut variants: Vec<_> = std::fs::read_dir(repo_root().join("tests/data"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    variants.sort();
+    for path in variants {
+        profiles.push(vec!["--profile".into(), path.display().to_string()]);
+    }
+    profiles.push(
+        ["--profile", "gke", "--set", "rbac.mode=cluster-admin"]
+            .map(String::from)
+            .to_vec(),
+    );
+    profiles
+}
+
+/// Each file `hfgen render --out` writes for `profile` (every component), with its objects'
+/// kinds in order.
+fn rendered_files(profile: &[String]) -> Vec<(String, Vec<String>)> {
+    let folder = tempfile::tempdir().expect("a temp dir");
+    let out = folder.path().join("out");
+    let mut args: Vec<&str> = vec!["render"];
+    args.extend(profile.iter().map(String::as_str));
+    args.extend(["--out", out.to_str().unwrap()]);
+    for component in ["core", "postprocess", "results"] {
+        args.extend(["--component", component]);
+    }
+    hfgen_ok(&args);
+    let mut files: Vec<(String, Vec<String>)> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.file_name().unwrap() != "kustomization.yaml")
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let kinds = documents(&text)
+                .iter()
+                .map(|doc| doc["kind"].as_str().unwrap().to_string())
+                .collect();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                kinds,
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Whether `text` names `kind` as a word, in the singular or the plural
+/// (`NetworkPolicies`), so that `Role` is not found in `RoleBinding`.
+fn names_kind(text: &str, kind: &str) -> bool {
+    let plural = match kind.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{kind}s"),
+    };
+    let words: Vec<&str> = text.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    words.contains(&kind) || words.contains(&plural.as_str())
+}
+
+/// The rows of the README table whose header is `header`: each row's cells.
+fn readme_table(readme: &str, header: &str) -> Vec<Vec<String>> {
+    let mut lines = readme.lines().skip_while(|line| *line != header);
+    assert!(lines.next().is_some(), "README has the table `{header}`");
+    lines
+        .skip(1)
+        .take_while(|line| line.starts_with('|'))
+        .map(|line| {
+            line.trim_matches('|')
+                .split(" | ")
+                .map(|cell| cell.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// "What a render contains" has a row for every file a render can write, and no other, and
+/// each row names the kinds of the objects in its files.
+#[test]
+fn readme_render_table_names_every_file_and_its_kinds() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let rows = readme_table(&readme, "| file | objects |");
+    let mut written: Vec<(String, Vec<String>)> = Vec::new();
+    for profile in described_profiles() {
+        for (file, kinds) in rendered_files(&profile) {
+            match written.iter_mut().find(|(name, _)| *name == file) {
+                Some((_, known)) => known.extend(kinds),
+                None => written.push((file, kinds)),
+            }
+        }
+    }
+    for (_, kinds) in &mut written {
+        kinds.sort();
+        kinds.dedup();
+    }
+    let mut failures = Vec::new();
+    let listed: Vec<String> = rows.iter().flat_map(|row| quoted(&row[0])).collect();
+    for name in &listed {
+        if !written.iter().any(|(file, _)| file == name) {
+            failures.push(format!(
+                "`{name}` is in the README, but no render writes it"
+            ));
+        }
+    }
+    for (file, kinds) in &written {
+        let Some(row) = rows.iter().find(|row| quoted(&row[0]).contains(file)) else {
+            failures.push(format!(
+                "`{file}` is written, but the README has no row for it"
+            ));
+            continue;
+        };
+        for kind in kinds {
+            if !names_kind(&row[1], kind) {
+                failures.push(format!(
+                    "`{file}` holds a {kind}, which its row does not name"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The summary line `hfgen check` prints for `gke`, as the README quotes it, with the number
+/// of files the golden folder holds.
+#[test]
+fn readme_quotes_the_check_summary_as_hfgen_prints_it() {
+    let output = common::hfgen(&["check", "--profile", "gke"]);
+    assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
+    let printed = common::stderr(&output);
+    let summary = printed.lines().next().expect("a summary line");
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let quoted_summaries: Vec<String> = quoted(&readme)
+        .into_iter()
+        .filter(|text| text.starts_with("gke: golden/gke is"))
+        .collect();
+    assert_eq!(quoted_summaries, [summary]);
+}
+
+/// `text` with every run of whitespace as one space: a sentence of the README as it reads.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The objects of `hfgen render ARGS` of `kind`.
+fn count(args: &[&str], kind: &str) -> usize {
+    let mut full = vec!["render"];
+    full.extend_from_slice(args);
+    documents(&hfgen_ok(&full))
+        .iter()
+        .filter(|doc| doc["kind"] == kind)
+        .count()
+}
+
+const NUMBERS: [&str; 6] = ["no", "one", "two", "three", "four", "five"];
+const ORDINALS: [&str; 6] = ["", "first", "second", "third", "fourth", "fifth"];
+
+/// The Security section counts the NetworkPolicies of a render, and of one with worker pools.
+#[test]
+fn readme_counts_the_network_policies_of_a_render() {
+    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let plain = count(&["--profile", "gke"], "NetworkPolicy");
+    let pools_profile = common::data_profile("worker-pools");
+    let pools = count(&["--profile", &pools_profile], "NetworkPolicy");
+    assert_eq!(pools, plain + 1, "worker pools add one NetworkPolicy");
+    for sentence in [
+        format!("`network-policy.yml` (after the namespace, so no pod starts unprotected) holds {} NetworkPolicies", NUMBERS[plain]),
+        format!("With worker pools a {} lets RabbitMQ accept", ORDINALS[pools]),
+    ] {
+        assert!(readme.contains(&sentence), "README lacks: {sentence}");
+    }
+}
+
+const COUNTS_START: &str =
+    "<!-- render-counts:start (generated from renders: HFGEN_BLESS=1 cargo test --test readme) -->\n";
+const COUNTS_END: &str = "<!-- render-counts:end -->\n";
+
+/// The table of how many objects of each kind, and files, the render of each built-in profile
+/// and of the worker-pools example has (`hfgen render --profile NAME`: the core and the
+/// post-processing Jobs).
+fn counts_table() -> String {
+    let mut columns: Vec<(String, String)> = builtin_names()
+        .into_iter()
+        .map(|name| (format!("`{name}`"), name))
+        .collect();
+    columns.push((
+        "`tests/data/worker-pools.toml`".into(),
+        common::data_profile("worker-pools"),
+    ));
+    let mut kinds: Vec<String> = Vec::new();
+    let mut renders = Vec::new();
+    for (_, profile) in &columns {
+        let objects: Vec<String> = documents(&hfgen_ok(&["render", "--profile", profile]))
+            .iter()
+            .map(|doc| doc["kind"].as_str().unwrap().to_string())
+            .collect();
+        for kind in &objects {
+            if !kinds.contains(kind) {
+                kinds.push(kind.clone());
+            }
+        }
+        let folder = tempfile::tempdir().expect("a temp dir");
+        let out = folder.path().join("out");
+        hfgen_ok(&[
+            "render",
+            "--profile",
+            profile,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let files = std::fs::read_dir(&out).unwrap().count();
+        renders.push((objects, files));
+    }
+    let row = |label: &str, cells: Vec<usize>| {
+        let cells: Vec<String> = cells.iter().map(usize::to_string).collect();
+        format!("| {label} | {} |\n", cells.join(" | "))
+    };
+    let labels: Vec<&str> = columns.iter().map(|(label, _)| label.as_str()).collect();
+    let mut table = format!(
+        "| in a render of | {} |\n|---|{}\n",
+        labels.join(" | "),
+        "---|".repeat(labels.len())
+    );
+    for kind in &kinds {
+        let cells = renders
+            .iter()
+            .map(|(objects, _)| objects.iter().filter(|k| *k == kind).count())
+            .collect();
+        table.push_str(&row(kind, cells));
+    }
+    table.push_str(&row(
+        "objects",
+        renders.iter().map(|(objects, _)| objects.len()).collect(),
+    ));
+    table.push_str(&row(
+        "files with `--out` (`kustomization.yaml` included)",
+        renders.iter().map(|(_, files)| *files).collect(),
+    ));
+    table
+}
+
+/// The README's counts of objects and files per built-in profile are those of a render.
+#[test]
+fn readme_counts_of_objects_and_files_are_a_render_s() {
+    let path = repo_root().join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find(COUNTS_START)
+        .expect("README has the render counts markers")
+        + COUNTS_START.len();
+    let end = readme[start..]
+        .find(COUNTS_END)
+        .expect("README has the render counts' end marker")
+        + start;
+    let generated = counts_table();
+    if readme[start..end] == generated {
+        return;
+    }
+    assert!(
+        blessing(),
+        "README's render counts are stale; run HFGEN_BLESS=1 cargo test --test readme\n--- expected\n{generated}\n--- README\n{}",
+        &readme[start..end]
+    );
+    std::fs::write(
+        &path,
+        format!("{}{generated}{}", &readme[..start], &readme[end..]),
+    )
+    .unwrap();
+}
