@@ -650,3 +650,175 @@ fn readme_counts_of_objects_and_files_are_a_render_s() {
     )
     .unwrap();
 }
+
+/// A sentence of the README that says what hfgen does with some input, and a command that
+/// shows it (`tests/readme/claims.txt`): the sentence must be in the README (whitespace
+/// aside) and the command must exit with the code it implies (2: refused, 0: accepted). A
+/// reworded sentence or a changed behaviour fails here, so that neither drifts from the other.
+struct Claim {
+    sentence: String,
+    exit: i32,
+    args: Vec<String>,
+}
+
+fn claims() -> Vec<Claim> {
+    let text = std::fs::read_to_string(repo_root().join("tests/readme/claims.txt")).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|line| !line.starts_with('#')).collect();
+    lines
+        .split(|line| line.is_empty())
+        .filter(|block| !block.is_empty())
+        .map(|block| {
+            let sentence = block[0].strip_prefix("says: ").expect("`says:` first");
+            let exit = block[1].strip_prefix("exit: ").expect("`exit:` second");
+            Claim {
+                sentence: sentence.to_string(),
+                exit: exit.parse().expect("an exit code"),
+                args: block[2..].iter().map(|arg| arg.to_string()).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Runs hfgen in an empty folder of its own (`--out .` must not reach the repository), with
+/// `tests/...` paths made absolute.
+fn in_empty_folder(args: &[String]) -> std::process::Output {
+    let folder = tempfile::tempdir().expect("a temp dir");
+    let args: Vec<String> = args
+        .iter()
+        .map(|arg| match arg.starts_with("tests/") {
+            true => repo_root().join(arg).display().to_string(),
+            false => arg.to_string(),
+        })
+        .collect();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_hfgen"))
+        .args(&args)
+        .current_dir(folder.path())
+        .output()
+        .expect("hfgen runs");
+    let left: Vec<_> = std::fs::read_dir(folder.path()).unwrap().collect();
+    assert!(left.is_empty(), "hfgen {args:?} wrote into its folder");
+    output
+}
+
+/// What the README says hfgen refuses (or accepts) is what it does.
+#[test]
+fn readme_claims_about_refused_input_hold() {
+    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let mut failures = Vec::new();
+    let claims = claims();
+    assert!(claims.len() >= 10, "{} claims", claims.len());
+    for claim in claims {
+        if !readme.contains(&claim.sentence) {
+            failures.push(format!("README no longer says: {}", claim.sentence));
+        }
+        let output = in_empty_folder(&claim.args);
+        if output.status.code() != Some(claim.exit) {
+            failures.push(format!(
+                "hfgen {:?} exits {:?}, not {} as \"{}\" says\n{}",
+                claim.args,
+                output.status.code(),
+                claim.exit,
+                claim.sentence,
+                common::stderr(&output)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `hfgen explain --capacity --format json ARGS`: the plan, which it prints also when the
+/// pods do not fit (exit 2).
+fn capacity(args: &[&str]) -> Value {
+    let mut full = vec!["explain", "--capacity", "--format", "json"];
+    full.extend_from_slice(args);
+    let output = common::hfgen(&full);
+    assert!(matches!(output.status.code(), Some(0 | 2)), "{full:?}");
+    serde_json::from_str(&stdout_of(&output)).expect("the capacity plan as JSON")
+}
+
+fn node_pool<'a>(plan: &'a Value, key: &str) -> &'a Value {
+    plan["pools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|pool| pool["key"] == key)
+        .unwrap_or_else(|| panic!("no pool {key}"))
+}
+
+/// The CPU the pods of a node pool request, the cluster's per-node DaemonSets aside.
+fn pods_cpu(pool: &Value) -> u64 {
+    pool["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pod| pod["each"]["cpu_m"].as_u64().unwrap() * pod["count"].as_u64().unwrap())
+        .sum()
+}
+
+/// The numbers of "Will it fit?" and of the setup table are what hfgen computes.
+#[test]
+fn readme_capacity_numbers_are_hfgen_s() {
+    let readme_text = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = one_line(&readme_text);
+    let gke = capacity(&["--profile", "gke"]);
+    let pools_profile = common::data_profile("worker-pools");
+    let pools = capacity(&["--profile", &pools_profile]);
+    let small_args = [
+        "--profile",
+        "gke",
+        "--set",
+        "cluster.master_pool.machine_type=n1-standard-2",
+    ];
+    let small = node_pool(&capacity(&small_args), "cluster.master_pool").clone();
+    let n1_cpu = small["node"]["cpu_m"].as_u64().unwrap();
+    let n1_left = n1_cpu - small["system_per_node"]["cpu_m"].as_u64().unwrap();
+    let setup = hfgen_ok(&["setup", "--profile", "minikube-ip"]);
+    let assigned = |name: &str| {
+        setup
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("the minikube-ip script sets {name}"))
+            .to_string()
+    };
+    let sentences = [
+        format!(
+            "its pods request {}m CPU ({}m with worker pools) with GKE's own, more than the {n1_left}m an n1-standard-2 leaves after its DaemonSets",
+            pods_cpu(node_pool(&gke, "cluster.master_pool")),
+            pods_cpu(node_pool(&pools, "cluster.master_pool")),
+        ),
+        format!(
+            "an n1-standard-2 offers {n1_cpu}m CPU and {} MiB",
+            small["node"]["memory_mib"]
+        ),
+        format!(
+            "needs {} n1-standard-2 worker nodes at its most",
+            node_pool(&pools, "cluster.worker_pool")["max_nodes"]
+        ),
+        format!(
+            "{} CPUs and {} MiB for the built-in profile",
+            assigned("host_cpus"),
+            assigned("host_memory_mib")
+        ),
+    ];
+    for sentence in sentences {
+        assert!(readme.contains(&sentence), "README lacks: {sentence}");
+    }
+    // The example output, but its elisions, is what the command prints.
+    let command = "$ hfgen explain --profile gke --capacity --set cluster.master_pool.machine_type=n1-standard-2\n";
+    let example = &readme_text[readme_text.find(command).expect("the example") + command.len()..];
+    let example = &example[..example.find("```").unwrap()];
+    let mut args = vec!["explain", "--capacity"];
+    args.extend_from_slice(&small_args);
+    let printed = common::hfgen(&args);
+    let printed = stdout_of(&printed);
+    for line in example.lines().filter(|line| line.trim() != "...") {
+        assert!(
+            printed.lines().any(|out| out == line),
+            "not printed: {line}\n{printed}"
+        );
+    }
+}
+
+fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8")
+}
