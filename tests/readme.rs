@@ -822,3 +822,36 @@ fn readme_capacity_numbers_are_hfgen_s() {
 fn stdout_of(output: &std::process::Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("UTF-8")
 }
+
+/// The README counts the kinds of the vendored schemas and the cases taken from Kubernetes'
+/// validation tests; those counts are the files'.
+#[test]
+fn readme_counts_of_kinds_and_kubernetes_cases_are_the_files() {
+    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let mut kinds: Vec<usize> = std::fs::read_dir(repo_root().join("schema/kubernetes/every-kind"))
+        .unwrap()
+        .map(|entry| {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let schema: Value = serde_json::from_str(&text).unwrap();
+            schema["x-kinds"].as_object().expect("x-kinds").len()
+        })
+        .collect();
+    kinds.sort();
+    let corpus = repo_root().join("tests/validate/kubernetes-corpus");
+    let cases: usize = std::fs::read_dir(corpus)
+        .unwrap()
+        .map(|entry| {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            text.lines()
+                .filter(|line| line.starts_with("# expect:"))
+                .count()
+        })
+        .sum();
+    for sentence in [
+        format!("{} to {} kinds", kinds[0], kinds[kinds.len() - 1]),
+        format!("holds {cases} cases from Kubernetes' own `validation_test.go` files"),
+        format!("hfgen agrees on all {cases}"),
+    ] {
+        assert!(readme.contains(&sentence), "README lacks: {sentence}");
+    }
+}
