@@ -855,3 +855,92 @@ fn readme_counts_of_kinds_and_kubernetes_cases_are_the_files() {
         assert!(readme.contains(&sentence), "README lacks: {sentence}");
     }
 }
+
+/// Each Deployment and Job of `hfgen render ARGS` (every component): its name and pod spec.
+fn workloads(profile: &[String]) -> Vec<(String, Value)> {
+    let mut args: Vec<&str> = vec!["render"];
+    args.extend(profile.iter().map(String::as_str));
+    for component in ["core", "postprocess", "results"] {
+        args.extend(["--component", component]);
+    }
+    documents(&hfgen_ok(&args))
+        .into_iter()
+        .filter(|doc| doc["kind"] == "Deployment" || doc["kind"] == "Job")
+        .map(|doc| {
+            let name = doc["metadata"]["name"].as_str().unwrap().to_string();
+            (name, doc["spec"]["template"]["spec"].clone())
+        })
+        .collect()
+}
+
+/// Whether `name` is one of the backticked names of `cell` (`hyperflow-pool-*` a prefix).
+fn names_pod(cell: &str, name: &str) -> bool {
+    quoted(cell)
+        .iter()
+        .any(|pattern| match pattern.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => pattern == name,
+        })
+}
+
+/// The user every container of `pod` runs as: its own `runAsUser`, else the pod's.
+fn users(pod: &Value) -> Vec<Option<u64>> {
+    let pod_user = pod["securityContext"]["runAsUser"].as_u64();
+    pod["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|container| {
+            container["securityContext"]["runAsUser"]
+                .as_u64()
+                .or(pod_user)
+        })
+        .collect()
+}
+
+/// The Security section's table of who runs as which user has a row for every pod a render
+/// makes, and says what the pod spec does; only the engine mounts an API token; every pod but
+/// the privileged NFS server has the `RuntimeDefault` seccomp profile.
+#[test]
+fn readme_security_table_matches_the_pods() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let rows = readme_table(&readme, "| pod | user | why |");
+    let mut failures = Vec::new();
+    for profile in described_profiles() {
+        for (name, pod) in workloads(&profile) {
+            let Some(row) = rows.iter().find(|row| names_pod(&row[0], &name)) else {
+                failures.push(format!("{name}: no row in the table of users"));
+                continue;
+            };
+            let containers = pod["containers"].as_array().unwrap();
+            let privileged = containers
+                .iter()
+                .any(|c| c["securityContext"]["privileged"] == true);
+            let user = row[1].split(',').next().unwrap();
+            let holds = match user {
+                "privileged" => privileged,
+                "root" => users(&pod).iter().all(|user| *user == Some(0)),
+                number => {
+                    let number: u64 = number.parse().expect("a user id");
+                    users(&pod).iter().all(|user| *user == Some(number))
+                }
+            };
+            if !holds {
+                failures.push(format!("{name}: not `{}` as the table says", row[1]));
+            }
+            let token = pod["automountServiceAccountToken"] != false;
+            if token != (name == "hyperflow-engine") {
+                failures.push(format!("{name}: automountServiceAccountToken {token}"));
+            }
+            let seccomp = pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault";
+            if seccomp == privileged {
+                failures.push(format!(
+                    "{name}: seccomp RuntimeDefault {seccomp}, privileged {privileged}"
+                ));
+            }
+        }
+    }
+    failures.sort();
+    failures.dedup();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
