@@ -944,3 +944,118 @@ fn readme_security_table_matches_the_pods() {
     failures.dedup();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Folders of this repository the README points into.
+const REPOSITORY_FOLDERS: [&str; 13] = [
+    "tests/",
+    "src/",
+    "scripts/",
+    "docs/",
+    "schema/",
+    "data/",
+    "bench/",
+    "fuzz/",
+    ".ci/",
+    "golden/",
+    "templates/",
+    "profiles/",
+    ".github/",
+];
+
+/// The README without its default-images table, whose paths are of other repositories.
+fn readme_of_this_repository() -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme
+        .find("<!-- default-images:start -->")
+        .expect("the images table");
+    let end = readme.find("<!-- default-images:end -->").expect("its end");
+    format!("{}{}", &readme[..start], &readme[end..])
+}
+
+/// Every file, folder, hostile-case class and test the README names exists: a file moved or a
+/// test renamed leaves no pointer to nothing behind.
+#[test]
+fn readme_names_only_files_and_tests_that_exist() {
+    let readme = readme_of_this_repository();
+    let links = readme
+        .split("](")
+        .skip(1)
+        .map(|rest| rest.split(')').next().unwrap().to_string());
+    let mut missing = Vec::new();
+    let mut test_names = Vec::new();
+    let (mut paths, mut classes) = (0, 0);
+    for name in quoted(&readme).into_iter().chain(links) {
+        let path = name.split('#').next().unwrap();
+        let concrete = !path.contains(['<', '*', '$', ' ', '{']) && !path.contains("...");
+        if concrete
+            && REPOSITORY_FOLDERS
+                .iter()
+                .any(|folder| path.starts_with(folder))
+        {
+            paths += 1;
+            if !repo_root().join(path).exists() {
+                missing.push(name.clone());
+            }
+        } else if is_case_class(&name) {
+            classes += 1;
+            if !repo_root().join("tests/hostile").join(&name).is_dir() {
+                missing.push(format!("tests/hostile/{name}"));
+            }
+        } else if name.split('_').count() >= 4
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            test_names.push(name);
+        }
+    }
+    // What the README names today: a check that finds none has stopped reading it.
+    assert!(
+        paths >= 40 && classes >= 10 && test_names.len() >= 5,
+        "{paths} paths, {classes} case classes, {test_names:?}"
+    );
+    let sources = rust_sources();
+    for name in test_names {
+        if !sources
+            .iter()
+            .any(|text| text.contains(&format!("fn {name}(")))
+        {
+            missing.push(format!("fn {name}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "the README names what does not exist: {missing:?}"
+    );
+}
+
+/// `02-unwritable-stderr`: a class of hostile cases.
+fn is_case_class(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.len() > 3
+        && bytes[..2].iter().all(u8::is_ascii_digit)
+        && bytes[2] == b'-'
+        && name[3..]
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The text of every `.rs` file under `src/`, `tests/` and `bench/`.
+fn rust_sources() -> Vec<String> {
+    let mut folders: Vec<std::path::PathBuf> = ["src", "tests", "bench"]
+        .iter()
+        .map(|dir| repo_root().join(dir))
+        .collect();
+    let mut texts = Vec::new();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                texts.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    texts
+}
