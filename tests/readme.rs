@@ -1059,3 +1059,41 @@ fn rust_sources() -> Vec<String> {
     }
     texts
 }
+
+/// The keys of a worker pool and their defaults, as the Worker pools section lists them, are
+/// those of the profile schema.
+#[test]
+fn readme_lists_every_pool_key_with_its_default() {
+    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let start = readme
+        .find("A pool's keys: ")
+        .expect("the list of a pool's keys");
+    let end = start + readme[start..].find("All are checked").expect("its end");
+    let listed = &readme[start..end];
+    let schema: Value = serde_json::from_str(&hfgen_ok(&["schema"])).unwrap();
+    // `execution` and a pool are definitions the schema refers to, whatever their names.
+    let resolve = |node: &Value| -> Value {
+        match node["$ref"].as_str() {
+            Some(reference) => schema
+                .pointer(&reference[1..])
+                .expect("a definition")
+                .clone(),
+            None => node.clone(),
+        }
+    };
+    let execution = resolve(&schema["properties"]["execution"]);
+    let pool = resolve(&execution["properties"]["pools"]["items"]);
+    let keys = pool["properties"].as_object().expect("a pool's keys");
+    assert!(keys.len() >= 10, "{keys:?}");
+    for (key, property) in keys {
+        let named = format!("`{key}`");
+        assert!(listed.contains(&named), "{key} is not listed: {listed}");
+        if let Some(default) = property.get("default") {
+            let with_default = format!("`{key}` ({default}");
+            assert!(
+                listed.contains(&with_default),
+                "README lacks {with_default}: {listed}"
+            );
+        }
+    }
+}
