@@ -1097,3 +1097,48 @@ fn readme_lists_every_pool_key_with_its_default() {
         }
     }
 }
+
+/// The version of KEDA the README names is the one `hfgen setup` installs.
+#[test]
+fn readme_names_the_keda_that_setup_installs() {
+    let pools_profile = common::data_profile("worker-pools");
+    let script = hfgen_ok(&[
+        "setup",
+        "--profile",
+        &pools_profile,
+        "--set",
+        "cluster.project=proj-x",
+    ]);
+    let manifest = script
+        .lines()
+        .find_map(|line| line.strip_prefix("keda_manifest="))
+        .expect("the script names KEDA's manifest")
+        .trim_matches('\'');
+    let version = manifest
+        .rsplit("/keda-")
+        .next()
+        .and_then(|file| file.strip_suffix(".yaml"))
+        .expect("keda-VERSION.yaml");
+    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    // Each "KEDA ... vX.Y.Z" within a few words, and each release manifest URL.
+    let mut named = Vec::new();
+    for after in readme.split("KEDA").skip(1) {
+        let near: String = after.chars().take(30).collect();
+        if let Some(at) = near.find(" v") {
+            let word = near[at + 2..]
+                .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .next();
+            named.extend(word.map(|word| word.trim_end_matches('.').to_string()));
+        }
+    }
+    for after in readme.split("kedacore/keda/releases/download/").skip(1) {
+        named.push(after.split(' ').next().unwrap().to_string());
+    }
+    assert!(named.len() >= 4, "{named:?}");
+    for mention in named {
+        assert!(
+            mention == version || mention == format!("v{version}/keda-{version}.yaml"),
+            "README names KEDA {mention}; setup installs {version}"
+        );
+    }
+}
