@@ -1152,3 +1152,36 @@ fn readme_names_the_keda_that_setup_installs() {
         );
     }
 }
+
+/// `golden/<profile>/setup.sh` is what `hfgen setup --profile <profile>` prints, as the Golden
+/// files table says; for `gke`, whose placeholder project `hfgen setup` refuses, it is the
+/// script of a real project id with the placeholder written in its place.
+#[test]
+fn golden_setup_scripts_are_what_setup_prints() {
+    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    assert!(readme.contains("for `gke`, which `hfgen setup` refuses until `cluster.project` is set, the script with the placeholder `my-gcp-project`"));
+    for name in builtin_names() {
+        let golden = std::fs::read_to_string(repo_root().join(format!("golden/{name}/setup.sh")))
+            .expect("a golden setup script");
+        let printed = if name == "gke" {
+            assert_eq!(
+                common::hfgen(&["setup", "--profile", "gke"]).status.code(),
+                Some(2)
+            );
+            hfgen_ok(&[
+                "setup",
+                "--profile",
+                "gke",
+                "--set",
+                "cluster.project=readme-test-1",
+            ])
+            .replace("readme-test-1", "my-gcp-project")
+        } else {
+            hfgen_ok(&["setup", "--profile", &name])
+        };
+        assert!(
+            printed == golden,
+            "golden/{name}/setup.sh is not what setup prints"
+        );
+    }
+}
