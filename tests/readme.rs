@@ -3,7 +3,9 @@
 //! with what the built binary does, or generated from it between markers.
 //!
 //! `HFGEN_BLESS=1 cargo test --test readme` rewrites the generated parts (the command column
-//! of the commands table) from the CLI: review the diff before committing.
+//! of the commands table, from clap's command tree; the table of objects and files per
+//! built-in profile, from renders): review the diff before committing. Sentences about
+//! refused input are held by `tests/readme/claims.txt`.
 
 mod common;
 
@@ -101,6 +103,26 @@ fn a_shown_profile_works_where_the_user_saves_it() {
             "{name}"
         );
     }
+}
+
+/// README.md's path and text.
+fn readme_file() -> (std::path::PathBuf, String) {
+    let path = repo_root().join("README.md");
+    let text = std::fs::read_to_string(&path).expect("README.md");
+    (path, text)
+}
+
+/// Where the text between the marker lines `start` and `end` of `readme` begins and ends.
+fn marked(readme: &str, start: &str, end: &str) -> (usize, usize) {
+    let from = readme
+        .find(start)
+        .unwrap_or_else(|| panic!("README lacks the marker {start}"))
+        + start.len();
+    let to = readme[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("README lacks the marker {end}"))
+        + from;
+    (from, to)
 }
 
 const COMMANDS_START: &str =
@@ -245,16 +267,8 @@ fn cell_of(synopsis: &str) -> String {
 /// synopsis clap's command tree gives: every subcommand, option, flag and choice.
 #[test]
 fn readme_commands_table_matches_the_cli() {
-    let path = repo_root().join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let start = readme
-        .find(COMMANDS_START)
-        .expect("README has the commands table markers")
-        + COMMANDS_START.len();
-    let end = readme[start..]
-        .find(COMMANDS_END)
-        .expect("README has the commands table's end marker")
-        + start;
+    let (path, readme) = readme_file();
+    let (start, end) = marked(&readme, COMMANDS_START, COMMANDS_END);
     let commands = synopses();
     let paths: Vec<Vec<String>> = commands.iter().map(|(path, _)| path.clone()).collect();
     let mut failures = Vec::new();
@@ -351,7 +365,7 @@ fn readme_profile_tables(readme: &str) -> Vec<Vec<String>> {
 #[test]
 fn readme_lists_every_builtin_profile() {
     let builtins = builtin_names();
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = readme_file().1;
     let tables = readme_profile_tables(&readme);
     assert_eq!(tables.len(), 2, "the built-in profiles and the setup table");
     for names in tables {
@@ -462,7 +476,7 @@ fn readme_table(readme: &str, header: &str) -> Vec<Vec<String>> {
 /// each row names the kinds of the objects in its files.
 #[test]
 fn readme_render_table_names_every_file_and_its_kinds() {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = readme_file().1;
     let rows = readme_table(&readme, "| file | objects |");
     let mut written: Vec<(String, Vec<String>)> = Vec::new();
     for profile in described_profiles() {
@@ -512,7 +526,7 @@ fn readme_quotes_the_check_summary_as_hfgen_prints_it() {
     assert_eq!(output.status.code(), Some(0), "{}", common::stderr(&output));
     let printed = common::stderr(&output);
     let summary = printed.lines().next().expect("a summary line");
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = readme_file().1;
     let quoted_summaries: Vec<String> = quoted(&readme)
         .into_iter()
         .filter(|text| text.starts_with("gke: golden/gke is"))
@@ -541,7 +555,7 @@ const ORDINALS: [&str; 6] = ["", "first", "second", "third", "fourth", "fifth"];
 /// The Security section counts the NetworkPolicies of a render, and of one with worker pools.
 #[test]
 fn readme_counts_the_network_policies_of_a_render() {
-    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let readme = one_line(&readme_file().1);
     let plain = count(&["--profile", "gke"], "NetworkPolicy");
     let pools_profile = common::data_profile("worker-pools");
     let pools = count(&["--profile", &pools_profile], "NetworkPolicy");
@@ -625,16 +639,8 @@ fn counts_table() -> String {
 /// The README's counts of objects and files per built-in profile are those of a render.
 #[test]
 fn readme_counts_of_objects_and_files_are_a_render_s() {
-    let path = repo_root().join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let start = readme
-        .find(COUNTS_START)
-        .expect("README has the render counts markers")
-        + COUNTS_START.len();
-    let end = readme[start..]
-        .find(COUNTS_END)
-        .expect("README has the render counts' end marker")
-        + start;
+    let (path, readme) = readme_file();
+    let (start, end) = marked(&readme, COUNTS_START, COUNTS_END);
     let generated = counts_table();
     if readme[start..end] == generated {
         return;
@@ -703,7 +709,7 @@ fn in_empty_folder(args: &[String]) -> std::process::Output {
 /// What the README says hfgen refuses (or accepts) is what it does.
 #[test]
 fn readme_claims_about_refused_input_hold() {
-    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let readme = one_line(&readme_file().1);
     let mut failures = Vec::new();
     let claims = claims();
     assert!(claims.len() >= 10, "{} claims", claims.len());
@@ -758,7 +764,7 @@ fn pods_cpu(pool: &Value) -> u64 {
 /// The numbers of "Will it fit?" and of the setup table are what hfgen computes.
 #[test]
 fn readme_capacity_numbers_are_hfgen_s() {
-    let readme_text = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme_text = readme_file().1;
     let readme = one_line(&readme_text);
     let gke = capacity(&["--profile", "gke"]);
     let pools_profile = common::data_profile("worker-pools");
@@ -827,7 +833,7 @@ fn stdout_of(output: &std::process::Output) -> String {
 /// validation tests; those counts are the files'.
 #[test]
 fn readme_counts_of_kinds_and_kubernetes_cases_are_the_files() {
-    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let readme = one_line(&readme_file().1);
     let mut kinds: Vec<usize> = std::fs::read_dir(repo_root().join("schema/kubernetes/every-kind"))
         .unwrap()
         .map(|entry| {
@@ -903,7 +909,7 @@ fn users(pod: &Value) -> Vec<Option<u64>> {
 /// the privileged NFS server has the `RuntimeDefault` seccomp profile.
 #[test]
 fn readme_security_table_matches_the_pods() {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = readme_file().1;
     let rows = readme_table(&readme, "| pod | user | why |");
     let mut failures = Vec::new();
     for profile in described_profiles() {
@@ -974,7 +980,7 @@ const REPOSITORY_FOLDERS: [&str; 13] = [
 
 /// The README without its default-images table, whose paths are of other repositories.
 fn readme_of_this_repository() -> String {
-    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let readme = readme_file().1;
     let start = readme
         .find("<!-- default-images:start -->")
         .expect("the images table");
@@ -1074,7 +1080,7 @@ fn rust_sources() -> Vec<String> {
 /// those of the profile schema.
 #[test]
 fn readme_lists_every_pool_key_with_its_default() {
-    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let readme = one_line(&readme_file().1);
     let start = readme
         .find("A pool's keys: ")
         .expect("the list of a pool's keys");
@@ -1129,7 +1135,7 @@ fn readme_names_the_keda_that_setup_installs() {
         .next()
         .and_then(|file| file.strip_suffix(".yaml"))
         .expect("keda-VERSION.yaml");
-    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let readme = one_line(&readme_file().1);
     // Each "KEDA ... vX.Y.Z" within a few words, and each release manifest URL.
     let mut named = Vec::new();
     for after in readme.split("KEDA").skip(1) {
@@ -1158,7 +1164,7 @@ fn readme_names_the_keda_that_setup_installs() {
 /// script of a real project id with the placeholder written in its place.
 #[test]
 fn golden_setup_scripts_are_what_setup_prints() {
-    let readme = one_line(&std::fs::read_to_string(repo_root().join("README.md")).unwrap());
+    let readme = one_line(&readme_file().1);
     assert!(readme.contains("for `gke`, which `hfgen setup` refuses until `cluster.project` is set, the script with the placeholder `my-gcp-project`"));
     for name in builtin_names() {
         let golden = std::fs::read_to_string(repo_root().join(format!("golden/{name}/setup.sh")))
