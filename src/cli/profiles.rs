@@ -39,7 +39,7 @@ pub fn run(args: ProfilesArgs) -> Result<u8> {
                 ))
                 .into());
             }
-            super::write_stdout(&source::resolve_builtin(&name)?.text)?;
+            super::write_stdout(&as_saved(&source::resolve_builtin(&name)?.text))?;
             Ok(0)
         }
     }
@@ -57,3 +57,25 @@ fn list() -> Result<u8> {
     super::write_stdout(&out)?;
     Ok(0)
 }
+
+/// The file of a built-in profile as a user saves it. Its `#:schema ../schema/...` line holds
+/// only inside hfgen's repository and makes taplo fail anywhere else, so it becomes a comment
+/// that says how to get the schema; the line count stays, so `hfgen explain`'s `built-in
+/// profile gke:56:1` still points at the same line of the printed file.
+fn as_saved(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let relative_schema = line
+                .strip_prefix("#:schema ")
+                .is_some_and(|target| !target.contains("://"));
+            if relative_schema {
+                SCHEMA_HINT
+            } else {
+                line
+            }
+        })
+        .collect()
+}
+
+/// What replaces a relative `#:schema` line (not itself a directive: it starts with `# `).
+const SCHEMA_HINT: &str = "# Editor support: `hfgen schema > profile.schema.json`, then start this file with `#:schema ./profile.schema.json`\n";

@@ -4,8 +4,9 @@
 
 use super::layer::KeyPath;
 use super::load::LoadedProfile;
-use super::model::DataSource;
+use super::model::{ContainerResources, DataSource, Resources};
 use super::presets::preset;
+use super::resources::Quantities;
 use super::schema_check::dotted;
 use serde::Serialize;
 use toml::{Table, Value};
@@ -73,12 +74,33 @@ pub fn entries(loaded: &LoadedProfile) -> Vec<Entry> {
                 .get_or_insert_with(|| preset.data_image.to_string());
         }
     }
+    resolved.resources = with_defaults(&resolved.resources);
     let table = Table::try_from(&resolved).expect("a typed profile is TOML");
     let mut out = Vec::new();
     collect(&table, &mut Vec::new(), loaded, &mut out);
     // `extends` is shown as the chain, not as a value of the merged profile.
     out.retain(|entry| entry.key != ["extends"]);
     out
+}
+
+/// `[resources]` with every component's defaults written in: explain shows the requests and
+/// limits the pods get (marked `default` where no file or `--set` wrote them), not `{}`.
+fn with_defaults(resources: &Resources) -> Resources {
+    let resolved = resources.resolved();
+    let written = |quantities: &Quantities| ContainerResources {
+        cpu: Some(quantities.cpu.clone()),
+        memory: Some(quantities.memory.clone()),
+        memory_limit: Some(quantities.memory_limit.clone()),
+    };
+    Resources {
+        engine: written(&resolved.engine),
+        redis: written(&resolved.redis),
+        nfs_server: written(&resolved.nfs_server),
+        data: written(&resolved.data),
+        log_parser: written(&resolved.log_parser),
+        viz_trace: written(&resolved.viz_trace),
+        rabbitmq: written(&resolved.rabbitmq),
+    }
 }
 
 fn collect(table: &Table, path: &mut KeyPath, loaded: &LoadedProfile, out: &mut Vec<Entry>) {

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 pub struct Profile {
     /// One line that says what this profile is for (shown by `hfgen profiles`).
     pub description: String,
-    /// A built-in profile name (`gke`, `minikube-dnsmasq`, `minikube-ip`) or a path relative to
-    /// this file. Tables merge key by key; arrays and scalars are replaced.
+    /// A built-in profile name (`gke`, `kind`, `minikube-dnsmasq`, `minikube-ip`;
+    /// `hfgen profiles` lists them) or a path relative to this file. Tables merge key by key;
+    /// arrays and scalars are replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
     /// Dotted keys of the extended profile to remove before this file's keys apply, e.g.
