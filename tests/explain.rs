@@ -1,13 +1,12 @@
 //! `hfgen explain` and `hfgen profiles show`.
 //!
-//! Cases are files under `tests/explain/`: `NAME.args` (one argument per line, run from that
-//! folder) and `NAME.stdout`, the exact output. `HFGEN_BLESS=1 cargo test --test explain`
-//! rewrites the `.stdout` files from what hfgen prints now: review the diff before committing.
+//! The cases under `tests/explain/` (`NAME.args` and the exact `NAME.stdout`) run in
+//! `tests/cases.rs`; the tests here read the JSON of one of them.
 //! `chain/my.toml` extends `team.toml`, which extends `base.toml`, which extends `gke`.
 
 mod common;
 
-use common::{blessing, repo_root, stderr, stdout};
+use common::{repo_root, stderr, stdout};
 use serde_json::Value;
 use std::fs;
 use std::path::PathBuf;
@@ -31,41 +30,6 @@ fn args_of(case: &str) -> Vec<String> {
         .lines()
         .map(String::from)
         .collect()
-}
-
-#[test]
-fn explain_cases_print_their_expected_output() {
-    let mut cases: Vec<String> = fs::read_dir(cases_dir())
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "args"))
-        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 4, "{cases:?}");
-    let bless = blessing();
-    let mut failures = Vec::new();
-    for case in cases {
-        let output = hfgen_in_cases(&args_of(&case));
-        assert!(output.status.success(), "{case}: {}", stderr(&output));
-        let expected_path = cases_dir().join(format!("{case}.stdout"));
-        let printed = stdout(&output);
-        if bless {
-            fs::write(&expected_path, &printed).unwrap();
-            continue;
-        }
-        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
-        if printed != expected {
-            failures.push(format!(
-                "--- {case}: expected\n{expected}\n--- printed\n{printed}"
-            ));
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "run HFGEN_BLESS=1 cargo test --test explain after an intended change\n{}",
-        failures.join("\n")
-    );
 }
 
 /// The sources of the chain case, from JSON, keyed by dotted key.

@@ -203,21 +203,14 @@ fn checkov_skips_are_the_accepted_list_and_each_has_a_reason() {
     }
 }
 
-/// The built-in profiles, and one that downloads its data instead (another nfs-data Job).
+/// The built-in profiles and the variant profiles (each storage type and data source, the
+/// engine 1.9 options, worker pools).
 fn checkov_profiles() -> Vec<String> {
     let mut names: Vec<String> = BUILTIN_PROFILES
         .iter()
         .map(|p| p.name.to_string())
         .collect();
-    for variant in [
-        "url-source",
-        "storage-class",
-        "existing-claim",
-        "custom-workflow",
-        "worker-pools",
-    ] {
-        names.push(common::data_profile(variant));
-    }
+    names.extend(common::variant_profiles());
     names
 }
 
