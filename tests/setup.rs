@@ -1260,7 +1260,8 @@ fn golden_tree_holds_the_pools_only_script() {
     for (profile, folder, expected) in [
         (existing_gke_pools_profile(), "pools-gke-existing", true),
         (
-            data("errors/gke-without-cluster.toml")
+            common::repo_root()
+                .join("tests/profiles/bad/gke-without-cluster.toml")
                 .display()
                 .to_string(),
             "gke-without-cluster",
