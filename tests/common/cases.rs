@@ -62,6 +62,11 @@ impl Case {
             .collect()
     }
 
+    /// Its arguments (`NAME.args`), with `{tmp}` left as written.
+    pub fn args(&self) -> Vec<String> {
+        self.arguments("args", Path::new("{tmp}"))
+    }
+
     /// The expected exit code (`NAME.exit`, else 0).
     pub fn exit(&self) -> i32 {
         self.read("exit").map_or(0, |text| {
