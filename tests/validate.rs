@@ -25,21 +25,6 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn validate_reads_stdin_and_several_files() {
-    let text = std::fs::read_to_string(repo_root().join("tests/validate/valid.yaml")).unwrap();
-    let output = hfgen_with_stdin(&["validate", "-"], &text);
-    assert_eq!(output.status.code(), Some(0));
-
-    let output = hfgen(&[
-        "validate",
-        "tests/validate/valid.yaml",
-        "tests/validate/bad-deployment.yaml",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output)
-        .contains("Summary: 4 documents in 2 files, 2 valid, 2 invalid, 0 skipped, 3 errors"));
-}
 
 /// Issue 27, item 10: `--crd DIR` named a file whose name is not UTF-8 by its lossy form, a
 /// file that does not exist, and could not read it.
