@@ -1306,7 +1306,7 @@ fn every_example_project_id_is_a_refused_placeholder() {
     assert!(found.len() >= 2, "{found:?}");
     for project in found {
         assert!(
-            hfgen::profile::check_cluster::PLACEHOLDER_PROJECTS.contains(&project.as_str()),
+            hfgen::profile::checks::cluster::PLACEHOLDER_PROJECTS.contains(&project.as_str()),
             "`{project}` is an example project id that setup would hand to gcloud"
         );
     }

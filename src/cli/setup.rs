@@ -11,7 +11,7 @@ pub struct SetupArgs {
 
 pub fn run(args: SetupArgs) -> Result<u8> {
     let loaded = args.profile.load()?;
-    crate::profile::check_cluster::placeholders(&loaded)?;
+    crate::profile::checks::cluster::placeholders(&loaded)?;
     let plan = crate::plan::Plan::new(&loaded.profile);
     super::capacity_check(&loaded, &plan)?;
     let script = crate::setup::script_of(&loaded, &plan)?;

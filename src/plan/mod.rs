@@ -327,7 +327,7 @@ fn rabbitmq_memory_watermark(resources: &ResolvedResources) -> u64 {
 /// not allow unless the profile asks for the controller: without the table, hfgen switches it
 /// off for every engine that may have it. Engines before 1.9 do not read the variable.
 fn admission_controller_off(profile: &Profile) -> bool {
-    use crate::profile::check_engine::{tag_version, ENGINE_1_9};
+    use crate::profile::checks::engine::{tag_version, ENGINE_1_9};
     profile.engine.admission_controller.is_none()
         && tag_version(&profile.images.engine, "v").is_none_or(|version| version >= ENGINE_1_9)
 }

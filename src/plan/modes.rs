@@ -90,7 +90,7 @@ impl StoragePlan {
                 })
             }
             StorageType::StorageClass => {
-                let minimum = crate::profile::check_storage::class_minimum(profile);
+                let minimum = crate::profile::checks::storage::class_minimum(profile);
                 StoragePlan::StorageClass {
                     claim: STORAGE_CLASS_CLAIM.to_string(),
                     class: storage.class.clone().unwrap_or_default(),

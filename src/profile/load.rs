@@ -4,7 +4,7 @@
 use super::layer::{Layer, Origins};
 use super::model::Profile;
 use super::source::{self, ProfileSource};
-use super::{check, schema, schema_check};
+use super::{checks, schema, schema_check};
 use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use toml::Value;
@@ -72,7 +72,7 @@ pub fn load(spec: &str, sets: &[String]) -> Result<LoadedProfile> {
             format!("{}: {}", root.name, e.message().trim()),
         )
     })?;
-    let warnings = check::check(&profile, &layer.origins, &root.name)
+    let warnings = checks::check(&profile, &layer.origins, &root.name)
         .map_err(|error| Error::from(in_set_order(error.diagnostics, sets)))?;
     Ok(LoadedProfile {
         name: root.name,

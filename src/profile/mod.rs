@@ -5,14 +5,7 @@
 //! model) -> [`model`] (typed) -> [`check`] (semantic checks).
 
 pub mod builtin;
-pub mod check;
-pub mod check_cluster;
-pub mod check_engine;
-pub mod check_execution;
-pub mod check_network;
-pub mod check_storage;
-pub mod check_workflow;
-pub mod check_workflow_config;
+pub mod checks;
 pub mod explain;
 pub mod formats;
 pub mod layer;

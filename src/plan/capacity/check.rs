@@ -5,14 +5,14 @@
 use super::{machines, Amount, CapacityPlan, PoolCapacity, NEARLY_FULL};
 use crate::diag::{Code, Diagnostic};
 use crate::error::Result;
-use crate::profile::check::Findings;
+use crate::profile::checks::Findings;
 use crate::profile::model::{Platform, Profile};
 use crate::profile::LoadedProfile;
 
 /// Runs the capacity check of `plan`, made from `loaded`: its warnings, or every error at once.
 pub fn check(loaded: &LoadedProfile, plan: &CapacityPlan) -> Result<Vec<Diagnostic>> {
     let (profile, origins) = (&loaded.profile, &loaded.origins);
-    crate::profile::check::run_with(profile, origins, &loaded.name, |profile, findings| {
+    crate::profile::checks::run_with(profile, origins, &loaded.name, |profile, findings| {
         report(plan, profile, findings)
     })
 }

@@ -3,11 +3,11 @@
 //! `--flags-file=/tmp/x.yaml` would be read by gcloud as an option, not a name; the formats
 //! below all start with a letter or digit, so no value can.
 
-use super::check::Findings;
-use super::model::{Platform, Profile};
-use super::LoadedProfile;
+use super::Findings;
 use crate::diag::{Code, Diagnostic};
 use crate::error::{Error, Result};
+use crate::profile::model::{Platform, Profile};
+use crate::profile::LoadedProfile;
 
 /// Cloud identifiers only the user can know. The built-in `gke` profile holds a placeholder
 /// project so that it renders; `hfgen setup` must not hand that to gcloud, which would try to
@@ -154,7 +154,7 @@ pub fn node_sizes(profile: &Profile, findings: &mut Findings) {
             );
         }
         if let Some(memory) = &host.memory {
-            super::check::bytes_quantity(findings, "host.memory", memory, "8Gi");
+            super::quantities::bytes_quantity(findings, "host.memory", memory, "8Gi");
         }
     }
     for (key, pool) in profile.cluster.iter().flat_map(|cluster| {
@@ -164,13 +164,13 @@ pub fn node_sizes(profile: &Profile, findings: &mut Findings) {
         ]
     }) {
         if let Some(allocatable) = &pool.allocatable {
-            super::check::positive_quantity(
+            super::quantities::positive_quantity(
                 findings,
                 &format!("{key}.allocatable.cpu"),
                 &allocatable.cpu,
                 "3920m",
             );
-            super::check::bytes_quantity(
+            super::quantities::bytes_quantity(
                 findings,
                 &format!("{key}.allocatable.memory"),
                 &allocatable.memory,
@@ -215,7 +215,7 @@ fn is_cluster_name(text: &str) -> bool {
 /// 6-30 characters of `[a-z0-9-]`, a letter first, not `-` last; or `domain.com:project`.
 fn is_project_id(text: &str) -> bool {
     let id = match text.rsplit_once(':') {
-        Some((domain, id)) if super::formats::is_dns_subdomain(domain) => id,
+        Some((domain, id)) if crate::profile::formats::is_dns_subdomain(domain) => id,
         Some(_) => return false,
         None => text,
     };

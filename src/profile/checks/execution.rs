@@ -1,11 +1,12 @@
 //! `[execution]`: worker pools, checked for what the engine, RabbitMQ and KEDA do with them.
 
-use super::check::{bytes_quantity, positive_quantity, Findings};
-use super::check_engine::{show, tag_version};
-use super::formats;
-use super::model::{ExecutionMode, Profile};
-use super::pools::resolved_pools;
+use super::engine::{show, tag_version};
+use super::quantities::{bytes_quantity, positive_quantity};
+use super::Findings;
 use crate::diag::Code;
+use crate::profile::formats;
+use crate::profile::model::{ExecutionMode, Profile};
+use crate::profile::pools::resolved_pools;
 use std::collections::HashMap;
 
 /// The first engine that reads `RABBIT_HOSTNAME` and routes tasks to queues (1c006ea and
@@ -113,8 +114,8 @@ pub fn execution(profile: &Profile, findings: &mut Findings) {
 fn pool_name(
     findings: &mut Findings,
     index: &str,
-    pool: &super::model::WorkerPool,
-    resolved: &super::pools::ResolvedPool,
+    pool: &crate::profile::model::WorkerPool,
+    resolved: &crate::profile::pools::ResolvedPool,
     names: &mut HashMap<String, String>,
 ) {
     let task_path = ["execution", "pools", index, "task"];
@@ -187,7 +188,7 @@ fn task_problem(task: &str) -> Option<&'static str> {
     }
 }
 
-fn quantities(findings: &mut Findings, index: &str, pool: &super::pools::ResolvedPool) {
+fn quantities(findings: &mut Findings, index: &str, pool: &crate::profile::pools::ResolvedPool) {
     let key = |field: &str| format!("execution.pools.{index}.{field}");
     positive_quantity(findings, &key("cpu_request"), &pool.cpu_request, "500m");
     let request = bytes_quantity(
@@ -225,7 +226,7 @@ fn queue_outlives_idle(
     profile: &Profile,
     findings: &mut Findings,
     index: &str,
-    pool: &super::model::WorkerPool,
+    pool: &crate::profile::model::WorkerPool,
 ) {
     let deadline = profile.engine.deadline_seconds;
     if pool.min_replicas == 0 && deadline > QUEUE_EXPIRES_SECONDS {
@@ -243,7 +244,7 @@ fn queue_outlives_idle(
     }
 }
 
-fn replicas(findings: &mut Findings, index: &str, pool: &super::model::WorkerPool) {
+fn replicas(findings: &mut Findings, index: &str, pool: &crate::profile::model::WorkerPool) {
     let key = |field: &str| format!("execution.pools.{index}.{field}");
     for (field, value) in [
         ("min_replicas", pool.min_replicas),

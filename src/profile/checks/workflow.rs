@@ -1,9 +1,9 @@
 //! Semantic checks of the workflow's data source (`[data]`) and the engine's extra variables
 //! (`engine.env`).
 
-use super::check::Findings;
-use super::model::{DataSource, Profile, S3Object, Workflow};
+use super::Findings;
 use crate::diag::Code;
+use crate::profile::model::{DataSource, Profile, S3Object, Workflow};
 
 /// Variables the engine Deployment sets itself; `engine.env` may not replace them.
 pub const ENGINE_VARIABLES: &[&str] = &[
@@ -179,7 +179,7 @@ fn s3_object(s3: &S3Object, findings: &mut Findings) {
             ),
         );
     }
-    if !super::formats::is_dns_subdomain(&s3.secret) {
+    if !crate::profile::formats::is_dns_subdomain(&s3.secret) {
         findings.error(
             Code::InvalidName,
             "data.s3.secret",

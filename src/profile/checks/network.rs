@@ -2,10 +2,10 @@
 //! range (which `minikube start` and the API server take), and the `[network_policy]` node
 //! CIDRs, which the API server would otherwise reject only at `kubectl apply` time.
 
-use super::check::Findings;
-use super::formats::{self, Placement};
-use super::model::{NfsAddress, Profile};
+use super::Findings;
 use crate::diag::Code;
+use crate::profile::formats::{self, Placement};
+use crate::profile::model::{NfsAddress, Profile};
 use std::net::{IpAddr, Ipv4Addr};
 
 pub fn nfs_address(profile: &Profile, findings: &mut Findings) {

@@ -1,9 +1,9 @@
 //! Engine and task settings checked against what the engine 1.7 and the job executor 1.4.2
 //! actually do with them (measured by the end-to-end harness, `tests/e2e/`).
 
-use super::check::Findings;
-use super::model::{CompletionTransport, Profile};
+use super::Findings;
 use crate::diag::Code;
+use crate::profile::model::{CompletionTransport, Profile};
 
 /// `engine.stop_on_failure` and `engine.backoff_limit`: the engine handles a failed task
 /// correctly only when it stops the run and does not resubmit
@@ -97,7 +97,7 @@ pub fn engine_versions(profile: &Profile, findings: &mut Findings) {
                 )
                 .help = Some(help.into());
         }
-        let worker = super::presets::worker_image(profile);
+        let worker = crate::profile::presets::worker_image(profile);
         let executor = worker.as_deref().and_then(|image| tag_version(image, "je"));
         if executor.is_none_or(|version| version < EXECUTOR_1_4) {
             findings

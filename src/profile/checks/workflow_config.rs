@@ -1,10 +1,11 @@
 //! `[workflow_config]`: the files HyperFlow reads next to workflow.json, checked for what the
 //! engine 1.7 does with them (`functions/kubernetes/k8sCommand.js`, `buffer_manager.js`).
 
-use super::check::{bytes_quantity, positive_quantity, Findings};
-use super::formats;
-use super::model::Profile;
+use super::quantities::{bytes_quantity, positive_quantity};
+use super::Findings;
 use crate::diag::Code;
+use crate::profile::formats;
+use crate::profile::model::Profile;
 
 /// The job template placeholders that jobvars may fill. The engine replaces `${name}` in the
 /// template text with these values before it parses the YAML, so each is checked for what it

@@ -1,10 +1,10 @@
 //! `[storage]`: each storage type's own keys, and the `[nfs]` checks only where hfgen runs its
 //! NFS server. The match is exhaustive: a new storage type must say what it checks.
 
-use super::check::Findings;
-use super::formats;
-use super::model::{Platform, Profile, StorageType};
+use super::Findings;
 use crate::diag::Code;
+use crate::profile::formats;
+use crate::profile::model::{Platform, Profile, StorageType};
 
 /// GKE's Filestore StorageClasses: the smallest instance each makes. They all need the
 /// Filestore CSI driver, which is off on Standard clusters (`--addons=GcpFilestoreCsiDriver`)
@@ -62,12 +62,12 @@ pub fn storage(profile: &Profile, findings: &mut Findings) {
     // The key the type needs (with what to write), and the keys it uses at all.
     let (needed, used): (Option<(&str, &str)>, &[&str]) = match storage.kind {
         StorageType::NfsServer => {
-            super::check::nfs(profile, findings);
+            super::general::nfs(profile, findings);
             (None, &[])
         }
         StorageType::StorageClass => {
             if let Some(size) = &storage.size {
-                super::check::volume_size(findings, "storage.size", size);
+                super::quantities::volume_size(findings, "storage.size", size);
             }
             kind_local_path(profile, findings);
             class_size(profile, findings);
