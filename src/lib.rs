@@ -25,6 +25,7 @@ pub mod layout;
 pub mod manifests;
 pub mod plan;
 pub mod profile;
+pub mod quantity;
 pub mod render;
 pub mod setup;
 pub mod templating;

@@ -12,6 +12,7 @@ const RANKS: &[(&str, u32)] = &[
     // Shared names, below every stage.
     ("xml", 0),
     ("text", 0),
+    ("quantity", 0),
     ("input", 0),
     ("hyperflow", 0),
     ("layout", 0),

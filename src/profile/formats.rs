@@ -74,45 +74,11 @@ pub fn label_value_problem(value: &str) -> Option<&'static str> {
 }
 
 /// The value of a Kubernetes quantity (`500m`, `0.5`, `1Gi`, `1e3`), or `None` if `text` is
-/// not one. Precision is that of f64: enough to compare requests with limits.
+/// not one, parsed as the API server parses it ([`crate::quantity`]), then as f64 for the
+/// checks' arithmetic.
 pub fn parse_quantity(text: &str) -> Option<f64> {
-    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
-    let digits_end = unsigned
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(unsigned.len());
-    let (number, suffix) = unsigned.split_at(digits_end);
-    let mantissa_ok = !number.is_empty() && number != "." && number.matches('.').count() <= 1;
-    if !mantissa_ok {
-        return None;
-    }
-    let scale = match suffix {
-        "" => 1.0,
-        "n" => 1e-9,
-        "u" => 1e-6,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        "Ki" => 1024f64,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        exponent => {
-            let power = exponent.strip_prefix(['e', 'E'])?;
-            let power_digits = power.strip_prefix(['+', '-']).unwrap_or(power);
-            if power_digits.is_empty() || !power_digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            10f64.powi(power.parse().ok()?)
-        }
-    };
-    let value = number.parse::<f64>().ok()? * scale;
-    Some(if text.starts_with('-') { -value } else { value })
+    // One grammar for the profile and `hfgen validate`: the API server's own.
+    crate::quantity::parse(text).map(|quantity| quantity.0 as f64 / 1e9)
 }
 
 /// What is wrong with a container image reference, if anything.

@@ -11,7 +11,6 @@ mod cron;
 mod names;
 mod objects;
 mod pod;
-pub mod quantity;
 
 use serde_json::Value;
 use std::fmt::Display;

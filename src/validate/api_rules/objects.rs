@@ -3,8 +3,8 @@
 
 use super::names;
 use super::pod;
-use super::quantity;
 use super::{cron, entries, items, text, At, Errs};
+use crate::quantity;
 use serde_json::Value;
 use std::collections::HashSet;
 

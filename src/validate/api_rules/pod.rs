@@ -1,8 +1,8 @@
 //! A pod template's spec (`ValidatePodSpec` and what it calls), as workloads carry it.
 
 use super::names;
-use super::quantity;
 use super::{entries, items, text, At, Errs};
+use crate::quantity;
 use serde_json::Value;
 use std::collections::HashSet;
 

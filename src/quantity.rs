@@ -52,10 +52,11 @@ pub fn parse(text: &str) -> Option<Quantity> {
 /// `amount * 10^exponent`, rounding a fraction up as the API server does.
 fn scale(amount: i128, exponent: i32) -> i128 {
     if exponent >= 0 {
-        (0..exponent).fold(amount, |a, _| a.saturating_mul(10))
+        (0..exponent.min(40)).fold(amount, |a, _| a.saturating_mul(10))
     } else {
-        let divisor = (0..-exponent.min(38)).fold(1i128, |d, _| d.saturating_mul(10));
-        (amount + divisor - 1) / divisor
+        // 10^38 is the largest power of ten an i128 holds; smaller amounts round up to 1n.
+        let divisor = (0..(-exponent).min(38)).fold(1i128, |d, _| d * 10);
+        amount.saturating_add(divisor - 1) / divisor
     }
 }
 
@@ -89,10 +90,13 @@ fn suffix_exponents(suffix: &str) -> Option<(i32, u32)> {
     }
     let exponent = suffix.strip_prefix(['e', 'E'])?;
     let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 4 {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some((exponent.parse().ok()?, 0))
+    // The API server reads the exponent as an int64 (`strconv.ParseInt`), so `1e00003` is
+    // `1e3`; past +-1000 the amount has long saturated or rounded up to 1n.
+    let power: i64 = exponent.parse().ok()?;
+    Some((power.clamp(-1000, 1000) as i32, 0))
 }
 
 #[cfg(test)]
@@ -104,6 +108,9 @@ mod tests {
         assert_eq!(parse("100m"), parse("0.1"));
         assert_eq!(parse("1Gi"), parse("1073741824"));
         assert_eq!(parse("1e3"), parse("1k"));
+        assert_eq!(parse("1e00003"), parse("1k"));
+        assert_eq!(parse("1e99999999"), parse("1e40"));
+        assert_eq!(parse("2e-9999"), Some(Quantity(1)));
         assert!(parse("2Gi") > parse("1G"));
         assert!(parse("-1").unwrap().0 < 0);
         for bad in ["", "1x", "Mi", "1..2", "1e", "one", "1 Gi"] {
