@@ -153,6 +153,14 @@ impl Errs {
         }
     }
 
+    /// An int64 field at least `min` (`activeDeadlineSeconds` of a Job,
+    /// `terminationGracePeriodSeconds`, `startingDeadlineSeconds`).
+    fn at_least_int64(&mut self, at: &At, value: &Value, min: i64) {
+        if value.as_i64().is_some_and(|number| number < min) {
+            self.invalid(at, value, format!("must be greater than or equal to {min}"));
+        }
+    }
+
     /// An int32 field: the API server cannot read a larger number into it.
     fn int32(&mut self, at: &At, value: &Value) {
         let fits = value.as_i64().is_none_or(|n| i32::try_from(n).is_ok());

@@ -351,7 +351,7 @@ fn job_spec(errs: &mut Errs, at: &At, spec: &Value) {
     for field in ["parallelism", "completions", "backoffLimit"] {
         errs.at_least(&at.key(field), &spec[field], 0);
     }
-    errs.at_least(
+    errs.at_least_int64(
         &at.key("activeDeadlineSeconds"),
         &spec["activeDeadlineSeconds"],
         0,
@@ -390,11 +390,12 @@ fn cron_job(errs: &mut Errs, at: &At, spec: &Value, object: &Value) {
         policy,
         &["Allow", "Forbid", "Replace"],
     );
-    for field in [
-        "startingDeadlineSeconds",
-        "successfulJobsHistoryLimit",
-        "failedJobsHistoryLimit",
-    ] {
+    errs.at_least_int64(
+        &at.key("startingDeadlineSeconds"),
+        &spec["startingDeadlineSeconds"],
+        0,
+    );
+    for field in ["successfulJobsHistoryLimit", "failedJobsHistoryLimit"] {
         errs.at_least(&at.key(field), &spec[field], 0);
     }
     let job_at = at.key("jobTemplate");

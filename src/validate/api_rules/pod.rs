@@ -37,7 +37,7 @@ pub fn spec(errs: &mut Errs, at: &At, spec: &Value, restart: Option<&[&str]>) {
         let messages = names::dns1123_subdomain(account);
         errs.each_invalid(&at.key("serviceAccountName"), account, messages);
     }
-    errs.at_least(
+    errs.at_least_int64(
         &at.key("terminationGracePeriodSeconds"),
         &spec["terminationGracePeriodSeconds"],
         0,
