@@ -3,7 +3,10 @@
 //! `HFGEN_BLESS=1` to rewrite them after an intended change.
 
 mod common;
+#[path = "diagram/geometry.rs"]
+mod geometry;
 
+use geometry::Picture;
 use hfgen::diagram::{self, graph::Graph, Format};
 use hfgen::manifests::Bundle;
 use hfgen::profile::{self, builtin};
@@ -436,102 +439,76 @@ fn each_network_policy_points_at_the_pods_it_selects() {
     }
 }
 
-fn numbers(text: &str) -> Vec<f64> {
-    text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
-        .filter_map(|n| n.parse().ok())
+/// The drawn (from, to) of every arrow of the SVG of `profile`, by the objects its ends touch.
+fn svg_arrow_ends(picture: &Picture) -> Vec<(String, String)> {
+    picture
+        .arrows
+        .iter()
+        .map(|arrow| {
+            let (from, to) = picture.ends(arrow);
+            let name = |end: Option<&str>| end.unwrap_or("(no object)").to_string();
+            (name(from), name(to))
+        })
         .collect()
 }
 
-/// The points an SVG path `d` passes through (absolute M, L, H, V, A, C, S, z commands, as
-/// hfgen writes them).
-fn path_points(d: &str) -> Vec<(f64, f64)> {
-    let mut points = Vec::new();
-    let mut current = (0.0, 0.0);
-    let commands = d.split_inclusive(|c: char| c.is_ascii_alphabetic());
-    let mut pieces: Vec<(char, Vec<f64>)> = Vec::new();
-    for piece in commands {
-        let command = piece.chars().last().filter(char::is_ascii_alphabetic);
-        let arguments = numbers(piece.trim_end_matches(|c: char| c.is_ascii_alphabetic()));
-        if let Some(last) = pieces.last_mut() {
-            last.1 = arguments;
-        }
-        if let Some(command) = command {
-            pieces.push((command, Vec::new()));
-        }
-    }
-    for (command, args) in pieces {
-        match command {
-            'H' => current.0 = args[0],
-            'V' => current.1 = args[0],
-            'A' => current = (args[5], args[6]),
-            'z' | 'Z' => continue,
-            _ => {
-                for pair in args.chunks(2) {
-                    current = (pair[0], pair[1]);
-                    points.push(current);
-                }
-                continue;
-            }
-        }
-        points.push(current);
-    }
-    points
+/// The pictures the geometric tests read: the README's (gke) and the worker pools render.
+fn pictured_profiles() -> [(String, &'static str); 2] {
+    [("gke".to_string(), "gke"), (worker_pools(), "worker pools")]
 }
 
-/// The bounding box of what a node group draws: its rects and outline paths.
-fn node_box(group: roxmltree::Node<'_, '_>) -> (f64, f64, f64, f64) {
-    let mut points = Vec::new();
-    for shape in group.children().filter(|c| c.is_element()) {
-        let attr = |name: &str| shape.attribute(name).and_then(|v| v.parse::<f64>().ok());
-        match shape.tag_name().name() {
-            "rect" => {
-                let (x, y) = (attr("x").unwrap(), attr("y").unwrap());
-                points.push((x, y));
-                points.push((x + attr("width").unwrap(), y + attr("height").unwrap()));
-            }
-            "path" => points.extend(path_points(shape.attribute("d").unwrap())),
-            _ => {}
-        }
-    }
-    points.iter().fold(
-        (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ),
-        |b, p| (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1)),
-    )
-}
-
+/// The layout routes every arrow between the two objects it joins, around every other one.
 #[test]
-fn svg_arrows_start_and_end_at_objects_not_at_group_frames() {
-    let svg = draw("gke", Format::Svg);
-    let document = roxmltree::Document::parse(&svg).unwrap();
-    let boxes: Vec<(f64, f64, f64, f64)> = document
-        .descendants()
-        .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("node ")))
-        .map(node_box)
-        .collect();
-    assert!(boxes.len() > 15, "{} node shapes", boxes.len());
-    // Arcs of the cylinders bulge 5 px past the points their paths name.
-    const SLACK: f64 = 6.0;
-    let on_a_box = |(x, y): (f64, f64)| {
-        boxes
+fn svg_arrows_pass_through_no_object_they_do_not_join() {
+    let mut failures = Vec::new();
+    for (profile, what) in pictured_profiles() {
+        let picture = Picture::parse(&draw(&profile, Format::Svg));
+        assert!(
+            picture.boxes.len() > 15,
+            "{what}: {} objects",
+            picture.boxes.len()
+        );
+        let crossings = picture.crossings();
+        if !crossings.is_empty() {
+            let list: Vec<String> = crossings
+                .iter()
+                .map(|c| format!("  {} -> {} through {}", c.from, c.to, c.through.join(", ")))
+                .collect();
+            failures.push(format!(
+                "{what}: {} of {} arrows run through objects they do not join:\n{}",
+                crossings.len(),
+                picture.arrows.len(),
+                list.join("\n")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// One arrow per pair of related objects, from the one to the other: none lands on a group
+/// frame or on a neighbour, none is drawn twice.
+#[test]
+fn svg_arrows_join_the_objects_of_each_relation() {
+    for (profile, what) in pictured_profiles() {
+        let graph = Graph::build(&bundle(&profile, &[])).unwrap();
+        let mut related: Vec<(String, String)> = graph
+            .edges
             .iter()
-            .any(|b| x >= b.0 - SLACK && x <= b.2 + SLACK && y >= b.1 - SLACK && y <= b.3 + SLACK)
-    };
-    let edges: Vec<roxmltree::Node<'_, '_>> = document
-        .descendants()
-        .filter(|n| n.attribute("class") == Some("edge"))
-        .collect();
-    assert!(edges.len() > 20);
-    for edge in edges {
-        let d = edge.attribute("d").unwrap();
-        let points = path_points(d);
-        let (start, end) = (points[0], points[points.len() - 1]);
-        assert!(on_a_box(start), "edge starts off any object: {d}");
-        assert!(on_a_box(end), "edge ends off any object: {d}");
+            .map(|e| (graph.nodes[e.from].id.clone(), graph.nodes[e.to].id.clone()))
+            .collect();
+        related.sort();
+        related.dedup();
+        let picture = Picture::parse(&draw(&profile, Format::Svg));
+        let mut drawn = svg_arrow_ends(&picture);
+        drawn.sort();
+        let wrong: Vec<_> = drawn.iter().filter(|d| !related.contains(d)).collect();
+        let missing: Vec<_> = related.iter().filter(|r| !drawn.contains(r)).collect();
+        assert!(
+            wrong.is_empty() && missing.is_empty() && drawn.len() == related.len(),
+            "{what}: {} arrows for {} relations; drawn between unrelated objects: {wrong:#?}; not drawn: {missing:#?}",
+            drawn.len(),
+            related.len()
+        );
     }
 }
 
