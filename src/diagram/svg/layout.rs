@@ -1,11 +1,12 @@
-//! Places the whole picture in one layered layout with `dagre` (a Rust port of dagre.js, the
-//! layout Mermaid uses): objects are nodes, groups are clusters of them, relations are edges
-//! between the objects themselves. dagre ranks the objects, keeps each cluster's members
-//! together, gives every edge a reserved slot (a dummy node) in each rank it passes and its
-//! label a slot of its own; [`super::route`] draws the edges through those slots.
+//! Places the whole picture in one layered layout with `dugong` (merman's Rust port of
+//! dagre.js, the layout Mermaid draws flowcharts with): objects are nodes, groups are clusters
+//! of them, relations are edges between the objects themselves. The layout ranks the objects,
+//! keeps each cluster's members together, gives every edge a reserved slot (a dummy node) in
+//! each rank it passes and its label a slot of its own; [`super::route`] draws the edges
+//! through those slots.
 
-use dagre::graph::{Graph as DagreGraph, GraphOptions};
-use dagre::{EdgeLabel, LayoutOptions, NodeLabel, Ranker};
+use dugong::graphlib::{Graph as DagreGraph, GraphOptions};
+use dugong::{EdgeLabel, GraphLabel, LabelPos, NodeLabel};
 
 /// Gap between neighbouring boxes of a rank, and between ranks (halved by dagre when edges
 /// carry labels, as the labels get ranks of their own).
@@ -83,49 +84,48 @@ fn sized(width: f64, height: f64) -> NodeLabel {
 
 /// Lays out `items`, grouped into `clusters`, joined by `links`, top to bottom.
 pub fn arrange(items: &[Item], clusters: usize, links: &[Link]) -> Layout {
-    let mut graph = DagreGraph::with_options(GraphOptions {
+    let mut graph: DagreGraph<NodeLabel, EdgeLabel, GraphLabel> = DagreGraph::new(GraphOptions {
         directed: true,
         multigraph: true,
         compound: true,
     });
+    graph.set_graph(GraphLabel {
+        nodesep: NODE_GAP,
+        edgesep: EDGE_GAP,
+        ranksep: RANK_GAP,
+        ..GraphLabel::default()
+    });
     for index in 0..clusters {
-        graph.set_node(cluster_id(index), Some(NodeLabel::default()));
+        graph.set_node(cluster_id(index), NodeLabel::default());
     }
     for (index, item) in items.iter().enumerate() {
-        graph.set_node(item_id(index), Some(sized(item.width, item.height)));
+        graph.set_node(item_id(index), sized(item.width, item.height));
         if let Some(cluster) = item.cluster {
-            graph.set_parent(&item_id(index), Some(&cluster_id(cluster)));
+            graph.set_parent(item_id(index), cluster_id(cluster));
         }
     }
     for (index, link) in links.iter().enumerate() {
         let label = EdgeLabel {
             width: link.label_width,
             height: link.label_height,
-            label_offset: LABEL_OFFSET,
+            labelpos: LabelPos::R,
+            labeloffset: LABEL_OFFSET,
+            weight: 1.0,
             ..EdgeLabel::default()
         };
-        graph.set_edge(
+        graph.set_edge_named(
             item_id(link.from),
             item_id(link.to),
+            Some(index.to_string()),
             Some(label),
-            Some(&index.to_string()),
         );
     }
-    dagre::layout(
-        &mut graph,
-        Some(LayoutOptions {
-            nodesep: NODE_GAP,
-            edgesep: EDGE_GAP,
-            ranksep: RANK_GAP,
-            ranker: Ranker::NetworkSimplex,
-            ..LayoutOptions::default()
-        }),
-    );
+    dugong::layout(&mut graph).expect("dugong lays out any graph without a work limit");
     read_back(&graph, items, clusters, links)
 }
 
 /// The top-left box of a dagre node (dagre gives centres).
-fn placed(graph: &DagreGraph<NodeLabel, EdgeLabel>, id: &str, key: usize) -> Placed {
+fn placed(graph: &DagreGraph<NodeLabel, EdgeLabel, GraphLabel>, id: &str, key: usize) -> Placed {
     let node = graph.node(id).expect("dagre keeps every node");
     let (cx, cy) = (node.x.unwrap_or(0.0), node.y.unwrap_or(0.0));
     Placed {
@@ -138,7 +138,7 @@ fn placed(graph: &DagreGraph<NodeLabel, EdgeLabel>, id: &str, key: usize) -> Pla
 }
 
 fn read_back(
-    graph: &DagreGraph<NodeLabel, EdgeLabel>,
+    graph: &DagreGraph<NodeLabel, EdgeLabel, GraphLabel>,
     items: &[Item],
     clusters: usize,
     links: &[Link],

@@ -3,11 +3,8 @@
 //! slots the layout keeps free for it ([`layout`], [`route`]), so no line crosses a box it
 //! does not join. Shapes and colours tell the kinds apart.
 
-mod bound;
 mod layout;
 mod route;
-
-pub use bound::MAX_POOLS_DRAWN;
 
 use super::graph::{Class, Graph, Group, Node};
 use super::style::{colours, EDGE_COLOUR, GROUP_FILL, GROUP_STROKE};
@@ -69,7 +66,6 @@ fn node_size(node: &Node) -> (f64, f64) {
 const LABEL_HEIGHT: f64 = LABEL_FONT + 6.0;
 
 pub fn render(graph: &Graph) -> String {
-    let graph: &Graph = &bound::drawable(graph);
     let groups: Vec<Group> = Group::ALL
         .into_iter()
         .filter(|&g| graph.members(Some(g)).next().is_some())
