@@ -661,3 +661,100 @@ fn queues_come_from_the_objects_not_the_profile() {
         );
     }
 }
+
+/// Two relations from the engine to Redis (REDIS_URL and a second variable naming it) are one
+/// arrow labelled with both, in every format.
+#[test]
+fn repeated_relations_are_one_labelled_arrow() {
+    let mut bundle = bundle("gke", &[]);
+    let engine = bundle.find_mut("Job", "hyperflow-engine").unwrap();
+    let env = engine.value["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array_mut()
+        .unwrap();
+    env.push(serde_json::json!({"name": "CACHE_URL", "value": "redis://redis:6379/1"}));
+    let graph = Graph::build(&bundle).unwrap();
+    let between: Vec<(String, String, String)> = edges(&graph)
+        .into_iter()
+        .filter(|(from, _, to)| from == "Job/hyperflow-engine" && to == "Service/redis")
+        .collect();
+    assert_eq!(
+        between,
+        [(
+            "Job/hyperflow-engine".to_string(),
+            "REDIS_URL, CACHE_URL".to_string(),
+            "Service/redis".to_string()
+        )]
+    );
+    let mermaid = diagram::draw(&bundle, Format::Mermaid).unwrap();
+    let arrows = |text: &str, from: &str, to: &str| {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(from) && l.trim_end().ends_with(to))
+            .count()
+    };
+    assert_eq!(
+        arrows(&mermaid, "job_hyperflow_engine -->", "service_redis"),
+        1
+    );
+    let dot = diagram::draw(&bundle, Format::Dot).unwrap();
+    let dot_arrows = dot
+        .lines()
+        .filter(|l| l.contains("job_hyperflow_engine -> service_redis "))
+        .count();
+    assert_eq!(dot_arrows, 1, "{dot}");
+    let svg = diagram::draw(&bundle, Format::Svg).unwrap();
+    let picture = Picture::parse(&svg);
+    let engine_to_redis = svg_arrow_ends(&picture)
+        .into_iter()
+        .filter(|(from, to)| from == "job_hyperflow_engine" && to == "service_redis")
+        .count();
+    assert_eq!(engine_to_redis, 1);
+    assert!(label_lines(Format::Svg, &svg).contains(&"REDIS_URL, CACHE_URL".to_string()));
+}
+
+/// Each PodDisruptionBudget points at the workload whose pods it keeps from being evicted.
+#[test]
+fn each_disruption_budget_points_at_the_workload_it_selects() {
+    for (profile, budgets) in [
+        (
+            "gke".to_string(),
+            &["hyperflow-engine", "redis", "nfs-server"][..],
+        ),
+        (
+            worker_pools(),
+            &["hyperflow-engine", "redis", "nfs-server", "rabbitmq"],
+        ),
+    ] {
+        let bundle = bundle(&profile, &[]);
+        let graph = Graph::build(&bundle).unwrap();
+        let limits: Vec<(String, String)> = edges(&graph)
+            .into_iter()
+            .filter(|(_, label, _)| label == "limits evictions")
+            .map(|(from, _, to)| (from, to))
+            .collect();
+        let mut expected: Vec<(String, String)> = budgets
+            .iter()
+            .map(|name| {
+                let kind = if *name == "hyperflow-engine" {
+                    "Job"
+                } else {
+                    "Deployment"
+                };
+                (
+                    format!("PodDisruptionBudget/{name}"),
+                    format!("{kind}/{name}"),
+                )
+            })
+            .collect();
+        let mut limits_sorted = limits.clone();
+        limits_sorted.sort();
+        expected.sort();
+        assert_eq!(limits_sorted, expected, "{profile}");
+        // And in the picture: no budget box is left unconnected.
+        let picture = Picture::parse(&diagram::draw(&bundle, Format::Svg).unwrap());
+        let ends = svg_arrow_ends(&picture);
+        for name in budgets {
+            let id = format!("poddisruptionbudget_{}", name.replace('-', "_"));
+            assert!(ends.iter().any(|(from, _)| *from == id), "{profile}: {id}");
+        }
+    }
+}
