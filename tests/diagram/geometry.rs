@@ -77,7 +77,6 @@ impl Rect {
 /// One drawn arrow: its line as a polyline (curves sampled) and which ends carry a head.
 #[derive(Debug, Clone)]
 pub struct Arrow {
-    pub d: String,
     pub line: Vec<(f64, f64)>,
     pub head_at_start: bool,
     pub head_at_end: bool,
@@ -120,14 +119,13 @@ impl Picture {
             .descendants()
             .filter(|n| n.attribute("class") == Some("edge"))
             .map(|n| {
-                let d = n.attribute("d").expect("edge has a path").to_string();
+                let d = n.attribute("d").expect("edge has a path");
                 let (dx, dy) = offset(n);
-                let line = polyline(&d)
+                let line = polyline(d)
                     .into_iter()
                     .map(|(x, y)| (x + dx, y + dy))
                     .collect();
                 Arrow {
-                    d,
                     line,
                     head_at_start: n.attribute("marker-start").is_some(),
                     head_at_end: n.attribute("marker-end").is_some(),
