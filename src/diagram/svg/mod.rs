@@ -141,6 +141,9 @@ fn draw(
     for (link, line) in links.iter().zip(lines) {
         out.push_str(&draw_line(link, line));
     }
+    for frame in &layout.frames {
+        out.push_str(&draw_title(groups[frame.key], frame));
+    }
     for placed in &layout.boxes {
         out.push_str(&draw_node(&graph.nodes[placed.key], placed));
     }
@@ -153,17 +156,32 @@ fn draw(
     out
 }
 
-/// A group's frame, its title in the top left corner, above the first row of boxes.
+/// A group's frame (its title is drawn over the edges, by [`draw_title`]).
 fn draw_frame(group: Group, frame: &Placed) -> String {
     format!(
-        "<g class=\"group\" id=\"group-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"{GROUP_FILL}\" stroke=\"{GROUP_STROKE}\" stroke-width=\"1.5\"/><text x=\"{}\" y=\"{}\" font-size=\"{GROUP_FONT}\" font-weight=\"bold\" fill=\"#334155\">{}</text></g>\n",
+        "<g class=\"group\" id=\"group-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"{GROUP_FILL}\" stroke=\"{GROUP_STROKE}\" stroke-width=\"1.5\"/></g>\n",
         group.id(),
         num(frame.x),
         num(frame.y),
         num(frame.width),
         num(frame.height),
-        num(frame.x + GROUP_PAD),
-        num(frame.y + GROUP_PAD + GROUP_FONT * 0.5),
+    )
+}
+
+/// A group's title in the top left corner of its frame, on the frame's colour: an edge that
+/// enters the group there passes under it, as under an edge label.
+fn draw_title(group: Group, frame: &Placed) -> String {
+    let (x, baseline) = (frame.x + GROUP_PAD, frame.y + GROUP_PAD + GROUP_FONT * 0.5);
+    // Bold text is about 8% wider than the estimate for regular text.
+    let width = text_width(group.title(), GROUP_FONT) * 1.08 + 8.0;
+    format!(
+        "<g class=\"group-title\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{GROUP_FILL}\" fill-opacity=\"0.9\"/><text x=\"{}\" y=\"{}\" font-size=\"{GROUP_FONT}\" font-weight=\"bold\" fill=\"#334155\">{}</text></g>\n",
+        num(x - 4.0),
+        num(baseline - GROUP_FONT),
+        num(width),
+        num(GROUP_FONT + 6.0),
+        num(x),
+        num(baseline),
         escape(group.title())
     )
 }
