@@ -758,3 +758,69 @@ fn each_disruption_budget_points_at_the_workload_it_selects() {
         }
     }
 }
+
+/// A graph of `sizes.len()` nodes (each in the group its `groups` entry picks, or in none) and
+/// the edges `pairs` names, self-loops and repeats left out as the builder leaves them out.
+fn random_graph(groups: &[Option<usize>], sizes: &[usize], pairs: &[(usize, usize)]) -> Graph {
+    use diagram::graph::{Class, Edge, Group, Node};
+    let nodes = groups
+        .iter()
+        .zip(sizes)
+        .enumerate()
+        .map(|(i, (group, &size))| Node {
+            id: format!("n{i}"),
+            class: Class::ALL[i % Class::ALL.len()],
+            kind: "Kind".repeat(size),
+            name: format!("object-{i}"),
+            details: vec!["detail".repeat(size); size % 3],
+            group: group.map(|g| Group::ALL[g]),
+        })
+        .collect::<Vec<_>>();
+    let mut edges: Vec<Edge> = Vec::new();
+    for &(from, to) in pairs {
+        let (from, to) = (from % nodes.len(), to % nodes.len());
+        if from != to && !edges.iter().any(|e| e.from == from && e.to == to) {
+            edges.push(Edge {
+                from,
+                to,
+                label: format!("rel {from}-{to}"),
+                runtime: (from + to) % 2 == 0,
+            });
+        }
+    }
+    Graph {
+        title: "random".to_string(),
+        nodes,
+        edges,
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+    /// Not only the built-in pictures: on any graph, cycles and edges between groups included,
+    /// the routes pass through no box but their own two and join the right ones.
+    #[test]
+    fn svg_routes_avoid_every_other_box_on_any_graph(
+        groups in proptest::collection::vec(proptest::option::of(0usize..7), 2..24),
+        sizes in proptest::collection::vec(1usize..6, 24),
+        pairs in proptest::collection::vec((0usize..24, 0usize..24), 0..40),
+    ) {
+        let graph = random_graph(&groups, &sizes[..groups.len()], &pairs);
+        let picture = Picture::parse(&diagram::svg::render(&graph));
+        let crossings = picture.crossings();
+        proptest::prop_assert!(crossings.is_empty(), "{crossings:#?}");
+        let mut drawn = svg_arrow_ends(&picture);
+        drawn.sort();
+        let mut related: Vec<(String, String)> = graph
+            .edges
+            .iter()
+            .map(|e| (graph.nodes[e.from].id.clone(), graph.nodes[e.to].id.clone()))
+            .collect();
+        related.sort();
+        proptest::prop_assert_eq!(drawn, related);
+    }
+}
