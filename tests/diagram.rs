@@ -452,6 +452,18 @@ fn svg_arrow_ends(picture: &Picture) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The (from, to) node ids of the graph's edges, sorted, each pair once.
+fn related_pairs(graph: &Graph) -> Vec<(String, String)> {
+    let mut related: Vec<(String, String)> = graph
+        .edges
+        .iter()
+        .map(|e| (graph.nodes[e.from].id.clone(), graph.nodes[e.to].id.clone()))
+        .collect();
+    related.sort();
+    related.dedup();
+    related
+}
+
 /// The pictures the geometric tests read: the README's (gke) and the worker pools render.
 fn pictured_profiles() -> [(String, &'static str); 2] {
     [("gke".to_string(), "gke"), (worker_pools(), "worker pools")]
@@ -491,13 +503,7 @@ fn svg_arrows_pass_through_no_object_they_do_not_join() {
 fn svg_arrows_join_the_objects_of_each_relation() {
     for (profile, what) in pictured_profiles() {
         let graph = Graph::build(&bundle(&profile, &[])).unwrap();
-        let mut related: Vec<(String, String)> = graph
-            .edges
-            .iter()
-            .map(|e| (graph.nodes[e.from].id.clone(), graph.nodes[e.to].id.clone()))
-            .collect();
-        related.sort();
-        related.dedup();
+        let related = related_pairs(&graph);
         let picture = Picture::parse(&draw(&profile, Format::Svg));
         let mut drawn = svg_arrow_ends(&picture);
         drawn.sort();
@@ -815,12 +821,6 @@ proptest::proptest! {
         proptest::prop_assert!(crossings.is_empty(), "{crossings:#?}");
         let mut drawn = svg_arrow_ends(&picture);
         drawn.sort();
-        let mut related: Vec<(String, String)> = graph
-            .edges
-            .iter()
-            .map(|e| (graph.nodes[e.from].id.clone(), graph.nodes[e.to].id.clone()))
-            .collect();
-        related.sort();
-        proptest::prop_assert_eq!(drawn, related);
+        proptest::prop_assert_eq!(drawn, related_pairs(&graph));
     }
 }
