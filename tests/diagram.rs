@@ -3,7 +3,10 @@
 //! `HFGEN_BLESS=1` to rewrite them after an intended change.
 
 mod common;
+#[path = "diagram/geometry.rs"]
+mod geometry;
 
+use geometry::Picture;
 use hfgen::diagram::{self, graph::Graph, Format};
 use hfgen::layout::Component;
 use hfgen::manifests::Bundle;
@@ -437,102 +440,82 @@ fn each_network_policy_points_at_the_pods_it_selects() {
     }
 }
 
-fn numbers(text: &str) -> Vec<f64> {
-    text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
-        .filter_map(|n| n.parse().ok())
+/// The drawn (from, to) of every arrow of the SVG of `profile`, by the objects its ends touch.
+fn svg_arrow_ends(picture: &Picture) -> Vec<(String, String)> {
+    picture
+        .arrows
+        .iter()
+        .map(|arrow| {
+            let (from, to) = picture.ends(arrow);
+            let name = |end: Option<&str>| end.unwrap_or("(no object)").to_string();
+            (name(from), name(to))
+        })
         .collect()
 }
 
-/// The points an SVG path `d` passes through (absolute M, L, H, V, A, C, S, z commands, as
-/// hfgen writes them).
-fn path_points(d: &str) -> Vec<(f64, f64)> {
-    let mut points = Vec::new();
-    let mut current = (0.0, 0.0);
-    let commands = d.split_inclusive(|c: char| c.is_ascii_alphabetic());
-    let mut pieces: Vec<(char, Vec<f64>)> = Vec::new();
-    for piece in commands {
-        let command = piece.chars().last().filter(char::is_ascii_alphabetic);
-        let arguments = numbers(piece.trim_end_matches(|c: char| c.is_ascii_alphabetic()));
-        if let Some(last) = pieces.last_mut() {
-            last.1 = arguments;
-        }
-        if let Some(command) = command {
-            pieces.push((command, Vec::new()));
-        }
-    }
-    for (command, args) in pieces {
-        match command {
-            'H' => current.0 = args[0],
-            'V' => current.1 = args[0],
-            'A' => current = (args[5], args[6]),
-            'z' | 'Z' => continue,
-            _ => {
-                for pair in args.chunks(2) {
-                    current = (pair[0], pair[1]);
-                    points.push(current);
-                }
-                continue;
-            }
-        }
-        points.push(current);
-    }
-    points
+/// The (from, to) node ids of the graph's edges, sorted, each pair once.
+fn related_pairs(graph: &Graph) -> Vec<(String, String)> {
+    let mut related: Vec<(String, String)> = graph
+        .edges
+        .iter()
+        .map(|e| (graph.nodes[e.from].id.clone(), graph.nodes[e.to].id.clone()))
+        .collect();
+    related.sort();
+    related.dedup();
+    related
 }
 
-/// The bounding box of what a node group draws: its rects and outline paths.
-fn node_box(group: roxmltree::Node<'_, '_>) -> (f64, f64, f64, f64) {
-    let mut points = Vec::new();
-    for shape in group.children().filter(|c| c.is_element()) {
-        let attr = |name: &str| shape.attribute(name).and_then(|v| v.parse::<f64>().ok());
-        match shape.tag_name().name() {
-            "rect" => {
-                let (x, y) = (attr("x").unwrap(), attr("y").unwrap());
-                points.push((x, y));
-                points.push((x + attr("width").unwrap(), y + attr("height").unwrap()));
-            }
-            "path" => points.extend(path_points(shape.attribute("d").unwrap())),
-            _ => {}
-        }
-    }
-    points.iter().fold(
-        (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ),
-        |b, p| (b.0.min(p.0), b.1.min(p.1), b.2.max(p.0), b.3.max(p.1)),
-    )
+/// The pictures the geometric tests read: the README's (gke) and the worker pools render.
+fn pictured_profiles() -> [(String, &'static str); 2] {
+    [("gke".to_string(), "gke"), (worker_pools(), "worker pools")]
 }
 
+/// The layout routes every arrow between the two objects it joins, around every other one.
 #[test]
-fn svg_arrows_start_and_end_at_objects_not_at_group_frames() {
-    let svg = draw("gke", Format::Svg);
-    let document = roxmltree::Document::parse(&svg).unwrap();
-    let boxes: Vec<(f64, f64, f64, f64)> = document
-        .descendants()
-        .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("node ")))
-        .map(node_box)
-        .collect();
-    assert!(boxes.len() > 15, "{} node shapes", boxes.len());
-    // Arcs of the cylinders bulge 5 px past the points their paths name.
-    const SLACK: f64 = 6.0;
-    let on_a_box = |(x, y): (f64, f64)| {
-        boxes
-            .iter()
-            .any(|b| x >= b.0 - SLACK && x <= b.2 + SLACK && y >= b.1 - SLACK && y <= b.3 + SLACK)
-    };
-    let edges: Vec<roxmltree::Node<'_, '_>> = document
-        .descendants()
-        .filter(|n| n.attribute("class") == Some("edge"))
-        .collect();
-    assert!(edges.len() > 20);
-    for edge in edges {
-        let d = edge.attribute("d").unwrap();
-        let points = path_points(d);
-        let (start, end) = (points[0], points[points.len() - 1]);
-        assert!(on_a_box(start), "edge starts off any object: {d}");
-        assert!(on_a_box(end), "edge ends off any object: {d}");
+fn svg_arrows_pass_through_no_object_they_do_not_join() {
+    let mut failures = Vec::new();
+    for (profile, what) in pictured_profiles() {
+        let picture = Picture::parse(&draw(&profile, Format::Svg));
+        assert!(
+            picture.boxes.len() > 15,
+            "{what}: {} objects",
+            picture.boxes.len()
+        );
+        let crossings = picture.crossings();
+        if !crossings.is_empty() {
+            let list: Vec<String> = crossings
+                .iter()
+                .map(|c| format!("  {} -> {} through {}", c.from, c.to, c.through.join(", ")))
+                .collect();
+            failures.push(format!(
+                "{what}: {} of {} arrows run through objects they do not join:\n{}",
+                crossings.len(),
+                picture.arrows.len(),
+                list.join("\n")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// One arrow per pair of related objects, from the one to the other: none lands on a group
+/// frame or on a neighbour, none is drawn twice.
+#[test]
+fn svg_arrows_join_the_objects_of_each_relation() {
+    for (profile, what) in pictured_profiles() {
+        let graph = Graph::build(&bundle(&profile, &[])).unwrap();
+        let related = related_pairs(&graph);
+        let picture = Picture::parse(&draw(&profile, Format::Svg));
+        let mut drawn = svg_arrow_ends(&picture);
+        drawn.sort();
+        let wrong: Vec<_> = drawn.iter().filter(|d| !related.contains(d)).collect();
+        let missing: Vec<_> = related.iter().filter(|r| !drawn.contains(r)).collect();
+        assert!(
+            wrong.is_empty() && missing.is_empty() && drawn.len() == related.len(),
+            "{what}: {} arrows for {} relations; drawn between unrelated objects: {wrong:#?}; not drawn: {missing:#?}",
+            drawn.len(),
+            related.len()
+        );
     }
 }
 
@@ -683,5 +666,162 @@ fn queues_come_from_the_objects_not_the_profile() {
             graph.nodes.iter().all(|n| n.kind != "RabbitMQ queue"),
             "{name}"
         );
+    }
+}
+
+/// Two relations from the engine to Redis (REDIS_URL and a second variable naming it) are one
+/// arrow labelled with both, in every format.
+#[test]
+fn repeated_relations_are_one_labelled_arrow() {
+    let mut bundle = bundle("gke", &[]);
+    let engine = bundle.find_mut("Job", "hyperflow-engine").unwrap();
+    let env = engine.value["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array_mut()
+        .unwrap();
+    env.push(serde_json::json!({"name": "CACHE_URL", "value": "redis://redis:6379/1"}));
+    let graph = Graph::build(&bundle).unwrap();
+    let between: Vec<(String, String, String)> = edges(&graph)
+        .into_iter()
+        .filter(|(from, _, to)| from == "Job/hyperflow-engine" && to == "Service/redis")
+        .collect();
+    assert_eq!(
+        between,
+        [(
+            "Job/hyperflow-engine".to_string(),
+            "REDIS_URL, CACHE_URL".to_string(),
+            "Service/redis".to_string()
+        )]
+    );
+    let mermaid = diagram::draw(&bundle, Format::Mermaid).unwrap();
+    let arrows = |text: &str, from: &str, to: &str| {
+        text.lines()
+            .filter(|l| l.trim_start().starts_with(from) && l.trim_end().ends_with(to))
+            .count()
+    };
+    assert_eq!(
+        arrows(&mermaid, "job_hyperflow_engine -->", "service_redis"),
+        1
+    );
+    let dot = diagram::draw(&bundle, Format::Dot).unwrap();
+    let dot_arrows = dot
+        .lines()
+        .filter(|l| l.contains("job_hyperflow_engine -> service_redis "))
+        .count();
+    assert_eq!(dot_arrows, 1, "{dot}");
+    let svg = diagram::draw(&bundle, Format::Svg).unwrap();
+    let picture = Picture::parse(&svg);
+    let engine_to_redis = svg_arrow_ends(&picture)
+        .into_iter()
+        .filter(|(from, to)| from == "job_hyperflow_engine" && to == "service_redis")
+        .count();
+    assert_eq!(engine_to_redis, 1);
+    assert!(label_lines(Format::Svg, &svg).contains(&"REDIS_URL, CACHE_URL".to_string()));
+}
+
+/// Each PodDisruptionBudget points at the workload whose pods it keeps from being evicted.
+#[test]
+fn each_disruption_budget_points_at_the_workload_it_selects() {
+    for (profile, budgets) in [
+        (
+            "gke".to_string(),
+            &["hyperflow-engine", "redis", "nfs-server"][..],
+        ),
+        (
+            worker_pools(),
+            &["hyperflow-engine", "redis", "nfs-server", "rabbitmq"],
+        ),
+    ] {
+        let bundle = bundle(&profile, &[]);
+        let graph = Graph::build(&bundle).unwrap();
+        let limits: Vec<(String, String)> = edges(&graph)
+            .into_iter()
+            .filter(|(_, label, _)| label == "limits evictions")
+            .map(|(from, _, to)| (from, to))
+            .collect();
+        let mut expected: Vec<(String, String)> = budgets
+            .iter()
+            .map(|name| {
+                let kind = if *name == "hyperflow-engine" {
+                    "Job"
+                } else {
+                    "Deployment"
+                };
+                (
+                    format!("PodDisruptionBudget/{name}"),
+                    format!("{kind}/{name}"),
+                )
+            })
+            .collect();
+        let mut limits_sorted = limits.clone();
+        limits_sorted.sort();
+        expected.sort();
+        assert_eq!(limits_sorted, expected, "{profile}");
+        // And in the picture: no budget box is left unconnected.
+        let picture = Picture::parse(&diagram::draw(&bundle, Format::Svg).unwrap());
+        let ends = svg_arrow_ends(&picture);
+        for name in budgets {
+            let id = format!("poddisruptionbudget_{}", name.replace('-', "_"));
+            assert!(ends.iter().any(|(from, _)| *from == id), "{profile}: {id}");
+        }
+    }
+}
+
+/// A graph of `sizes.len()` nodes (each in the group its `groups` entry picks, or in none) and
+/// the edges `pairs` names, self-loops and repeats left out as the builder leaves them out.
+fn random_graph(groups: &[Option<usize>], sizes: &[usize], pairs: &[(usize, usize)]) -> Graph {
+    use diagram::graph::{Class, Edge, Group, Node};
+    let nodes = groups
+        .iter()
+        .zip(sizes)
+        .enumerate()
+        .map(|(i, (group, &size))| Node {
+            id: format!("n{i}"),
+            class: Class::ALL[i % Class::ALL.len()],
+            kind: "Kind".repeat(size),
+            name: format!("object-{i}"),
+            details: vec!["detail".repeat(size); size % 3],
+            group: group.map(|g| Group::ALL[g]),
+        })
+        .collect::<Vec<_>>();
+    let mut edges: Vec<Edge> = Vec::new();
+    for &(from, to) in pairs {
+        let (from, to) = (from % nodes.len(), to % nodes.len());
+        if from != to && !edges.iter().any(|e| e.from == from && e.to == to) {
+            edges.push(Edge {
+                from,
+                to,
+                label: format!("rel {from}-{to}"),
+                runtime: (from + to) % 2 == 0,
+            });
+        }
+    }
+    Graph {
+        title: "random".to_string(),
+        nodes,
+        edges,
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+    /// Not only the built-in pictures: on any graph, cycles and edges between groups included,
+    /// the routes pass through no box but their own two and join the right ones.
+    #[test]
+    fn svg_routes_avoid_every_other_box_on_any_graph(
+        groups in proptest::collection::vec(proptest::option::of(0usize..7), 2..24),
+        sizes in proptest::collection::vec(1usize..6, 24),
+        pairs in proptest::collection::vec((0usize..24, 0usize..24), 0..40),
+    ) {
+        let graph = random_graph(&groups, &sizes[..groups.len()], &pairs);
+        let picture = Picture::parse(&diagram::svg::render(&graph));
+        let crossings = picture.crossings();
+        proptest::prop_assert!(crossings.is_empty(), "{crossings:#?}");
+        let mut drawn = svg_arrow_ends(&picture);
+        drawn.sort();
+        proptest::prop_assert_eq!(drawn, related_pairs(&graph));
     }
 }

@@ -195,9 +195,20 @@ impl<'a> Builder<'a> {
     /// NetworkPolicy -> every workload whose pods it selects (`spec.podSelector`; an empty
     /// selector selects every pod of the namespace), so a policy box is tied to what it guards.
     fn link_network_policies(&mut self) {
+        self.link_pod_selectors("NetworkPolicy", "/spec/podSelector", "applies to");
+    }
+
+    /// PodDisruptionBudget -> every workload whose pods it selects (`spec.selector`, read as
+    /// a policy's), so a budget is drawn next to what a node drain may not evict.
+    fn link_disruption_budgets(&mut self) {
+        self.link_pod_selectors("PodDisruptionBudget", "/spec/selector", "limits evictions");
+    }
+
+    /// `kind` -> every workload whose pod template its label selector at `pointer` selects.
+    fn link_pod_selectors(&mut self, kind: &'static str, pointer: &str, label: &str) {
         let mut edges = Vec::new();
-        for policy in self.of_kind("NetworkPolicy") {
-            let selector = policy.doc.value.pointer("/spec/podSelector");
+        for policy in self.of_kind(kind) {
+            let selector = policy.doc.value.pointer(pointer);
             let match_labels = selector.and_then(|s| s.get("matchLabels"));
             let empty = |key: &str| {
                 selector.and_then(|s| s.get(key)).is_none_or(|v| {
@@ -215,7 +226,7 @@ impl<'a> Builder<'a> {
             }
         }
         for (from, to) in edges {
-            self.add_edge(from, to, "applies to", false);
+            self.add_edge(from, to, label, false);
         }
     }
 
@@ -789,11 +800,36 @@ pub(super) fn build(bundle: &Bundle) -> Result<Graph> {
     let mut builder = Builder::new(bundle);
     builder.link_services();
     builder.link_network_policies();
+    builder.link_disruption_budgets();
     builder.link_claims();
     builder.link_nfs_volumes();
     builder.link_workloads()?;
     builder.link_queues();
     builder.link_bindings();
     builder.assign_groups();
-    Ok(builder.graph)
+    let mut graph = builder.graph;
+    graph.edges = merge_repeated(graph.edges);
+    Ok(graph)
+}
+
+/// The relations from one object to another become one edge whose label names each, in order
+/// of first appearance, dashed only if all of them happen at run time: a picture shows one
+/// arrow per pair. (Merged last: the links above look each other up by label.)
+fn merge_repeated(edges: Vec<Edge>) -> Vec<Edge> {
+    let mut merged: Vec<Edge> = Vec::with_capacity(edges.len());
+    let mut index: HashMap<(usize, usize), usize> = HashMap::new();
+    for edge in edges {
+        let Some(&at) = index.get(&(edge.from, edge.to)) else {
+            index.insert((edge.from, edge.to), merged.len());
+            merged.push(edge);
+            continue;
+        };
+        let kept = &mut merged[at];
+        if !kept.label.split(", ").any(|l| l == edge.label) {
+            kept.label.push_str(", ");
+            kept.label.push_str(&edge.label);
+        }
+        kept.runtime &= edge.runtime;
+    }
+    merged
 }

@@ -1,16 +1,20 @@
-//! Places boxes and routes edges with `layout-rs` (a Sugiyama-style layered layout in pure
-//! Rust) and keeps only the geometry: hfgen draws the shapes itself.
+//! Places the whole picture in one layered layout with `dugong` (merman's Rust port of
+//! dagre.js, the layout Mermaid draws flowcharts with): objects are nodes, groups are clusters
+//! of them, relations are edges between the objects themselves. The layout ranks the objects,
+//! keeps each cluster's members together, gives every edge a reserved slot (a dummy node) in
+//! each rank it passes and its label a slot of its own; [`super::route`] draws the edges
+//! through those slots.
 
-use layout::core::base::Orientation;
-use layout::core::format::{ClipHandle, RenderBackend};
-use layout::core::geometry::Point;
-use layout::core::style::{LineStyleKind, StyleAttr};
-use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
-use layout::topo::layout::VisualGraph;
+use dugong::graphlib::{Graph as DagreGraph, GraphOptions};
+use dugong::{EdgeLabel, GraphLabel, LabelPos, NodeLabel};
 
-/// Size layout-rs reserves per character of an edge label, per line: it allots
-/// `font_size` pixels a character, so 7 leaves room for the 10px labels hfgen draws.
-const LABEL_SIZING_FONT: usize = 7;
+/// Gap between neighbouring boxes of a rank, and between ranks (halved by dagre when edges
+/// carry labels, as the labels get ranks of their own).
+const NODE_GAP: f64 = 36.0;
+const EDGE_GAP: f64 = 14.0;
+const RANK_GAP: f64 = 64.0;
+/// dagre's room between an edge and its label, which sits right of the edge's line.
+const LABEL_OFFSET: f64 = 4.0;
 
 /// A box to place, `key` being the caller's handle for it.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +22,8 @@ pub struct Item {
     pub key: usize,
     pub width: f64,
     pub height: f64,
+    /// The index of the cluster it belongs to.
+    pub cluster: Option<usize>,
 }
 
 /// An edge between two items (indices into the item list).
@@ -27,8 +33,11 @@ pub struct Link {
     pub to: usize,
     pub label: String,
     pub dashed: bool,
+    pub label_width: f64,
+    pub label_height: f64,
 }
 
+/// A placed box: top-left corner and size.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Placed {
     pub key: usize,
@@ -41,207 +50,141 @@ pub struct Placed {
 /// A point of the drawing, (x, y).
 pub type Point2 = (f64, f64);
 
-/// A routed edge: a cubic Bézier path in layout-rs's `(point, control)` form.
-#[derive(Debug, Clone)]
-pub struct Route {
-    pub path: Vec<(f64, f64, f64, f64)>,
-    /// Arrow heads at (start, end); layout-rs turns edges around to break cycles.
-    pub heads: (bool, bool),
-    pub dashed: bool,
-    /// The index of the link it draws.
-    pub link: usize,
-    /// Straight pieces drawn before the path's first point and after its last: from and to
-    /// an object inside a group, when the layout routed the edge between the group frames.
-    pub lead: (Option<Point2>, Option<Point2>),
-}
-
-#[derive(Debug, Clone)]
-pub struct Label {
-    pub x: f64,
-    pub y: f64,
-    pub text: String,
-}
-
-/// The placed boxes, routes and labels, with the top-left corner at (0, 0).
+/// What the layout decided: boxes, cluster frames with their title slots, and for each link
+/// the slots it passes through (its dummy nodes, top to bottom of its travel, label slot
+/// included) and where its label sits.
 #[derive(Debug, Clone, Default)]
-pub struct Scene {
+pub struct Layout {
     pub boxes: Vec<Placed>,
-    pub routes: Vec<Route>,
-    pub labels: Vec<Label>,
+    /// The frame of each cluster.
+    pub frames: Vec<Placed>,
+    pub slots: Vec<Vec<Point2>>,
+    pub labels: Vec<Option<Point2>>,
+    /// The room of each label, centred on its point (for the ranks' heights).
+    pub label_boxes: Vec<Placed>,
     pub width: f64,
     pub height: f64,
 }
 
-impl Scene {
-    /// Moves everything by (dx, dy).
-    pub fn translate(&mut self, dx: f64, dy: f64) {
-        for b in &mut self.boxes {
-            b.x += dx;
-            b.y += dy;
-        }
-        for route in &mut self.routes {
-            for p in &mut route.path {
-                *p = (p.0 + dx, p.1 + dy, p.2 + dx, p.3 + dy);
-            }
-            for point in [&mut route.lead.0, &mut route.lead.1].into_iter().flatten() {
-                *point = (point.0 + dx, point.1 + dy);
-            }
-        }
-        for label in &mut self.labels {
-            label.x += dx;
-            label.y += dy;
-        }
+fn item_id(index: usize) -> String {
+    format!("n{index}")
+}
+
+fn cluster_id(index: usize) -> String {
+    format!("c{index}")
+}
+
+fn sized(width: f64, height: f64) -> NodeLabel {
+    NodeLabel {
+        width,
+        height,
+        ..NodeLabel::default()
     }
 }
 
-/// Lays out `items` joined by `links`, top to bottom or left to right.
-pub fn arrange(items: &[Item], links: &[Link], left_to_right: bool) -> Scene {
-    if items.is_empty() {
-        return Scene::default();
+/// Lays out `items`, grouped into `clusters`, joined by `links`, top to bottom.
+pub fn arrange(items: &[Item], clusters: usize, links: &[Link]) -> Layout {
+    let mut graph: DagreGraph<NodeLabel, EdgeLabel, GraphLabel> = DagreGraph::new(GraphOptions {
+        directed: true,
+        multigraph: true,
+        compound: true,
+    });
+    graph.set_graph(GraphLabel {
+        nodesep: NODE_GAP,
+        edgesep: EDGE_GAP,
+        ranksep: RANK_GAP,
+        ..GraphLabel::default()
+    });
+    for index in 0..clusters {
+        graph.set_node(cluster_id(index), NodeLabel::default());
     }
-    let orientation = if left_to_right {
-        Orientation::LeftToRight
-    } else {
-        Orientation::TopToBottom
-    };
-    let mut graph = VisualGraph::new(orientation);
-    let handles: Vec<_> = items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            graph.add_node(Element::create_with_properties(
-                ShapeKind::new_box(""),
-                StyleAttr::simple(),
-                orientation,
-                Point::new(item.width, item.height),
-                index.to_string(),
-            ))
-        })
-        .collect();
+    for (index, item) in items.iter().enumerate() {
+        graph.set_node(item_id(index), sized(item.width, item.height));
+        if let Some(cluster) = item.cluster {
+            graph.set_parent(item_id(index), cluster_id(cluster));
+        }
+    }
     for (index, link) in links.iter().enumerate() {
-        let mut look = StyleAttr::simple();
-        look.font_size = LABEL_SIZING_FONT;
-        let style = if link.dashed {
-            LineStyleKind::Dashed
-        } else {
-            LineStyleKind::Normal
+        let label = EdgeLabel {
+            width: link.label_width,
+            height: link.label_height,
+            labelpos: LabelPos::R,
+            labeloffset: LABEL_OFFSET,
+            weight: 1.0,
+            ..EdgeLabel::default()
         };
-        let arrow = Arrow::with_properties(
-            LineEndKind::None,
-            LineEndKind::Arrow,
-            style,
-            &link.label,
-            &look,
-            index.to_string(),
-            &None,
-            &None,
+        graph.set_edge_named(
+            item_id(link.from),
+            item_id(link.to),
+            Some(index.to_string()),
+            Some(label),
         );
-        graph.add_edge(arrow, handles[link.from], handles[link.to]);
     }
-    let mut recorder = Recorder::default();
-    graph.do_it(false, false, false, &mut recorder);
-    let mut scene = recorder.scene;
-    for placed in &mut scene.boxes {
-        let item = items[placed.key];
-        placed.key = item.key;
-    }
-    normalise(&mut scene);
-    scene
+    dugong::layout(&mut graph).expect("dugong lays out any graph without a work limit");
+    read_back(&graph, items, clusters, links)
 }
 
-/// Moves the scene to (0, 0) and records its size (labels included).
-fn normalise(scene: &mut Scene) {
-    let mut min = (f64::INFINITY, f64::INFINITY);
-    let mut max = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-    let mut grow = |x: f64, y: f64| {
-        min = (min.0.min(x), min.1.min(y));
-        max = (max.0.max(x), max.1.max(y));
+/// The top-left box of a dagre node (dagre gives centres).
+fn placed(graph: &DagreGraph<NodeLabel, EdgeLabel, GraphLabel>, id: &str, key: usize) -> Placed {
+    let node = graph.node(id).expect("dagre keeps every node");
+    let (cx, cy) = (node.x.unwrap_or(0.0), node.y.unwrap_or(0.0));
+    Placed {
+        key,
+        x: cx - node.width / 2.0,
+        y: cy - node.height / 2.0,
+        width: node.width,
+        height: node.height,
+    }
+}
+
+fn read_back(
+    graph: &DagreGraph<NodeLabel, EdgeLabel, GraphLabel>,
+    items: &[Item],
+    clusters: usize,
+    links: &[Link],
+) -> Layout {
+    let mut layout = Layout {
+        boxes: (0..items.len())
+            .map(|i| placed(graph, &item_id(i), items[i].key))
+            .collect(),
+        frames: (0..clusters)
+            .map(|i| placed(graph, &cluster_id(i), i))
+            .collect(),
+        ..Layout::default()
     };
-    for b in &scene.boxes {
-        grow(b.x, b.y);
-        grow(b.x + b.width, b.y + b.height);
+    for (index, link) in links.iter().enumerate() {
+        let name = index.to_string();
+        let edge = graph.edge(&item_id(link.from), &item_id(link.to), Some(&name));
+        let edge = edge.expect("dagre keeps every edge");
+        // dagre's first and last points are where the edge meets its boxes; the ones between
+        // are the slots reserved for it, in order from `from` to `to`.
+        let points = &edge.points;
+        let inner = points.get(1..points.len().saturating_sub(1)).unwrap_or(&[]);
+        layout
+            .slots
+            .push(inner.iter().map(|p| (p.x, p.y)).collect());
+        layout.labels.push(edge.x.zip(edge.y));
     }
-    for route in &scene.routes {
-        for p in &route.path {
-            grow(p.0, p.1);
-        }
+    let mut right: f64 = 0.0;
+    let mut bottom: f64 = 0.0;
+    for b in layout.boxes.iter().chain(&layout.frames) {
+        right = right.max(b.x + b.width);
+        bottom = bottom.max(b.y + b.height);
     }
-    for label in &scene.labels {
-        let half = super::text_width(&label.text, super::LABEL_FONT) / 2.0 + 4.0;
-        grow(label.x - half, label.y - 8.0);
-        grow(label.x + half, label.y + 8.0);
-    }
-    scene.translate(-min.0, -min.1);
-    scene.width = max.0 - min.0;
-    scene.height = max.1 - min.1;
-}
-
-/// A layout-rs backend that keeps positions instead of drawing.
-#[derive(Default)]
-struct Recorder {
-    scene: Scene,
-}
-
-fn key_of(properties: Option<String>) -> Option<usize> {
-    properties.and_then(|p| p.parse().ok())
-}
-
-impl RenderBackend for Recorder {
-    fn draw_rect(
-        &mut self,
-        xy: Point,
-        size: Point,
-        _look: &StyleAttr,
-        properties: Option<String>,
-        _clip: Option<ClipHandle>,
-    ) {
-        if let Some(key) = key_of(properties) {
-            self.scene.boxes.push(Placed {
-                key,
-                x: xy.x,
-                y: xy.y,
-                width: size.x,
-                height: size.y,
+    for (index, (link, label)) in links.iter().zip(&layout.labels).enumerate() {
+        if let Some((x, y)) = *label {
+            layout.label_boxes.push(Placed {
+                key: index,
+                x: x - link.label_width / 2.0,
+                y: y - link.label_height / 2.0,
+                width: link.label_width,
+                height: link.label_height,
             });
+            right = right.max(x + link.label_width / 2.0);
+            bottom = bottom.max(y + link.label_height / 2.0);
         }
     }
-
-    fn draw_line(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
-
-    fn draw_circle(&mut self, _: Point, _: Point, _: &StyleAttr, _: Option<String>) {}
-
-    fn draw_text(&mut self, xy: Point, text: &str, _look: &StyleAttr) {
-        // Boxes carry no text, so every text is an edge label.
-        if !text.is_empty() {
-            self.scene.labels.push(Label {
-                x: xy.x,
-                y: xy.y,
-                text: text.to_string(),
-            });
-        }
-    }
-
-    fn draw_arrow(
-        &mut self,
-        path: &[(Point, Point)],
-        dashed: bool,
-        heads: (bool, bool),
-        _look: &StyleAttr,
-        properties: Option<String>,
-        _text: &str,
-    ) {
-        if let Some(link) = key_of(properties) {
-            self.scene.routes.push(Route {
-                path: path.iter().map(|(p, c)| (p.x, p.y, c.x, c.y)).collect(),
-                heads,
-                dashed,
-                link,
-                lead: (None, None),
-            });
-        }
-    }
-
-    fn create_clip(&mut self, _: Point, _: Point, _: usize) -> ClipHandle {
-        0
-    }
+    layout.width = right;
+    layout.height = bottom;
+    layout
 }

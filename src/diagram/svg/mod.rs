@@ -1,17 +1,15 @@
-//! Standalone SVG. Each group is laid out on its own, then the groups are laid out as boxes
-//! joined by the edges between them (layout-rs has no nested clusters, so the nesting is
-//! done here). Edges inside a group join the objects; edges between groups join the group
-//! frames and say what links them. Shapes and colours tell the kinds apart.
+//! Standalone SVG, laid out by hfgen in one layout of every object: groups are clusters of
+//! it, and each edge is routed from the object it leaves to the object it reaches through
+//! slots the layout keeps free for it ([`layout`], [`route`]), so no line crosses a box it
+//! does not join. Shapes and colours tell the kinds apart.
 
-mod bound;
 mod layout;
-
-pub use bound::MAX_POOLS_DRAWN;
+mod route;
 
 use super::graph::{Class, Graph, Group, Node};
 use super::style::{colours, EDGE_COLOUR, GROUP_FILL, GROUP_STROKE};
 use crate::xml::escape;
-use layout::{arrange, Item, Link, Placed, Route, Scene};
+use layout::{arrange, Item, Layout, Link, Placed, Point2};
 use std::fmt::Write;
 
 const FONT_FAMILY: &str = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif";
@@ -30,7 +28,6 @@ const HEXAGON_POINT: f64 = 10.0;
 /// Extra width of a queue for the message slots drawn at its right end.
 const QUEUE_SLOTS: f64 = 18.0;
 const GROUP_PAD: f64 = 16.0;
-const GROUP_TITLE: f64 = 24.0;
 const MARGIN: f64 = 20.0;
 
 /// Width of `text` at `size` px in a sans-serif font: an upper estimate (0.62 em a
@@ -65,213 +62,58 @@ fn node_size(node: &Node) -> (f64, f64) {
     size
 }
 
-/// A group laid out on its own, and the size of its frame.
-struct GroupScene {
-    group: Group,
-    scene: Scene,
-    width: f64,
-    height: f64,
-}
+/// Height of the room a label takes: its text and the white box behind it.
+const LABEL_HEIGHT: f64 = LABEL_FONT + 6.0;
 
 pub fn render(graph: &Graph) -> String {
-    let graph: &Graph = &bound::drawable(graph);
-    // Inner layouts: the members of each group and the edges between them.
-    let mut groups = Vec::new();
-    for group in Group::ALL {
-        let members: Vec<usize> = graph.members(Some(group)).map(|(i, _)| i).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let scene = arrange_nodes(graph, &members);
-        let width = (scene.width + 2.0 * GROUP_PAD)
-            .max(text_width(group.title(), GROUP_FONT) * 1.1 + 2.0 * GROUP_PAD);
-        let height = scene.height + GROUP_TITLE + 2.0 * GROUP_PAD;
-        groups.push(GroupScene {
-            group,
-            scene,
-            width,
-            height,
-        });
-    }
-    // Outer layout: one item per group and per node outside any group.
-    let loose: Vec<usize> = graph.members(None).map(|(i, _)| i).collect();
-    let mut items: Vec<Item> = groups
+    let groups: Vec<Group> = Group::ALL
+        .into_iter()
+        .filter(|&g| graph.members(Some(g)).next().is_some())
+        .collect();
+    let items: Vec<Item> = graph
+        .nodes
         .iter()
         .enumerate()
-        .map(|(key, g)| Item {
-            key,
-            width: g.width,
-            height: g.height,
-        })
-        .collect();
-    let item_of_node = |node: usize| -> usize {
-        match graph.nodes[node].group {
-            Some(group) => groups.iter().position(|g| g.group == group).unwrap_or(0),
-            None => groups.len() + loose.iter().position(|&n| n == node).unwrap_or(0),
-        }
-    };
-    for &node in &loose {
-        let (width, height) = node_size(&graph.nodes[node]);
-        items.push(Item {
-            key: items.len(),
-            width,
-            height,
-        });
-    }
-    let (links, pairs) = outer_links(graph, item_of_node);
-    let mut outer = arrange(&items, &links, false);
-
-    let mut frames = Vec::new();
-    let mut node_boxes: Vec<(usize, Placed)> = Vec::new();
-    let mut scenes = vec![];
-    for placed in &outer.boxes {
-        match groups.get(placed.key) {
-            Some(g) => {
-                frames.push((g.group, *placed));
-                let mut scene = g.scene.clone();
-                let dx = placed.x + (placed.width - scene.width) / 2.0;
-                let dy = placed.y + GROUP_TITLE + GROUP_PAD;
-                scene.translate(dx, dy);
-                node_boxes.extend(scene.boxes.iter().map(|b| (b.key, *b)));
-                scenes.push((Some(g.group), scene));
-            }
-            None => node_boxes.push((loose[placed.key - groups.len()], *placed)),
-        }
-    }
-    outer.routes = attach_to_objects(&outer.routes, &pairs, &node_boxes);
-    scenes.push((None, outer.clone()));
-    draw(graph, &outer, &frames, &node_boxes, &scenes)
-}
-
-/// Lays out the nodes `members` of `graph` with the edges among them.
-fn arrange_nodes(graph: &Graph, members: &[usize]) -> Scene {
-    let items: Vec<Item> = members
-        .iter()
-        .map(|&node| {
-            let (width, height) = node_size(&graph.nodes[node]);
+        .map(|(key, node)| {
+            let (width, height) = node_size(node);
             Item {
-                key: node,
+                key,
                 width,
                 height,
+                cluster: node.group.and_then(|g| groups.iter().position(|&x| x == g)),
             }
         })
         .collect();
     let links: Vec<Link> = graph
         .edges
         .iter()
-        .filter_map(|e| {
-            let from = members.iter().position(|&m| m == e.from)?;
-            let to = members.iter().position(|&m| m == e.to)?;
-            Some(Link {
-                from,
-                to,
-                label: e.label.clone(),
-                dashed: e.runtime,
-            })
+        .map(|e| Link {
+            from: e.from,
+            to: e.to,
+            label: e.label.clone(),
+            dashed: e.runtime,
+            label_width: text_width(&e.label, LABEL_FONT) + 8.0,
+            label_height: LABEL_HEIGHT,
         })
         .collect();
-    arrange(&items, &links, false)
-}
-
-/// The edges between groups, one per pair of outer items, labelled with every relation
-/// between them (in order of first appearance), dashed only if all are run-time ones; and for
-/// each, the (from, to) pairs of nodes whose edges it stands for.
-fn outer_links(
-    graph: &Graph,
-    item_of_node: impl Fn(usize) -> usize,
-) -> (Vec<Link>, Vec<Vec<(usize, usize)>>) {
-    let mut links: Vec<Link> = Vec::new();
-    let mut pairs: Vec<Vec<(usize, usize)>> = Vec::new();
-    for edge in &graph.edges {
-        let (from, to) = (item_of_node(edge.from), item_of_node(edge.to));
-        if from == to {
-            continue;
-        }
-        let index = match links.iter().position(|l| l.from == from && l.to == to) {
-            Some(index) => {
-                let link = &mut links[index];
-                if !link.label.split(", ").any(|l| l == edge.label) {
-                    link.label.push_str(", ");
-                    link.label.push_str(&edge.label);
-                }
-                link.dashed &= edge.runtime;
-                index
-            }
-            None => {
-                links.push(Link {
-                    from,
-                    to,
-                    label: edge.label.clone(),
-                    dashed: edge.runtime,
-                });
-                pairs.push(Vec::new());
-                links.len() - 1
-            }
-        };
-        if !pairs[index].contains(&(edge.from, edge.to)) {
-            pairs[index].push((edge.from, edge.to));
-        }
-    }
-    (links, pairs)
-}
-
-/// The layout routes edges between groups from frame to frame; drawn so, "creates worker
-/// Jobs" would seem to leave whatever box sits at the frame's edge. Each route becomes one
-/// per pair of objects it stands for, led in from the source object and out to the target
-/// object by a straight piece to the nearest point of each box.
-fn attach_to_objects(
-    routes: &[Route],
-    pairs: &[Vec<(usize, usize)>],
-    node_boxes: &[(usize, Placed)],
-) -> Vec<Route> {
-    let box_of = |node: usize| node_boxes.iter().find(|(n, _)| *n == node).map(|(_, b)| b);
-    let mut attached = Vec::new();
-    for route in routes {
-        let (Some(first), Some(last)) = (route.path.first(), route.path.last()) else {
-            continue;
-        };
-        let (start, end) = ((first.0, first.1), (last.2, last.3));
-        // layout-rs turns an edge around to break a cycle; its arrow head is then at the start.
-        let reversed = route.heads == (true, false);
-        for &(from, to) in pairs.get(route.link).into_iter().flatten() {
-            let (Some(from_box), Some(to_box)) = (box_of(from), box_of(to)) else {
-                continue;
-            };
-            let (start_box, end_box) = if reversed {
-                (to_box, from_box)
-            } else {
-                (from_box, to_box)
-            };
-            let mut piece = route.clone();
-            piece.lead = (lead(start_box, start), lead(end_box, end));
-            attached.push(piece);
-        }
-    }
-    attached
-}
-
-/// The point of `target`'s box nearest to `point`, unless `point` is already on it.
-fn lead(target: &Placed, point: (f64, f64)) -> Option<(f64, f64)> {
-    let nearest = (
-        point.0.clamp(target.x, target.x + target.width),
-        point.1.clamp(target.y, target.y + target.height),
-    );
-    let distance = ((nearest.0 - point.0).powi(2) + (nearest.1 - point.1).powi(2)).sqrt();
-    (distance > 1.0).then_some(nearest)
+    let layout = arrange(&items, groups.len(), &links);
+    let ends: Vec<(usize, usize)> = links.iter().map(|l| (l.from, l.to)).collect();
+    let lines = route::routes(&layout, &ends);
+    draw(graph, &groups, &layout, &links, &lines)
 }
 
 fn draw(
     graph: &Graph,
-    outer: &Scene,
-    frames: &[(Group, Placed)],
-    nodes: &[(usize, Placed)],
-    scenes: &[(Option<Group>, Scene)],
+    groups: &[Group],
+    layout: &Layout,
+    links: &[Link],
+    lines: &[Vec<Point2>],
 ) -> String {
     let top = MARGIN + TITLE_FONT + 14.0;
     let title_width = text_width(&graph.title, TITLE_FONT);
-    let width = (outer.width.max(title_width) + 2.0 * MARGIN).ceil();
-    let height = (outer.height + top + MARGIN).ceil();
-    let (dx, dy) = (MARGIN + (width - 2.0 * MARGIN - outer.width) / 2.0, top);
+    let width = (layout.width.max(title_width) + 2.0 * MARGIN).ceil();
+    let height = (layout.height + top + MARGIN).ceil();
+    let (dx, dy) = (MARGIN + (width - 2.0 * MARGIN - layout.width) / 2.0, top);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -293,99 +135,96 @@ fn draw(
         escape(&graph.title)
     );
     let _ = writeln!(out, "<g transform=\"translate({},{})\">", num(dx), num(dy));
-    for (group, frame) in frames {
-        let _ = writeln!(
-            out,
-            "<g class=\"group\" id=\"group-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"{GROUP_FILL}\" stroke=\"{GROUP_STROKE}\" stroke-width=\"1.5\"/><text x=\"{}\" y=\"{}\" font-size=\"{GROUP_FONT}\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#334155\">{}</text></g>",
-            group.id(),
-            num(frame.x),
-            num(frame.y),
-            num(frame.width),
-            num(frame.height),
-            num(frame.x + frame.width / 2.0),
-            num(frame.y + GROUP_PAD + GROUP_FONT * 0.5),
-            escape(group.title())
-        );
+    for frame in &layout.frames {
+        out.push_str(&draw_frame(groups[frame.key], frame));
     }
-    for (_, scene) in scenes {
-        for route in &scene.routes {
-            out.push_str(&draw_route(route));
-        }
+    for (link, line) in links.iter().zip(lines) {
+        out.push_str(&draw_line(link, line));
     }
-    for (node, placed) in nodes {
-        out.push_str(&draw_node(&graph.nodes[*node], placed));
+    for frame in &layout.frames {
+        out.push_str(&draw_title(groups[frame.key], frame));
     }
-    for (_, scene) in scenes {
-        for label in &scene.labels {
-            let w = text_width(&label.text, LABEL_FONT) + 8.0;
-            let _ = writeln!(
-                out,
-                "<g class=\"label\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.9\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT}\" text-anchor=\"middle\" fill=\"#334155\">{}</text></g>",
-                num(label.x - w / 2.0),
-                num(label.y - LABEL_FONT * 0.5 - 3.0),
-                num(w),
-                num(LABEL_FONT + 6.0),
-                num(label.x),
-                num(label.y + LABEL_FONT * 0.35),
-                escape(&label.text)
-            );
+    for placed in &layout.boxes {
+        out.push_str(&draw_node(&graph.nodes[placed.key], placed));
+    }
+    for (link, label) in links.iter().zip(&layout.labels) {
+        if let Some(at) = label {
+            out.push_str(&draw_label(&link.label, *at));
         }
     }
     out.push_str("</g>\n</svg>\n");
     out
 }
 
-fn defs() -> String {
+/// A group's frame (its title is drawn over the edges, by [`draw_title`]).
+fn draw_frame(group: Group, frame: &Placed) -> String {
     format!(
-        "<defs>\n<marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{EDGE_COLOUR}\"/></marker>\n<marker id=\"tail\" viewBox=\"0 0 10 10\" refX=\"0\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M10,0 L0,5 L10,10 z\" fill=\"{EDGE_COLOUR}\"/></marker>\n</defs>\n"
+        "<g class=\"group\" id=\"group-{}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"{GROUP_FILL}\" stroke=\"{GROUP_STROKE}\" stroke-width=\"1.5\"/></g>\n",
+        group.id(),
+        num(frame.x),
+        num(frame.y),
+        num(frame.width),
+        num(frame.height),
     )
 }
 
-/// layout-rs paths: the first pair is (start, exit control), every later pair is
-/// (entry control, point), i.e. `M p C c, c' p' S c'' p''...`.
-fn draw_route(route: &Route) -> String {
-    let path = &route.path;
-    if path.len() < 2 {
-        return String::new();
+/// A group's title in the top left corner of its frame, on the frame's colour: an edge that
+/// enters the group there passes under it, as under an edge label.
+fn draw_title(group: Group, frame: &Placed) -> String {
+    let (x, baseline) = (frame.x + GROUP_PAD, frame.y + GROUP_PAD + GROUP_FONT * 0.5);
+    // Bold text is about 8% wider than the estimate for regular text.
+    let width = text_width(group.title(), GROUP_FONT) * 1.08 + 8.0;
+    format!(
+        "<g class=\"group-title\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"{GROUP_FILL}\" fill-opacity=\"0.9\"/><text x=\"{}\" y=\"{}\" font-size=\"{GROUP_FONT}\" font-weight=\"bold\" fill=\"#334155\">{}</text></g>\n",
+        num(x - 4.0),
+        num(baseline - GROUP_FONT),
+        num(width),
+        num(GROUP_FONT + 6.0),
+        num(x),
+        num(baseline),
+        escape(group.title())
+    )
+}
+
+fn draw_label(text: &str, (x, y): Point2) -> String {
+    let w = text_width(text, LABEL_FONT) + 8.0;
+    format!(
+        "<g class=\"label\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.9\"/><text x=\"{}\" y=\"{}\" font-size=\"{LABEL_FONT}\" text-anchor=\"middle\" fill=\"#334155\">{}</text></g>\n",
+        num(x - w / 2.0),
+        num(y - LABEL_HEIGHT / 2.0),
+        num(w),
+        num(LABEL_HEIGHT),
+        num(x),
+        num(y + LABEL_FONT * 0.35),
+        escape(text)
+    )
+}
+
+/// An edge's routed line, from its source to its target, the head at the target.
+fn draw_line(link: &Link, line: &[Point2]) -> String {
+    let mut d = String::new();
+    for (index, (x, y)) in line.iter().enumerate() {
+        let command = if index == 0 { 'M' } else { 'L' };
+        let _ = write!(
+            d,
+            "{}{command}{},{}",
+            if index == 0 { "" } else { " " },
+            num(*x),
+            num(*y)
+        );
     }
-    let mut d = match route.lead.0 {
-        Some((x, y)) => format!("M{},{} L", num(x), num(y)),
-        None => "M".to_string(),
-    };
-    let _ = write!(
-        d,
-        "{},{} C{},{} {},{} {},{}",
-        num(path[0].0),
-        num(path[0].1),
-        num(path[0].2),
-        num(path[0].3),
-        num(path[1].0),
-        num(path[1].1),
-        num(path[1].2),
-        num(path[1].3)
-    );
-    for p in &path[2..] {
-        let _ = write!(d, " S{},{} {},{}", num(p.0), num(p.1), num(p.2), num(p.3));
-    }
-    if let Some((x, y)) = route.lead.1 {
-        let _ = write!(d, " L{},{}", num(x), num(y));
-    }
-    let dash = if route.dashed {
+    let dash = if link.dashed {
         " stroke-dasharray=\"6,4\""
     } else {
         ""
     };
-    let start = if route.heads.0 {
-        " marker-start=\"url(#tail)\""
-    } else {
-        ""
-    };
-    let end = if route.heads.1 {
-        " marker-end=\"url(#head)\""
-    } else {
-        ""
-    };
-    format!("<path class=\"edge\" d=\"{d}\" fill=\"none\" stroke=\"{EDGE_COLOUR}\" stroke-width=\"1.4\"{dash}{start}{end}/>\n")
+    format!("<path class=\"edge\" d=\"{d}\" fill=\"none\" stroke=\"{EDGE_COLOUR}\" stroke-width=\"1.4\" stroke-linejoin=\"round\"{dash} marker-end=\"url(#head)\"/>\n")
+}
+
+fn defs() -> String {
+    format!(
+        "<defs>\n<marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{EDGE_COLOUR}\"/></marker>\n</defs>\n"
+    )
 }
 
 fn draw_node(node: &Node, at: &Placed) -> String {
