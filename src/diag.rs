@@ -90,7 +90,7 @@ impl Diagnostic {
 
     /// The diagnostic as plain text: `error[HF0005]: file:line:col: message` and a caret
     /// snippet; a bug in hfgen is an `internal error` and says so.
-    pub fn render(&self) -> String {
+    pub fn to_text(&self) -> String {
         let text = self.render_report();
         match self.code.class() {
             Class::Internal => format!("{text}\nnote: {INTERNAL_NOTE}"),
@@ -148,7 +148,7 @@ pub const INTERNAL_NOTE: &str =
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render())
+        f.write_str(&self.to_text())
     }
 }
 
@@ -203,7 +203,7 @@ mod tests {
                 span: 6..14,
             })
             .with_help("did you mean `namespace`?")
-            .render();
+            .to_text();
         assert!(
             text.starts_with("error[HF0005]: my.toml:2:1: unknown key `namspace`"),
             "{text}"
@@ -220,7 +220,7 @@ mod tests {
                 source: Arc::from("nfs.adress=ip"),
                 span: 0..10,
             })
-            .render();
+            .to_text();
         assert!(
             text.starts_with("error[HF0005]: --set nfs.adress=ip: unknown key"),
             "{text}"
@@ -228,7 +228,7 @@ mod tests {
         assert!(!text.contains("-->"), "{text}");
         let text = Diagnostic::error(Code::UnknownProfile, "unknown profile `gkee`")
             .with_help("did you mean `gke`?")
-            .render();
+            .to_text();
         assert_eq!(
             text,
             "error[HF0001]: unknown profile `gkee`\nhelp: did you mean `gke`?"
@@ -238,9 +238,9 @@ mod tests {
     #[test]
     fn warnings_carry_their_code_and_internal_errors_say_they_are_a_bug() {
         let text =
-            Diagnostic::warning(Code::UnpinnedImage, "images.worker `x` has no tag").render();
+            Diagnostic::warning(Code::UnpinnedImage, "images.worker `x` has no tag").to_text();
         assert_eq!(text, "warning[HF1016]: images.worker `x` has no tag");
-        let text = Diagnostic::error(Code::TemplateFailed, "template a.yml.j2 failed").render();
+        let text = Diagnostic::error(Code::TemplateFailed, "template a.yml.j2 failed").to_text();
         assert_eq!(
             text,
             format!("internal error[HF9001]: template a.yml.j2 failed\nnote: {INTERNAL_NOTE}")

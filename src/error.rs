@@ -76,7 +76,7 @@ impl fmt::Display for Error {
             if index > 0 {
                 writeln!(f)?;
             }
-            write!(f, "{}", diagnostic.render())?;
+            write!(f, "{}", diagnostic.to_text())?;
         }
         Ok(())
     }

@@ -817,7 +817,7 @@ proptest::proptest! {
         pairs in proptest::collection::vec((0usize..24, 0usize..24), 0..40),
     ) {
         let graph = random_graph(&groups, &sizes[..groups.len()], &pairs);
-        let picture = Picture::parse(&diagram::svg::render(&graph));
+        let picture = Picture::parse(&diagram::svg::to_svg(&graph));
         let crossings = picture.crossings();
         proptest::prop_assert!(crossings.is_empty(), "{crossings:#?}");
         let mut drawn = svg_arrow_ends(&picture);

@@ -4,7 +4,7 @@ use super::graph::{Class, Graph, Group, Node};
 use super::style::{colours, EDGE_COLOUR, GROUP_FILL, GROUP_STROKE};
 use std::fmt::Write;
 
-pub fn render(graph: &Graph) -> String {
+pub fn to_dot(graph: &Graph) -> String {
     let mut out = String::new();
     out.push_str("digraph hyperflow {\n");
     let _ = writeln!(out, "  label={};", quote(&graph.title));

@@ -4,7 +4,7 @@ use super::graph::{Class, Graph, Group, Node};
 use super::style::{colours, GROUP_FILL, GROUP_STROKE};
 use std::fmt::Write;
 
-pub fn render(graph: &Graph) -> String {
+pub fn to_mermaid(graph: &Graph) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "---\ntitle: {}\n---", escape(&graph.title));
     out.push_str("flowchart TB\n");

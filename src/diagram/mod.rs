@@ -50,9 +50,9 @@ impl Format {
 pub fn draw(bundle: &Bundle, format: Format) -> Result<String> {
     let graph = Graph::build(bundle)?;
     Ok(match format {
-        Format::Mermaid => mermaid::render(&graph),
-        Format::Dot => dot::render(&graph),
-        Format::Svg => svg::render(&graph),
+        Format::Mermaid => mermaid::to_mermaid(&graph),
+        Format::Dot => dot::to_dot(&graph),
+        Format::Svg => svg::to_svg(&graph),
     })
 }
 

@@ -208,7 +208,7 @@ mod tests {
         let diagnostic = Diagnostic::from(&finding);
         assert_eq!(diagnostic.code, Code::ApiRule);
         assert_eq!(
-            diagnostic.render(),
+            diagnostic.to_text(),
             "error[HF3003]: rbac.yml:7:3: document 2 Role/x: /metadata/name: Invalid value"
         );
     }

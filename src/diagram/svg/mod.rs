@@ -65,7 +65,7 @@ fn node_size(node: &Node) -> (f64, f64) {
 /// Height of the room a label takes: its text and the white box behind it.
 const LABEL_HEIGHT: f64 = LABEL_FONT + 6.0;
 
-pub fn render(graph: &Graph) -> String {
+pub fn to_svg(graph: &Graph) -> String {
     let groups: Vec<Group> = Group::ALL
         .into_iter()
         .filter(|&g| graph.members(Some(g)).next().is_some())
