@@ -5,6 +5,8 @@
 //! tests build a golden tree in a temporary folder with `hfgen check --update`, break it in one
 //! way each, and check exit code, stdout and stderr.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -98,25 +100,40 @@ fn repo_golden_files_are_up_to_date() {
     }
 }
 
-/// Profiles beside the built-in ones whose every rendered file is under review too: each
-/// storage type, each data source, the engine 1.9 options and worker pools
-/// (`tests/golden-variants/`).
-const VARIANTS: &[&str] = &[
-    "tests/data/storage-class.toml",
-    "tests/data/existing-claim.toml",
-    "tests/data/url-source.toml",
-    "tests/data/s3-source.toml",
-    "tests/data/custom-workflow.toml",
-    "tests/data/engine-1.9.toml",
-    "tests/data/worker-pools.toml",
-];
-
 #[test]
 fn variant_golden_files_are_up_to_date() {
+    // Profiles beside the built-in ones whose every rendered file is under review too: each
+    // storage type, each data source, the engine 1.9 options and worker pools.
+    let variants = common::variant_profiles();
     let mut args = vec!["check", "--golden", "tests/golden-variants"];
-    for profile in VARIANTS {
+    for profile in &variants {
         args.extend(["--profile", profile]);
     }
+    let mut folders: Vec<String> = fs::read_dir(fixtures().join("../golden-variants"))
+        .expect("tests/golden-variants")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    folders.sort();
+    let stems: Vec<String> = variants
+        .iter()
+        .map(|path| {
+            Path::new(path)
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        folders, stems,
+        "a golden folder per variant profile, and no other"
+    );
     let output = hfgen(Path::new(env!("CARGO_MANIFEST_DIR")), &args);
     assert!(
         output.status.success() && output.stdout.is_empty(),

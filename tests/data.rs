@@ -126,28 +126,6 @@ fn a_url_source_renders_a_download_job_with_the_checksum_check() {
     );
 }
 
-/// Every `tests/data/bad/*.toml` is refused with exit code 2, the message of its `.err` file,
-/// and nothing on stdout.
-#[test]
-fn bad_data_and_engine_keys_are_bad_input() {
-    let mut cases = 0;
-    for entry in std::fs::read_dir(data_dir().join("bad")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|ext| ext != "toml") {
-            continue;
-        }
-        let expected = std::fs::read_to_string(path.with_extension("err")).unwrap();
-        let stderr = common::refused_profile("render", &path);
-        assert!(
-            stderr.contains(expected.trim()),
-            "{}: {stderr}",
-            path.display()
-        );
-        cases += 1;
-    }
-    assert_eq!(cases, 7);
-}
-
 /// Runs `script` in `sh` (at most 60 s) with `env`, the work dir set to `work_dir`.
 fn run_script(script: &str, work_dir: &Path, env: &[(&str, &str)]) -> Output {
     Command::new("timeout")

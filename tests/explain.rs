@@ -1,13 +1,12 @@
 //! `hfgen explain` and `hfgen profiles show`.
 //!
-//! Cases are files under `tests/explain/`: `NAME.args` (one argument per line, run from that
-//! folder) and `NAME.stdout`, the exact output. `HFGEN_BLESS=1 cargo test --test explain`
-//! rewrites the `.stdout` files from what hfgen prints now: review the diff before committing.
+//! The cases under `tests/explain/` (`NAME.args` and the exact `NAME.stdout`) run in
+//! `tests/cases.rs`; the tests here read the JSON of one of them.
 //! `chain/my.toml` extends `team.toml`, which extends `base.toml`, which extends `gke`.
 
 mod common;
 
-use common::{blessing, repo_root, stderr, stdout};
+use common::{repo_root, stderr, stdout};
 use serde_json::Value;
 use std::fs;
 use std::path::PathBuf;
@@ -25,47 +24,13 @@ fn hfgen_in_cases(args: &[String]) -> Output {
         .expect("hfgen runs")
 }
 
-fn args_of(case: &str) -> Vec<String> {
-    fs::read_to_string(cases_dir().join(format!("{case}.args")))
-        .unwrap()
-        .lines()
-        .map(String::from)
-        .collect()
-}
-
-#[test]
-fn explain_cases_print_their_expected_output() {
-    let mut cases: Vec<String> = fs::read_dir(cases_dir())
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "args"))
-        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 4, "{cases:?}");
-    let bless = blessing();
-    let mut failures = Vec::new();
-    for case in cases {
-        let output = hfgen_in_cases(&args_of(&case));
-        assert!(output.status.success(), "{case}: {}", stderr(&output));
-        let expected_path = cases_dir().join(format!("{case}.stdout"));
-        let printed = stdout(&output);
-        if bless {
-            fs::write(&expected_path, &printed).unwrap();
-            continue;
-        }
-        let expected = fs::read_to_string(&expected_path).unwrap_or_default();
-        if printed != expected {
-            failures.push(format!(
-                "--- {case}: expected\n{expected}\n--- printed\n{printed}"
-            ));
-        }
+/// The arguments of the case `NAME` of `tests/explain/`.
+fn args_of(name: &str) -> Vec<String> {
+    common::cases::Case {
+        folder: cases_dir(),
+        name: name.to_string(),
     }
-    assert!(
-        failures.is_empty(),
-        "run HFGEN_BLESS=1 cargo test --test explain after an intended change\n{}",
-        failures.join("\n")
-    );
+    .args()
 }
 
 /// The sources of the chain case, from JSON, keyed by dotted key.
@@ -195,22 +160,6 @@ fn text_output_is_the_same_profile_as_toml() {
     assert_eq!(
         common::without_profile_annotation(from_flat.as_bytes()),
         common::without_profile_annotation(from_chain.as_bytes())
-    );
-}
-
-#[test]
-fn unknown_keys_are_refused_with_a_suggestion() {
-    let output = hfgen_in_cases(&[
-        "explain".into(),
-        "--profile".into(),
-        "gke".into(),
-        "nfs.sise".into(),
-    ]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(output.stdout.is_empty());
-    assert_eq!(
-        stderr(&output),
-        "error[HF0005]: unknown key `nfs.sise`\nhelp: did you mean `nfs.size`?\n"
     );
 }
 

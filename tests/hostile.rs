@@ -22,11 +22,13 @@
 //! Every run is killed after 60 seconds (a blocked read must fail the case, not hang the test),
 //! and the test prints how many cases of each class hold.
 
+mod common;
+
+use common::{wait_bounded, Ran};
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const HFGEN: &str = env!("CARGO_BIN_EXE_hfgen");
@@ -70,7 +72,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// Runs hfgen in `dir` and waits at most [`TIMEOUT`]; returns (exit code, stdout, stderr).
-fn run(dir: &Path, args: &[String], stdin: &str, stdout: &str, stderr: &str) -> RunResult {
+fn run(dir: &Path, args: &[String], stdin: &str, stdout: &str, stderr: &str) -> Ran {
     let mut command = Command::new(HFGEN);
     command.args(args).current_dir(dir);
     let mut closed = Vec::new();
@@ -118,53 +120,7 @@ fn run(dir: &Path, args: &[String], stdin: &str, stdout: &str, stderr: &str) -> 
         }
     }
     let child = command.spawn().expect("start hfgen");
-    wait(child)
-}
-
-struct RunResult {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    timed_out: bool,
-}
-
-/// Waits for `child`, reading its pipes; kills it after [`TIMEOUT`].
-fn wait(mut child: Child) -> RunResult {
-    let mut out_pipe = child.stdout.take();
-    let mut err_pipe = child.stderr.take();
-    let out_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(pipe) = out_pipe.as_mut() {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(pipe) = err_pipe.as_mut() {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    });
-    let start = Instant::now();
-    let mut timed_out = false;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if start.elapsed() > TIMEOUT {
-            timed_out = true;
-            let _ = child.kill();
-            break child.wait().expect("wait after kill");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    RunResult {
-        code: status.code(),
-        stdout: out_reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
-        timed_out,
-    }
+    wait_bounded(child, TIMEOUT)
 }
 
 /// Prepares the scratch folder from one preparation line.

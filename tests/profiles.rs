@@ -1,19 +1,14 @@
-//! Profiles as input: errors, `extends`, `--set`, the schema and its documentation.
+//! Profiles as input: `extends`, the schema and its documentation. The cases under
+//! `tests/profiles/` (`bad/`, the bad-profile corpus, and `good/`, profiles that render what an
+//! equivalent command does; `common/` holds profiles they extend) run in `tests/cases.rs`.
 //!
-//! Cases are files under `tests/profiles/`, run with the built binary from their own folder:
-//! - `bad/NAME.stderr`: the exact stderr of `hfgen render [--profile NAME.toml] [NAME.args]`
-//!   (`.args`: one argument per line). The command must exit 2, print nothing on stdout and
-//!   leave no `--out` folder behind.
-//! - `good/NAME.same`: `hfgen render [--profile NAME.toml] [NAME.args]` exits 0, its stdout
-//!   equals that of the command in `NAME.same`, and its stderr equals `NAME.stderr` (or is empty).
-//! - `common/`: profiles the cases extend.
-//!
-//! `HFGEN_BLESS=1 cargo test --test profiles` rewrites every `.stderr`, the committed schema
-//! and the README's profile reference from what hfgen does now: review the diff before committing.
+//! `HFGEN_BLESS=1 cargo test --test profiles` rewrites the committed schema and the README's
+//! profile reference from what hfgen does now: review the diff before committing.
 
 mod common;
 
-use common::{blessing, repo_root};
+use common::cases::snapshot;
+use common::{bless, repo_root};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -24,34 +19,6 @@ fn cases_dir(kind: &str) -> PathBuf {
     repo_root().join("tests/profiles").join(kind)
 }
 
-/// Names of the cases in `dir` that have a file with `extension`.
-fn cases(dir: &Path, extension: &str) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == extension))
-        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-/// `render`, then `--profile NAME.toml` if that file exists, then the lines of `NAME.args`.
-fn case_args(dir: &Path, name: &str) -> Vec<String> {
-    let mut args = vec!["render".to_string()];
-    if dir.join(format!("{name}.toml")).exists() {
-        args.extend(["--profile".to_string(), format!("{name}.toml")]);
-    }
-    args.extend(lines(&dir.join(format!("{name}.args"))));
-    args
-}
-
-fn lines(path: &Path) -> Vec<String> {
-    fs::read_to_string(path)
-        .map(|text| text.lines().map(String::from).collect())
-        .unwrap_or_default()
-}
-
 fn run(dir: &Path, args: &[String]) -> Output {
     Command::new(HFGEN)
         .args(args)
@@ -60,111 +27,14 @@ fn run(dir: &Path, args: &[String]) -> Output {
         .expect("run hfgen")
 }
 
-/// Compares `actual` with the file at `path` (missing = empty), or rewrites it when blessing.
-fn expect_file(path: &Path, actual: &str, failures: &mut Vec<String>) {
-    let expected = fs::read_to_string(path).unwrap_or_default();
-    if actual == expected {
-        return;
-    }
-    if blessing() {
-        if actual.is_empty() {
-            let _ = fs::remove_file(path);
-        } else {
-            fs::write(path, actual).expect("bless");
-        }
-    } else {
-        failures.push(format!(
-            "{} differs.\n--- expected\n{expected}\n--- actual\n{actual}",
-            path.display()
-        ));
-    }
-}
-
-#[test]
-fn bad_profiles_fail_with_their_message_and_write_nothing() {
-    let dir = cases_dir("bad");
-    let names = bad_cases(&dir);
-    assert!(names.len() >= 25, "only {} bad cases", names.len());
-    let scratch = tempfile::tempdir().expect("temp dir");
-    let mut failures = Vec::new();
-    for name in &names {
-        let out = scratch.path().join(name);
-        let mut args = case_args(&dir, name);
-        args.extend(["--out".to_string(), out.display().to_string()]);
-        let output = run(&dir, &args);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if output.status.code() != Some(2) {
-            failures.push(format!(
-                "{name}: exit {:?}, expected 2\n{stderr}",
-                output.status.code()
-            ));
-        }
-        if !output.stdout.is_empty() {
-            failures.push(format!("{name}: wrote to stdout"));
-        }
-        if out.exists() {
-            failures.push(format!("{name}: created the --out folder"));
-        }
-        if stderr.contains("panicked") {
-            failures.push(format!("{name}: panicked\n{stderr}"));
-        }
-        expect_file(&dir.join(format!("{name}.stderr")), &stderr, &mut failures);
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-/// Every `NAME.toml` and `NAME.args` of bad/ is a case.
-fn bad_cases(dir: &Path) -> Vec<String> {
-    let mut names = cases(dir, "toml");
-    names.extend(cases(dir, "args"));
-    names.sort();
-    names.dedup();
-    names
-}
-
-#[test]
-fn every_bad_profile_has_an_expected_error() {
-    let dir = cases_dir("bad");
-    let inputs = bad_cases(&dir);
-    for name in &inputs {
-        assert!(
-            blessing() || dir.join(format!("{name}.stderr")).exists(),
-            "bad/{name} has no bad/{name}.stderr"
+/// Compares `actual` with the committed file at `path`, or rewrites it when blessing.
+fn expect_file(path: &Path, actual: &str) {
+    if let Err(failure) = snapshot(path, actual) {
+        panic!(
+            "{failure}
+run HFGEN_BLESS=1 cargo test --test profiles"
         );
     }
-    for name in cases(&dir, "stderr") {
-        assert!(inputs.contains(&name), "bad/{name}.stderr has no input");
-    }
-}
-
-#[test]
-fn good_profiles_render_like_their_equivalent() {
-    let dir = cases_dir("good");
-    let names = cases(&dir, "same");
-    assert!(names.len() >= 4, "only {} good cases", names.len());
-    let mut failures = Vec::new();
-    for name in &names {
-        let output = run(&dir, &case_args(&dir, name));
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if !output.status.success() {
-            failures.push(format!("{name}: exit {:?}\n{stderr}", output.status.code()));
-            continue;
-        }
-        let same = run(&dir, &lines(&dir.join(format!("{name}.same"))));
-        assert!(
-            same.status.success(),
-            "{name}.same failed: {}",
-            String::from_utf8_lossy(&same.stderr)
-        );
-        // The two profiles have different names, which each object records.
-        if common::without_profile_annotation(&output.stdout)
-            != common::without_profile_annotation(&same.stdout)
-        {
-            failures.push(format!("{name}: output differs from {name}.same"));
-        }
-        expect_file(&dir.join(format!("{name}.stderr")), &stderr, &mut failures);
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
@@ -222,17 +92,7 @@ fn committed_schema_is_current_and_printed_by_hfgen_schema() {
     assert!(output.status.success());
     let printed = String::from_utf8(output.stdout).unwrap();
     assert_eq!(printed, hfgen::profile::schema::profile_schema_json());
-    let mut failures = Vec::new();
-    expect_file(
-        &repo_root().join("schema/profile.schema.json"),
-        &printed,
-        &mut failures,
-    );
-    assert!(
-        failures.is_empty(),
-        "schema/profile.schema.json is stale; run HFGEN_BLESS=1 cargo test --test profiles\n{}",
-        failures.join("\n")
-    );
+    expect_file(&repo_root().join("schema/profile.schema.json"), &printed);
 }
 
 const REFERENCE_START: &str = "<!-- profile-reference:start (generated from the schema: HFGEN_BLESS=1 cargo test --test profiles) -->\n";
@@ -255,7 +115,7 @@ fn readme_profile_reference_matches_the_schema() {
         return;
     }
     assert!(
-        blessing(),
+        bless(),
         "README's profile reference is stale; run HFGEN_BLESS=1 cargo test --test profiles\n--- expected\n{generated}\n--- README\n{}",
         &readme[start..end]
     );

@@ -23,16 +23,20 @@ fn render_all_components(profile: &str, extra: &[&str]) -> String {
     hfgen_ok(&args)
 }
 
-/// The objects of each built-in profile, in apply order, as listed in tests/render/<profile>.objects.
+/// The objects of each built-in profile, in apply order, as listed in tests/render/<profile>.objects
+/// (`HFGEN_BLESS=1` rewrites them).
 #[test]
 fn builtin_profiles_render_the_expected_objects_in_order() {
     for profile in builtin_profiles() {
         let yaml = hfgen_ok(&["render", "--profile", profile]);
-        let actual: Vec<String> = documents(&yaml).iter().map(object_line).collect();
+        let actual: String = documents(&yaml)
+            .iter()
+            .map(|doc| object_line(doc) + "\n")
+            .collect();
         let expected_path = repo_root().join(format!("tests/render/{profile}.objects"));
-        let expected = std::fs::read_to_string(&expected_path).unwrap();
-        let expected: Vec<&str> = expected.lines().collect();
-        assert_eq!(actual, expected, "objects of profile {profile}");
+        if let Err(failure) = cases::snapshot(&expected_path, &actual) {
+            panic!("objects of profile {profile}: {failure}");
+        }
     }
 }
 

@@ -37,7 +37,8 @@ fn gke_profile_calls(profile: &str, sets: &[String], args: &[&str]) -> (Sandbox,
     (sandbox, calls)
 }
 
-/// The built-in profiles and the variants under `tests/setup/variants/`.
+/// The built-in profiles, the variants under `tests/setup/variants/` and the variant profiles
+/// of the render (`tests/data/*.toml`).
 fn all_profiles() -> Vec<String> {
     let mut profiles: Vec<String> = BUILTIN_PROFILES
         .iter()
@@ -49,7 +50,7 @@ fn all_profiles() -> Vec<String> {
         .collect();
     variants.sort();
     profiles.extend(variants);
-    profiles.push(worker_pools_profile());
+    profiles.extend(common::variant_profiles());
     profiles
 }
 
@@ -499,32 +500,6 @@ fn minikube_ip_script_warns_when_the_range_cannot_be_read() {
     let (_, output) = run_minikube_ip("", "exit 1");
     assert_success(&output);
     assert!(String::from_utf8_lossy(&output.stderr).contains("warning: could not read"));
-}
-
-/// Each `tests/setup/errors/NAME.toml` fails with exit 2, nothing on stdout, and every line
-/// of `NAME.stderr` somewhere on stderr.
-#[test]
-fn bad_profiles_fail_with_exit_2() {
-    let mut cases = 0;
-    for entry in fs::read_dir(data("errors")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|ext| ext != "toml") {
-            continue;
-        }
-        cases += 1;
-        let stderr = common::refused_profile("setup", &path);
-        for line in fs::read_to_string(path.with_extension("stderr"))
-            .unwrap()
-            .lines()
-        {
-            assert!(
-                stderr.contains(line),
-                "{}: no `{line}` in\n{stderr}",
-                path.display()
-            );
-        }
-    }
-    assert_eq!(cases, 7);
 }
 
 #[test]
@@ -1285,7 +1260,8 @@ fn golden_tree_holds_the_pools_only_script() {
     for (profile, folder, expected) in [
         (existing_gke_pools_profile(), "pools-gke-existing", true),
         (
-            data("errors/gke-without-cluster.toml")
+            common::repo_root()
+                .join("tests/profiles/bad/gke-without-cluster.toml")
                 .display()
                 .to_string(),
             "gke-without-cluster",

@@ -1,11 +1,13 @@
 //! `hfgen validate` and the cross-object checks, driven by the files under tests/validate/.
 //!
-//! Each `X.yaml` sits beside `X.expected`, the report a user must see, and optionally `X.args`,
-//! options given before the file (`--crd ...`). Set `HFGEN_BLESS=1` to rewrite the expected
-//! files from the current output (then review the diff).
+//! The command's cases (`X.args` naming `X.yaml`, its report `X.stdout`, its `X.exit`) run in
+//! `tests/cases.rs`. Each `cross/X.yaml` sits beside `X.expected`, the findings of the
+//! cross-object checks. Set `HFGEN_BLESS=1` to rewrite the expected files from the current
+//! output (then review the diff).
 
 mod common;
 
+use common::cases::snapshot;
 use common::*;
 use hfgen::manifests::{Bundle, Document, ManifestFile};
 use hfgen::render::templates::Component;
@@ -23,63 +25,6 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn cases(folder: &str) -> Vec<PathBuf> {
-    let mut cases = yaml_files(&repo_root().join(folder));
-    cases.retain(|path| path.with_extension("expected").exists());
-    assert!(!cases.is_empty(), "no cases in {folder}");
-    cases
-}
-
-fn compare(case: &Path, actual: &str) {
-    let expected_path = case.with_extension("expected");
-    if blessing() {
-        std::fs::write(&expected_path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&expected_path).unwrap();
-    assert_eq!(actual, expected, "{}", case.display());
-}
-
-#[test]
-fn validate_reports_every_error_of_every_document() {
-    for case in cases("tests/validate") {
-        let relative = case
-            .strip_prefix(repo_root())
-            .unwrap()
-            .display()
-            .to_string();
-        let options = std::fs::read_to_string(case.with_extension("args")).unwrap_or_default();
-        let mut args = vec!["validate"];
-        args.extend(options.split_whitespace());
-        args.push(&relative);
-        let output = hfgen(&args);
-        let expected = std::fs::read_to_string(case.with_extension("expected")).unwrap_or_default();
-        let valid = expected.contains(" 0 invalid,");
-        assert_eq!(
-            output.status.code(),
-            Some(if valid { 0 } else { 1 }),
-            "{relative}: {}",
-            stderr(&output)
-        );
-        compare(&case, &stdout(&output));
-    }
-}
-
-#[test]
-fn validate_reads_stdin_and_several_files() {
-    let text = std::fs::read_to_string(repo_root().join("tests/validate/valid.yaml")).unwrap();
-    let output = hfgen_with_stdin(&["validate", "-"], &text);
-    assert_eq!(output.status.code(), Some(0));
-
-    let output = hfgen(&[
-        "validate",
-        "tests/validate/valid.yaml",
-        "tests/validate/bad-deployment.yaml",
-    ]);
-    assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output)
-        .contains("Summary: 4 documents in 2 files, 2 valid, 2 invalid, 0 skipped, 3 errors"));
-}
 
 /// Issue 27, item 10: `--crd DIR` named a file whose name is not UTF-8 by its lossy form, a
 /// file that does not exist, and could not read it.
@@ -238,7 +183,9 @@ fn every_supported_version_accepts_the_builtin_profiles() {
 
 #[test]
 fn cross_object_checks_find_what_schemas_cannot() {
-    for case in cases("tests/validate/cross") {
+    let cases = yaml_files(&repo_root().join("tests/validate/cross"));
+    assert!(cases.len() >= 5, "cross cases: {cases:?}");
+    for case in cases {
         let text = std::fs::read_to_string(&case).unwrap();
         let bundle = Bundle {
             files: vec![ManifestFile {
@@ -258,7 +205,9 @@ fn cross_object_checks_find_what_schemas_cannot() {
             .map(|finding| report::text_line(finding) + "\n")
             .collect();
         assert!(!findings.is_empty(), "{} finds nothing", case.display());
-        compare(&case, &actual);
+        if let Err(failure) = snapshot(&case.with_extension("expected"), &actual) {
+            panic!("{failure}");
+        }
     }
 }
 
@@ -649,16 +598,9 @@ fn compiled_crd_schemas_are_made_from_the_vendored_crds() {
             }
             let text = serde_json::to_string_pretty(&document).unwrap() + "\n";
             let path = folder.join("compiled").join(&name);
-            if blessing() {
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-                std::fs::write(&path, &text).unwrap();
+            if let Err(failure) = snapshot(&path, &text) {
+                panic!("{failure}\nrun HFGEN_BLESS=1 cargo test --test validate compiled_crd");
             }
-            let committed = std::fs::read_to_string(&path).unwrap_or_default();
-            assert!(
-                committed == text,
-                "{} is stale; run HFGEN_BLESS=1 cargo test --test validate compiled_crd",
-                path.display()
-            );
             expected_files.push(name);
         }
     }

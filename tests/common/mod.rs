@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: run the built binary, find external validators.
 #![allow(dead_code)]
 
+pub mod cases;
 pub mod sandbox;
 
 use std::path::{Path, PathBuf};
@@ -12,9 +13,74 @@ pub fn builtin_profiles() -> Vec<&'static str> {
 }
 
 /// Whether the expected files of a test are to be rewritten from the current output
-/// (`HFGEN_BLESS=1`, then review the diff); unset or `0` compares them.
-pub fn blessing() -> bool {
+/// (`HFGEN_BLESS=1`, then review the diff); unset or `0` compares them. The one switch of
+/// every snapshot: compare through [`cases::snapshot`], which honours it.
+pub fn bless() -> bool {
     std::env::var_os("HFGEN_BLESS").is_some_and(|value| value != "0")
+}
+
+/// [`bless`] under its former name, for tests/diagram.rs (the diagram branch's file) until it
+/// calls `bless()`.
+pub fn blessing() -> bool {
+    bless()
+}
+
+/// The variant profiles, `tests/data/*.toml` (each with its golden folder under
+/// `tests/golden-variants/`), as `--profile` takes them, in name order.
+pub fn variant_profiles() -> Vec<String> {
+    let mut profiles: Vec<String> = std::fs::read_dir(repo_root().join("tests/data"))
+        .expect("tests/data")
+        .map(|entry| entry.expect("a folder entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .map(|path| path.display().to_string())
+        .collect();
+    profiles.sort();
+    assert!(profiles.len() >= 7, "variant profiles: {profiles:?}");
+    profiles
+}
+
+/// How a bounded run of a process ended (see [`wait_bounded`]).
+pub struct Ran {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub timed_out: bool,
+}
+
+/// Waits for `child`, reading its stdout and stderr pipes (if piped) as it writes them; kills
+/// it after `timeout`, so a blocked run fails its test instead of hanging it.
+pub fn wait_bounded(mut child: std::process::Child, timeout: std::time::Duration) -> Ran {
+    use std::io::Read;
+    fn reader(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    }
+    let stdout = reader(child.stdout.take());
+    let stderr = reader(child.stderr.take());
+    let start = std::time::Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > timeout {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().expect("wait after kill");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    Ran {
+        code: status.code(),
+        stdout: stdout.join().expect("the stdout reader"),
+        stderr: stderr.join().expect("the stderr reader"),
+        timed_out,
+    }
 }
 
 /// The repository root (where Cargo.toml is).
@@ -128,25 +194,6 @@ pub fn assert_kubernetes_validate_accepts(files: &[String], what: &str) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-}
-
-/// Runs `hfgen SUBCOMMAND --profile PROFILE`, which must refuse it as bad input (exit 2,
-/// nothing on stdout); returns stderr.
-pub fn refused_profile(subcommand: &str, profile: &Path) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_hfgen"))
-        .args([subcommand, "--profile"])
-        .arg(profile)
-        .output()
-        .expect("the hfgen binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "{}: {stderr}",
-        profile.display()
-    );
-    assert!(output.stdout.is_empty(), "{}", profile.display());
-    stderr
 }
 
 /// Every YAML file of the repository's test data and golden output (`*.yml`, `*.yaml`).
