@@ -25,7 +25,6 @@ fn yaml_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-
 /// Issue 27, item 10: `--crd DIR` named a file whose name is not UTF-8 by its lossy form, a
 /// file that does not exist, and could not read it.
 #[cfg(unix)]
