@@ -126,3 +126,40 @@ gke: golden/gke is up to date
     assert_eq!(codes("error: a.toml:3: m\n"), "- -\n");
     assert_eq!(codes("error: two words:1:2: m\n"), "- -\n");
 }
+
+/// The runner fails a case whose exit code, stdout, stderr, codes or `.same` command differ.
+#[test]
+fn the_runner_reports_each_kind_of_difference() {
+    use common::cases::{cases_in, check_case, run_hfgen};
+    let folder = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(folder.path().join(name), text).unwrap();
+    // hfgen refuses an unknown profile (exit 2); its message, whatever the wording, is right.
+    let args = ["render", "--profile", "no-such"].map(String::from);
+    let refusal = run_hfgen(folder.path(), &args, None).stderr;
+    assert!(refusal.contains("no-such"), "{refusal}");
+    for name in ["exit", "stderr", "codes", "stdout", "same"] {
+        write(&format!("{name}.args"), &(args.join("\n") + "\n"));
+        write(&format!("{name}.exit"), "2\n");
+        if name != "stderr" && name != "codes" {
+            write(&format!("{name}.stderr"), &refusal);
+        }
+    }
+    write("exit.exit", "0\n");
+    write(
+        "stderr.stderr",
+        &refusal.replace("no-such", "no-such-other"),
+    );
+    write("codes.codes", "HF0001 elsewhere.toml:1:1\n");
+    write("stdout.stdout", "kind: Namespace\n");
+    write("same.same", "render\n--profile\ngke\n");
+    let cases = cases_in(folder.path());
+    assert_eq!(cases.len(), 5);
+    for case in &cases {
+        let failures = check_case(case, WorkDir::Folder);
+        // Blessing rewrites expected output, so only the exit code and `.same` still differ.
+        if common::bless() && !["exit", "same"].contains(&case.name.as_str()) {
+            continue;
+        }
+        assert_eq!(failures.len(), 1, "{}: {failures:#?}", case.name);
+    }
+}

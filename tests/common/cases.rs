@@ -18,7 +18,8 @@
 //! (bad input writes nothing), no case may panic, and no case may change its folder.
 //!
 //! `HFGEN_BLESS=1` rewrites `.stdout`, `.stderr` and `.codes` from what hfgen prints now (an
-//! empty output removes its file); `.exit` is compared, never rewritten.
+//! empty output removes its file); `.exit` is compared, never rewritten. To compare a case by
+//! codes and places only, delete its `NAME.stderr`, create an empty `NAME.codes` and bless.
 
 use super::{bless, repo_root, without_profile_annotation, Ran};
 use std::fs;
