@@ -61,14 +61,7 @@ fn profiles() -> Vec<String> {
         .into_iter()
         .map(String::from)
         .collect();
-    let mut files: Vec<String> = std::fs::read_dir(common::repo_root().join("tests/data"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-        .map(|path| path.display().to_string())
-        .collect();
-    files.sort();
-    profiles.extend(files);
+    profiles.extend(common::variant_profiles());
     profiles
 }
 
